@@ -1,0 +1,1 @@
+"""bietphai: the application — settings, assembly, CLI, channels and texts."""

@@ -1,0 +1,94 @@
+"""Configuration from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting the operator can change; names are the operator contract."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    db_path: Path = Field(Path("data/bietphai.sqlite3"), alias="BOT_DB_PATH")
+    timezone: str = Field("Asia/Ho_Chi_Minh", alias="BOT_TIMEZONE")
+    language: Literal["vi", "en"] = Field("vi", alias="BOT_LANGUAGE")
+    backdate_days: int = Field(7, ge=0, le=60, alias="BOT_BACKDATE_DAYS")
+    invite_ttl_days: int = Field(7, ge=1, le=90, alias="BOT_INVITE_TTL_DAYS")
+    log_level: str = Field("INFO", alias="BOT_LOG_LEVEL")
+
+    telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_bot_username: str | None = Field(None, alias="TELEGRAM_BOT_USERNAME")
+    telegram_api_base_url: str = Field(
+        "https://api.telegram.org/bot", alias="TELEGRAM_API_BASE_URL"
+    )
+    telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
+    telegram_webhook_listen: str = Field("127.0.0.1", alias="TELEGRAM_WEBHOOK_LISTEN")
+    telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT")
+    telegram_poll_timeout: int = Field(30, ge=0, le=50, alias="TELEGRAM_POLL_TIMEOUT")
+
+    zalo_bot_token: str | None = Field(None, alias="ZALO_BOT_TOKEN")
+    zalo_api_base_url: str = Field(
+        "https://bot-api.zaloplatforms.com/bot", alias="ZALO_API_BASE_URL"
+    )
+    zalo_webhook_url: str | None = Field(None, alias="ZALO_WEBHOOK_URL")
+    zalo_webhook_secret: str | None = Field(None, alias="ZALO_WEBHOOK_SECRET")
+    zalo_webhook_listen: str = Field("127.0.0.1", alias="ZALO_WEBHOOK_LISTEN")
+    zalo_webhook_port: int = Field(8444, alias="ZALO_WEBHOOK_PORT")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_bot_username",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        "zalo_bot_token",
+        "zalo_webhook_url",
+        "zalo_webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # An empty line in .env ("TELEGRAM_BOT_TOKEN=") means "not configured".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and not self.telegram_webhook_secret:
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
+        if self.zalo_webhook_url and not self.zalo_webhook_secret:
+            raise ValueError("ZALO_WEBHOOK_SECRET is required when ZALO_WEBHOOK_URL is set")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_webhook_path(self) -> str:
+        """Path served by the Telegram webhook server (the path of the public URL)."""
+        return webhook_path(self.telegram_webhook_url or "", "/telegram")
+
+
+def webhook_path(url: str, default: str) -> str:
+    """The path part of a public webhook URL, as a reverse proxy forwards it."""
+    path = urlparse(url).path
+    return path if path and path != "/" else default

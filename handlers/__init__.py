@@ -1,0 +1,1 @@
+"""Channel-neutral conversation logic: what the bot says and does."""

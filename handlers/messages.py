@@ -1,0 +1,91 @@
+"""The channel-neutral message model: what arrives and what the bot answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """What a person sent."""
+
+    TEXT = "text"
+    COMMAND = "command"
+    CHOICE = "choice"
+    CONTACT = "contact"
+    PHOTO = "photo"
+    FILE = "file"
+    STICKER = "sticker"
+    VOICE = "voice"
+    LOCATION = "location"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A photo or file kept on the platform; we store its id."""
+
+    kind: str
+    file_id: str
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message or button press, as every channel reports it."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    update_key: str
+    sent_at: datetime
+    kind: Kind
+    text: str = ""
+    command: str = ""
+    args: str = ""
+    choice: str = ""
+    display_name: str = ""
+    contact_phone: str = ""
+    contact_is_own: bool = True
+    attachments: tuple[Attachment, ...] = ()
+    # Channels without buttons (Zalo, console) answer a list with its number.
+    numbered_choices: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option offered to the person; `value` comes back when it is picked."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message back to the person."""
+
+    text: str
+    choices: tuple[Choice, ...] = ()
+    ask_contact: bool = False
+    # Filled by the router: the callback data of each choice, in order.
+    choice_data: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """A plain form to store with the update, for resending after a crash."""
+        return {
+            "text": self.text,
+            "choices": [[c.label, c.value] for c in self.choices],
+            "choice_data": list(self.choice_data),
+            "ask_contact": self.ask_contact,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        """The reply stored by `to_json`."""
+        return cls(
+            text=data["text"],
+            choices=tuple(Choice(label, value) for label, value in data["choices"]),
+            choice_data=tuple(data["choice_data"]),
+            ask_contact=bool(data["ask_contact"]),
+        )

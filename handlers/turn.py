@@ -1,0 +1,75 @@
+"""One incoming message being handled: the person, their state and the open transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.texts import t
+from handlers.dates import format_day, local_date
+from handlers.messages import Choice, Incoming, Reply
+from storage.db import Tx
+from storage.models import ConversationState, Person
+
+
+@dataclass(frozen=True)
+class HandlerConfig:
+    """The settings handlers need."""
+
+    zone: ZoneInfo
+    language: str = "vi"
+    backdate_days: int = 7
+
+
+@dataclass
+class Turn:
+    """Everything a handler needs to answer one message."""
+
+    msg: Incoming
+    tx: Tx
+    person: Person | None
+    state: ConversationState
+    config: HandlerConfig
+    now: datetime
+    # A handler that moves the conversation sets this; the router stores it.
+    next_state: ConversationState | None = field(default=None)
+
+    @property
+    def lang(self) -> str:
+        """The person's language, else the bot's default."""
+        if self.person and self.person.language in ("vi", "en"):
+            return self.person.language
+        return self.config.language
+
+    @property
+    def today(self) -> date:
+        """The local date on which the person sent this message."""
+        return local_date(self.msg.sent_at, self.config.zone)
+
+    def t(self, key: str, **values: object) -> str:
+        """A catalog text in the person's language."""
+        return t(self.lang, key, **values)
+
+    def day(self, value: date) -> str:
+        """A date as people read it: weekday and dd/mm/yyyy."""
+        return format_day(value, self.lang, weekday=True)
+
+    def say(self, key: str, *choices: Choice, **values: object) -> list[Reply]:
+        """A single reply from the catalog."""
+        return [Reply(self.t(key, **values), tuple(choices))]
+
+    def go(self, flow: str, step: str, **data: Any) -> None:
+        """Move the chat to a step of a flow, with the data collected so far."""
+        self.next_state = ConversationState(flow, step, dict(data), "", [])
+
+    def finish(self) -> None:
+        """Leave any flow."""
+        self.next_state = ConversationState(None, None, {}, "", [])
+
+    @property
+    def person_id(self) -> int:
+        """The id of the registered person (handlers behind the gate only)."""
+        assert self.person is not None, "handler reached without a registered person"
+        return self.person.id

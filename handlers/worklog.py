@@ -1,0 +1,206 @@
+"""Logging work: /nhatky step by step, and plain text offered as today's entry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from handlers.dates import parse_leading_date
+from handlers.messages import Choice, Kind, Reply
+from handlers.topics import OTHER, TOPICS, is_topic, topic_label
+from handlers.turn import Turn
+from storage import org, worklog
+from storage.models import Role
+from storage.worklog import NewAttachment
+
+LOG = "log"
+OFFER = "offer"
+PREVIEW_CHARS = 300
+UNREADABLE = {
+    Kind.STICKER: "kind.sticker",
+    Kind.VOICE: "kind.voice",
+    Kind.LOCATION: "kind.location",
+    Kind.CONTACT: "kind.contact",
+    Kind.OTHER: "kind.other",
+}
+
+
+def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
+    """The start of a long text, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def unreadable(turn: Turn) -> list[Reply]:
+    """The answer to a sticker, voice note, location or other message where text is expected."""
+    what = turn.t(UNREADABLE.get(turn.msg.kind, "kind.other"))
+    return turn.say("error.unsupported_kind", what=what)
+
+
+async def start_log(turn: Turn) -> list[Reply]:
+    """/nhatky [hôm qua | dd/mm] [text]: start a work log entry."""
+    if turn.person is None or turn.person.role != Role.OFFICIAL:
+        return turn.say("not_official")
+    named = parse_leading_date(turn.msg.args, turn.today)
+    if named.invalid:
+        turn.finish()
+        return turn.say("log.bad_date")
+    day = named.day or turn.today
+    refusal = await check_day(turn, day)
+    if refusal:
+        turn.finish()
+        return refusal
+    data: dict[str, Any] = {"day": day.isoformat(), "sent_at": turn.msg.sent_at.isoformat()}
+    if named.rest:
+        data["text"] = named.rest
+    return await advance(turn, data)
+
+
+async def check_day(turn: Turn, day: date) -> list[Reply] | None:
+    """Why this day cannot be logged (future, too long ago, outside assignments), or None."""
+    limit = turn.config.backdate_days
+    if day > turn.today:
+        return turn.say("log.future", day=turn.day(day), days=limit)
+    if turn.today - day > timedelta(days=limit):
+        return turn.say("log.too_old", day=turn.day(day), days=limit)
+    if not await org.communes_of_person_on(turn.tx, turn.person_id, day):
+        return turn.say("log.no_assignment", day=turn.day(day))
+    return None
+
+
+async def advance(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    """Ask for whatever the entry still lacks (commune, topic, text), or save it."""
+    day = date.fromisoformat(data["day"])
+    communes = await org.communes_of_person_on(turn.tx, turn.person_id, day)
+    if not communes:
+        turn.finish()
+        return turn.say("log.no_assignment", day=turn.day(day))
+    if data.get("commune") not in {c.code for c in communes}:
+        if len(communes) == 1:
+            data["commune"] = communes[0].code
+        else:
+            turn.go(LOG, "commune", **data)
+            choices = [Choice(c.name, f"c:{c.code}") for c in communes]
+            return turn.say("log.pick_commune", *choices, day=turn.day(day))
+    commune = next(c for c in communes if c.code == data["commune"])
+    if not is_topic(str(data.get("topic", ""))):
+        turn.go(LOG, "topic", **data)
+        choices = [Choice(t.label(turn.lang), f"t:{t.code}") for t in TOPICS]
+        return turn.say("log.pick_topic", *choices, day=turn.day(day), commune=commune.name)
+    if not str(data.get("text", "")).strip():
+        turn.go(LOG, "text", **data)
+        return turn.say(
+            "log.ask_text", day=turn.day(day), topic=topic_label(data["topic"], turn.lang)
+        )
+    return await save(turn, data, commune.name)
+
+
+async def save(turn: Turn, data: dict[str, Any], commune_name: str) -> list[Reply]:
+    """Store the entry; the confirmation is only sent after the router commits."""
+    day = date.fromisoformat(data["day"])
+    attachments = tuple(NewAttachment(kind, file_id) for kind, file_id in data.get("files", []))
+    number = await worklog.add_work_log(
+        turn.tx,
+        person_id=turn.person_id,
+        commune_code=data["commune"],
+        work_date=day,
+        topic=data["topic"],
+        text=str(data["text"]).strip(),
+        channel=turn.msg.channel,
+        sent_at=datetime.fromisoformat(data["sent_at"]),
+        now=turn.now,
+        attachments=attachments,
+    )
+    turn.finish()
+    extra = turn.t("log.saved_attachments", count=len(attachments)) if attachments else ""
+    return turn.say(
+        "log.saved",
+        number=number,
+        day=turn.day(day),
+        commune=commune_name,
+        topic=topic_label(data["topic"], turn.lang),
+        attachments=extra,
+    )
+
+
+async def log_choice(turn: Turn, value: str) -> list[Reply]:
+    """A commune or topic picked in the /nhatky flow."""
+    data = dict(turn.state.data)
+    if value.startswith("c:") and turn.state.step == "commune":
+        data["commune"] = value[2:]
+    elif value.startswith("t:") and turn.state.step == "topic" and is_topic(value[2:]):
+        data["topic"] = value[2:]
+    else:
+        return turn.say("error.stale_choice")
+    return await advance(turn, data)
+
+
+async def log_message(turn: Turn) -> list[Reply]:
+    """Text, photos or anything else sent during the /nhatky flow."""
+    data = dict(turn.state.data)
+    msg = turn.msg
+    if turn.state.step != "text":
+        # A button is expected: say so and show the buttons again.
+        return [Reply(turn.t("log.pick_again")), *await advance(turn, data)]
+    if msg.kind in (Kind.PHOTO, Kind.FILE):
+        data["files"] = [*data.get("files", []), *([a.kind, a.file_id] for a in msg.attachments)]
+        if not msg.text.strip():
+            turn.go(LOG, "text", **data)
+            return turn.say("log.photo_received", count=len(data["files"]))
+    elif msg.kind != Kind.TEXT:
+        return unreadable(turn)
+    if not msg.text.strip():
+        return turn.say("log.empty")
+    data["text"] = msg.text.strip()
+    return await advance(turn, data)
+
+
+async def offer(turn: Turn) -> list[Reply]:
+    """Plain text (or a captioned photo) outside a flow: offer to save it as an entry."""
+    msg = turn.msg
+    if turn.person is None or turn.person.role != Role.OFFICIAL:
+        return turn.say("not_official")
+    if msg.kind not in (Kind.TEXT, Kind.PHOTO, Kind.FILE):
+        return unreadable(turn)
+    named = parse_leading_date(msg.text, turn.today)
+    if named.invalid:
+        return turn.say("log.bad_date")
+    if not named.rest:
+        if msg.kind in (Kind.PHOTO, Kind.FILE):
+            return turn.say("offer.photo_needs_text")
+        return turn.say("log.empty")
+    day = named.day or turn.today
+    refusal = await check_day(turn, day)
+    if refusal:
+        return refusal
+    data: dict[str, Any] = {
+        "day": day.isoformat(),
+        "sent_at": msg.sent_at.isoformat(),
+        "text": named.rest,
+        "files": [[a.kind, a.file_id] for a in msg.attachments],
+    }
+    turn.go(OFFER, "confirm", **data)
+    return turn.say(
+        "offer.question",
+        Choice(turn.t("offer.save"), "save"),
+        Choice(turn.t("offer.topic"), "topic"),
+        Choice(turn.t("offer.cancel"), "drop"),
+        day=turn.day(day),
+        preview=preview(named.rest),
+    )
+
+
+async def offer_choice(turn: Turn, value: str) -> list[Reply]:
+    """Save the offered text, choose its topic first, or drop it."""
+    data = dict(turn.state.data)
+    if value == "save":
+        data["topic"] = OTHER
+        return await advance(turn, data)
+    if value == "topic":
+        return await advance(turn, data)
+    if value == "drop":
+        turn.finish()
+        return turn.say("offer.dropped")
+    return turn.say("error.stale_choice")

@@ -1,0 +1,198 @@
+"""One SQLite file: a single writer connection, short BEGIN IMMEDIATE transactions, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+Row = sqlite3.Row
+Params = tuple[Any, ...] | dict[str, Any]
+
+
+class StorageError(Exception):
+    """The database cannot be opened or used; the message is meant for the operator."""
+
+
+class Tx:
+    """A connection inside an open transaction (or a read); storage functions take one."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement and return the last inserted row id."""
+        cursor = await self.conn.execute(sql, params)
+        rowid = cursor.lastrowid or 0
+        await cursor.close()
+        return rowid
+
+    async def execute_count(self, sql: str, params: Params = ()) -> int:
+        """Run one statement and return how many rows it changed."""
+        cursor = await self.conn.execute(sql, params)
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many parameter rows."""
+        await self.conn.executemany(sql, rows)
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        """The first row of a query, or None."""
+        cursor = await self.conn.execute(sql, params)
+        row = await cursor.fetchone()
+        await cursor.close()
+        return row  # type: ignore[no-any-return]
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        """All rows of a query."""
+        cursor = await self.conn.execute(sql, params)
+        rows = await cursor.fetchall()
+        await cursor.close()
+        return list(rows)
+
+    async def value(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.one(sql, params)
+        return None if row is None else row[0]
+
+
+class Database:
+    """The bietphai database: open it once, then use `transaction()` to write and `read()`."""
+
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 10_000) -> None:
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._conn: aiosqlite.Connection | None = None
+        # One writer connection shared by every task: the lock keeps transactions from mixing.
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> Database:
+        """Open the file (creating it), set WAL and foreign keys, apply pending migrations."""
+        check_path_usable(self.path)
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+        self._conn = conn
+        try:
+            await self._migrate()
+        except sqlite3.OperationalError as exc:
+            await self.close()
+            raise StorageError(f"cannot write to database {self.path}: {exc}") from exc
+        return self
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+
+    async def __aenter__(self) -> Database:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        """The open connection."""
+        if self._conn is None:
+            raise StorageError("database is not open")
+        return self._conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A short write transaction: BEGIN IMMEDIATE, COMMIT on success, ROLLBACK on error."""
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(conn)
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A consistent read (a deferred transaction that never writes)."""
+        async with self._lock:
+            conn = self.conn
+            await conn.execute("BEGIN")
+            try:
+                yield Tx(conn)
+            finally:
+                await conn.execute("ROLLBACK")
+
+    async def schema_version(self) -> int:
+        """The number of the last migration applied."""
+        async with self.read() as tx:
+            return int(await tx.value("PRAGMA user_version"))
+
+    async def backup(self, target: Path) -> None:
+        """Copy the database consistently into `target` (SQLite online backup)."""
+        async with self._lock:
+            dest = await aiosqlite.connect(target)
+            try:
+                await self.conn.backup(dest)
+            finally:
+                await dest.close()
+
+    async def _migrate(self) -> None:
+        """Apply numbered migrations newer than PRAGMA user_version, each in its own transaction."""
+        current = int((await (await self.conn.execute("PRAGMA user_version")).fetchone())[0])
+        for number, sql in migrations():
+            if number <= current:
+                continue
+            async with self.transaction() as tx:
+                for statement in split_sql(sql):
+                    await tx.execute(statement)
+                await tx.execute(f"PRAGMA user_version = {number}")
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The migration scripts shipped in storage/migrations, as (number, sql), in order."""
+    folder = resources.files("storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (our scripts have no triggers or `;` in text)."""
+    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
+    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
+
+
+def check_path_usable(path: Path) -> None:
+    """Fail early, with one clear line, when the database file cannot be created or written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise StorageError(f"database folder does not exist: {folder}")
+    if path.exists() and not path.is_file():
+        raise StorageError(f"database path is not a file: {path}")
+    # Root ignores permission bits, so also honour a file the operator marked read-only.
+    if path.exists() and (
+        not os.access(path, os.W_OK) or not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP)
+    ):
+        raise StorageError(f"database file is read-only: {path}")
+    if not path.exists() and not os.access(folder, os.W_OK):
+        raise StorageError(f"database folder is not writable: {folder}")

@@ -1,0 +1,54 @@
+"""Processed update keys: a redelivered update is recognised, its replies kept for resending."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from storage.db import Tx
+from storage.timefmt import to_db_time
+
+
+@dataclass(frozen=True)
+class ProcessedUpdate:
+    """An update seen before: the replies it produced and whether they were sent."""
+
+    replies: list[dict[str, Any]]
+    replied: bool
+
+
+async def processed_update(tx: Tx, update_key: str) -> ProcessedUpdate | None:
+    """The stored outcome of this update, if it was processed already."""
+    row = await tx.one(
+        "SELECT replies, replied_at FROM processed_updates WHERE update_key = ?", (update_key,)
+    )
+    if row is None:
+        return None
+    return ProcessedUpdate(json.loads(row["replies"]), row["replied_at"] is not None)
+
+
+async def record_update(
+    tx: Tx, update_key: str, replies: list[dict[str, Any]], now: datetime
+) -> None:
+    """Remember that this update was processed, with the replies to send."""
+    await tx.execute(
+        "INSERT INTO processed_updates (update_key, processed_at, replies) VALUES (?, ?, ?)",
+        (update_key, to_db_time(now), json.dumps(replies, ensure_ascii=False)),
+    )
+
+
+async def mark_replied(tx: Tx, update_key: str, now: datetime) -> None:
+    """The replies of this update reached the platform."""
+    await tx.execute(
+        "UPDATE processed_updates SET replied_at = ?, replies = '[]' WHERE update_key = ?",
+        (to_db_time(now), update_key),
+    )
+
+
+async def forget_updates_before(tx: Tx, before: datetime) -> int:
+    """Drop update keys older than any redelivery window; returns how many."""
+    return await tx.execute_count(
+        "DELETE FROM processed_updates WHERE processed_at < ?", (to_db_time(before),)
+    )
