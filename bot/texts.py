@@ -154,9 +154,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} photo(s)/file(s) received. Type what you did to save them with it.",
     ),
     "log.saved": (
-        "Đã ghi nhật ký số {number} ngày {day}.\nXã: {commune} · Lĩnh vực: {topic}{attachments}\n"
+        "Đã ghi nhật ký số {number} ngày {day}.\n{commune} · Lĩnh vực: {topic}{attachments}\n"
         "Gõ /cuatoi để xem hoặc sửa.",
-        "Saved work log no. {number} for {day}.\nCommune: {commune} · Topic: {topic}{attachments}\n"
+        "Saved work log no. {number} for {day}.\n{commune} · Topic: {topic}{attachments}\n"
         "Type /mine to see or edit it.",
     ),
     "log.saved_attachments": (" · {count} ảnh/tệp", " · {count} photo(s)/file(s)"),
@@ -192,8 +192,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "mine.edited": (" (đã sửa)", " (edited)"),
     "mine.more": ("Xem thêm", "More"),
     "mine.entry": (
-        "Nhật ký số {number} · {day}\nXã: {commune} · Lĩnh vực: {topic}{flags}\n\n{text}",
-        "Work log no. {number} · {day}\nCommune: {commune} · Topic: {topic}{flags}\n\n{text}",
+        "Nhật ký số {number} · {day}\n{commune} · Lĩnh vực: {topic}{flags}\n\n{text}",
+        "Work log no. {number} · {day}\n{commune} · Topic: {topic}{flags}\n\n{text}",
     ),
     "mine.edit": ("Sửa nội dung", "Edit text"),
     "mine.delete": ("Xóa", "Delete"),

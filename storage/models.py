@@ -71,7 +71,7 @@ class ConversationState:
     step: str | None
     data: dict[str, object]
     token: str
-    offered: list[str]
+    offered: list[list[str]]
 
 
 @dataclass(frozen=True)

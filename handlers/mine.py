@@ -1,0 +1,125 @@
+"""/cuatoi: the person's own entries, with edit and delete (only the author may)."""
+
+from __future__ import annotations
+
+from handlers import worklog as log_flow
+from handlers.messages import Choice, Kind, Reply
+from handlers.topics import topic_label
+from handlers.turn import Turn
+from storage import worklog
+from storage.models import Role, WorkLog
+
+MINE = "mine"
+PAGE = 10
+
+
+async def show_list(turn: Turn, offset: int = 0) -> list[Reply]:
+    """The latest entries, ten at a time, each one a choice."""
+    if turn.person is None or turn.person.role != Role.OFFICIAL:
+        return turn.say("not_official")
+    total = await worklog.count_work_logs(turn.tx, turn.person_id)
+    entries = await worklog.recent_work_logs(turn.tx, turn.person_id, PAGE, offset)
+    if not entries:
+        turn.finish()
+        return turn.say("mine.empty")
+    lines = [turn.t("mine.title", shown=offset + len(entries), total=total)]
+    choices = []
+    for n, entry in enumerate(entries, start=offset + 1):
+        lines.append(
+            turn.t(
+                "mine.line",
+                n=n,
+                number=entry.id,
+                day=entry.work_date.strftime("%d/%m/%Y"),
+                commune=entry.commune_name,
+                topic=topic_label(entry.topic, turn.lang),
+                flags=_flags(turn, entry),
+                preview=log_flow.preview(entry.text, 80),
+            )
+        )
+        choices.append(Choice(f"Số {entry.id} · {entry.work_date:%d/%m}", f"o:{entry.id}"))
+    if offset + len(entries) < total:
+        choices.append(Choice(turn.t("mine.more"), f"m:{offset + PAGE}"))
+    turn.go(MINE, "list", offset=offset)
+    return [Reply("\n".join(lines), tuple(choices))]
+
+
+def _flags(turn: Turn, entry: WorkLog) -> str:
+    flags = turn.t("mine.edited") if entry.edited else ""
+    if entry.attachment_count:
+        flags += turn.t("log.saved_attachments", count=entry.attachment_count)
+    return flags
+
+
+async def mine_choice(turn: Turn, value: str) -> list[Reply]:
+    """Open, edit, delete or page through entries."""
+    action, _, arg = value.partition(":")
+    if action == "m" and arg.isdigit():
+        return await show_list(turn, int(arg))
+    if action == "b":
+        return await show_list(turn, int(str(turn.state.data.get("offset", 0))))
+    if action not in ("o", "e", "d", "y", "n") or not arg.isdigit():
+        return turn.say("error.stale_choice")
+    entry = await worklog.work_log_by_id(turn.tx, int(arg))
+    if entry is None or entry.deleted:
+        return turn.say("mine.gone")
+    if entry.person_id != turn.person_id:
+        return turn.say("mine.not_yours")
+    offset = turn.state.data.get("offset", 0)
+    if action == "o":
+        turn.go(MINE, "entry", offset=offset)
+        text = turn.t(
+            "mine.entry",
+            number=entry.id,
+            day=turn.day(entry.work_date),
+            commune=entry.commune_name,
+            topic=topic_label(entry.topic, turn.lang),
+            flags=_flags(turn, entry),
+            text=entry.text,
+        )
+        choices = (
+            Choice(turn.t("mine.edit"), f"e:{entry.id}"),
+            Choice(turn.t("mine.delete"), f"d:{entry.id}"),
+            Choice(turn.t("mine.back"), "b"),
+        )
+        return [Reply(text, choices)]
+    if action == "e":
+        turn.go(MINE, "edit", entry=entry.id, offset=offset)
+        return turn.say("mine.ask_new_text", number=entry.id)
+    if action == "d":
+        turn.go(MINE, "confirm_delete", entry=entry.id, offset=offset)
+        return turn.say(
+            "mine.confirm_delete",
+            Choice(turn.t("mine.confirm_yes"), f"y:{entry.id}"),
+            Choice(turn.t("mine.confirm_no"), f"n:{entry.id}"),
+            number=entry.id,
+            day=turn.day(entry.work_date),
+        )
+    turn.finish()
+    if action == "y":
+        await worklog.delete_work_log(turn.tx, entry.id, by=turn.person_id, now=turn.now)
+        return turn.say("mine.deleted", number=entry.id)
+    return turn.say("mine.kept", number=entry.id)
+
+
+async def mine_message(turn: Turn) -> list[Reply]:
+    """The new text of an entry being edited; anything else is a fresh message."""
+    if turn.state.step != "edit":
+        turn.finish()
+        return await log_flow.offer(turn)
+    if turn.msg.kind != Kind.TEXT:
+        return log_flow.unreadable(turn)
+    text = turn.msg.text.strip()
+    if not text:
+        return turn.say("log.empty")
+    entry_id = int(str(turn.state.data["entry"]))
+    entry = await worklog.work_log_by_id(turn.tx, entry_id)
+    if entry is None or entry.deleted:
+        turn.finish()
+        return turn.say("mine.gone")
+    if entry.person_id != turn.person_id:
+        turn.finish()
+        return turn.say("mine.not_yours")
+    await worklog.edit_work_log(turn.tx, entry_id, text=text, topic=None, by=turn.person_id, now=turn.now)
+    turn.finish()
+    return turn.say("mine.edited_ok", number=entry_id)

@@ -1,0 +1,190 @@
+"""The one entry point for every channel: dedupe, identify, dispatch, remember, answer."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from bot.texts import t
+from handlers import general, mine, onboarding, worklog
+from handlers.messages import Choice, Incoming, Kind, Reply
+from handlers.turn import HandlerConfig, Turn
+from storage import conversation, org, updates
+from storage.db import Database
+from storage.models import ConversationState
+
+log = logging.getLogger(__name__)
+
+CommandHandler = Callable[[Turn], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What a multi-step flow does with a picked choice and with any other message."""
+
+    on_choice: Callable[[Turn, str], Awaitable[list[Reply]]]
+    on_message: Callable[[Turn], Awaitable[list[Reply]]]
+
+
+COMMANDS: dict[str, CommandHandler] = {
+    "start": onboarding.start,
+    "nhatky": worklog.start_log,
+    "log": worklog.start_log,
+    "cuatoi": mine.show_list,
+    "mine": mine.show_list,
+    "huy": general.cancel,
+    "cancel": general.cancel,
+    "trogiup": general.show_help,
+    "help": general.show_help,
+}
+
+FLOWS: dict[str, Flow] = {
+    worklog.LOG: Flow(worklog.log_choice, worklog.log_message),
+    worklog.OFFER: Flow(worklog.offer_choice, worklog.offer),
+    mine.MINE: Flow(mine.mine_choice, mine.mine_message),
+}
+
+# Commands that answer without leaving the flow the person is in.
+KEEPS_FLOW = {"trogiup", "help"}
+
+
+class Router:
+    """Handles incoming messages inside one short write transaction each."""
+
+    def __init__(self, db: Database, config: HandlerConfig) -> None:
+        self.db = db
+        self.config = config
+
+    async def handle(self, msg: Incoming, now: datetime | None = None) -> list[Reply]:
+        """The replies to send for this message; its effects are committed before returning."""
+        msg = _normalized(msg)
+        now = now or datetime.now(UTC)
+        try:
+            async with self.db.transaction() as tx:
+                seen = await updates.processed_update(tx, msg.update_key)
+                if seen is not None:
+                    log.info("update %s delivered again; not handled twice", msg.update_key)
+                    return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
+                person = await org.person_by_identity(tx, msg.channel, msg.user_id)
+                state = await conversation.load_state(tx, msg.channel, msg.chat_id)
+                turn = Turn(msg, tx, person, state, self.config, now)
+                replies = await self._dispatch(turn)
+                if turn.person is None:
+                    # Nothing of an unregistered person is kept beyond the audit line.
+                    return replies
+                replies = await self._remember(turn, replies)
+                await updates.record_update(
+                    tx, msg.update_key, [r.to_json() for r in replies], now
+                )
+            return replies
+        except Exception:
+            log.exception("update %s failed; nothing was saved", msg.update_key)
+            return [Reply(t(self.config.language, "error.not_saved"))]
+
+    async def replied(self, msg: Incoming) -> None:
+        """The replies to this message reached the platform: a redelivery stays silent."""
+        async with self.db.transaction() as tx:
+            await updates.mark_replied(tx, msg.update_key, datetime.now(UTC))
+
+    async def _dispatch(self, turn: Turn) -> list[Reply]:
+        msg = turn.msg
+        if turn.person is None:
+            return await onboarding.unregistered(turn)
+        if msg.kind == Kind.COMMAND:
+            handler = COMMANDS.get(msg.command)
+            if handler is None:
+                return turn.say("error.unknown_command", command=msg.command)
+            if msg.command not in KEEPS_FLOW:
+                turn.finish()
+            return await handler(turn)
+        picked = _picked_choice(turn)
+        if isinstance(picked, list):
+            return picked
+        flow = FLOWS.get(turn.state.flow or "")
+        if picked is not None:
+            if flow is None:
+                return turn.say("error.stale_choice")
+            return await flow.on_choice(turn, picked)
+        if msg.kind == Kind.CONTACT:
+            return [await onboarding.greeting(turn)]
+        if flow is not None:
+            return await flow.on_message(turn)
+        return await worklog.offer(turn)
+
+    async def _remember(self, turn: Turn, replies: list[Reply]) -> list[Reply]:
+        """Store the next state; give the new buttons a fresh token so old ones go stale."""
+        offered = [r for r in replies if r.choices]
+        if turn.next_state is None and not offered:
+            return replies
+        base = turn.next_state or turn.state
+        token = secrets.token_hex(3)
+        last_choices = offered[-1].choices if offered else ()
+        state = ConversationState(
+            base.flow,
+            base.step,
+            base.data,
+            token,
+            [[c.value, c.label] for c in last_choices],
+        )
+        msg = turn.msg
+        await conversation.save_state(turn.tx, msg.channel, msg.chat_id, turn.person_id, state, turn.now)
+        return [
+            replace(r, choice_data=tuple(f"{token}:{c.value}" for c in r.choices)) if r.choices else r
+            for r in replies
+        ]
+
+
+def _picked_choice(turn: Turn) -> str | list[Reply] | None:
+    """The value of the choice this message picks, a refusal, or None for a plain message."""
+    msg, state = turn.msg, turn.state
+    if msg.kind == Kind.CHOICE:
+        token, _, value = msg.choice.partition(":")
+        if not state.token or token != state.token or not value:
+            return turn.say("error.stale_choice")
+        return value
+    if not (msg.numbered_choices and msg.kind == Kind.TEXT and state.offered):
+        return None
+    answer = msg.text.strip()
+    if answer.isdigit():
+        index = int(answer)
+        if 1 <= index <= len(state.offered):
+            return str(state.offered[index - 1][0])
+        return turn.say("error.choice_number", count=len(state.offered))
+    wanted = fold(answer)
+    for value, label in state.offered:
+        if fold(str(label)) == wanted:
+            return str(value)
+    return None
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so "luu" matches "Lưu"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def _normalized(msg: Incoming) -> Incoming:
+    """Text in Unicode NFC: phones may send decomposed Vietnamese (NFD)."""
+    return replace(
+        msg,
+        text=unicodedata.normalize("NFC", msg.text),
+        args=unicodedata.normalize("NFC", msg.args),
+        command=msg.command.lower(),
+    )
+
+
+def choices_as_lines(reply: Reply, lang: str) -> str:
+    """A reply's text with its choices as a numbered list (channels without buttons)."""
+    if not reply.choices:
+        return reply.text
+    lines = [reply.text, ""]
+    lines += [f"{n}. {choice.label}" for n, choice in enumerate(reply.choices, start=1)]
+    lines.append(t(lang, "numbered.hint"))
+    return "\n".join(lines)
+
+
+__all__ = ["Choice", "Router", "choices_as_lines", "fold"]
