@@ -134,11 +134,15 @@ def _read_csv_folder(folder: Path, only: str | None = None) -> dict[str, list[Sh
     return sheets
 
 
-def _rows_with_header(sheet: str, rows: Iterator[tuple[Cell, ...]] | Iterator[list[str]]) -> list[SheetRow]:
+def _rows_with_header(
+    sheet: str, rows: Iterator[tuple[Cell, ...]] | Iterator[list[str]]
+) -> list[SheetRow]:
     header_row = next(rows, None)
     if header_row is None:
         raise WorkbookError(f"{sheet}: trang trống, thiếu dòng tiêu đề")
-    header = [unicodedata.normalize("NFC", str(h)).strip() if h is not None else "" for h in header_row]
+    header = [
+        unicodedata.normalize("NFC", str(h)).strip() if h is not None else "" for h in header_row
+    ]
     missing = [col for col in SHEETS[sheet] if col not in header]
     if missing:
         raise WorkbookError(f"{sheet}: thiếu cột {', '.join(missing)} (dòng 1)")
@@ -240,7 +244,9 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
         leader = row.text("leader") or None
         members = split_list(row.text("members"))
         communes = tuple(c.upper() for c in split_list(row.text("communes")))
-        ok = bool(name) or (problems.add(row, "thiếu tên tổ") or False)
+        ok = bool(name)
+        if not ok:
+            problems.add(row, "thiếu tên tổ")
         if leader and not person_ok(row, leader, "tổ trưởng"):
             ok = False
         for member in members:
@@ -331,7 +337,9 @@ def _check_assignment(
     person = row.text("person")
     commune = row.text("commune").upper()
     wave = row.text("wave")
-    ok = bool(person) or (problems.add(row, "thiếu người (person)") or False)
+    ok = bool(person)
+    if not ok:
+        problems.add(row, "thiếu người (person)")
     if person and not person_ok(row, person, "người"):
         ok = False
     if commune not in commune_codes:

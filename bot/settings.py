@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     telegram_webhook_listen: str = Field("127.0.0.1", alias="TELEGRAM_WEBHOOK_LISTEN")
     telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT")
     telegram_poll_timeout: int = Field(30, ge=0, le=50, alias="TELEGRAM_POLL_TIMEOUT")
+    telegram_max_messages_per_second: float = Field(
+        30.0, gt=0, alias="TELEGRAM_MAX_MESSAGES_PER_SECOND"
+    )
 
     zalo_bot_token: str | None = Field(None, alias="ZALO_BOT_TOKEN")
     zalo_api_base_url: str = Field(

@@ -14,7 +14,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "There is no /{command} command. Type /help to see the commands.",
     ),
     "error.stale_choice": (
-        "Lựa chọn này đã cũ, không còn dùng được. Gõ /nhatky để ghi nhật ký hoặc /trogiup để xem hướng dẫn.",
+        "Lựa chọn này đã cũ, không còn dùng được. Gõ /nhatky để ghi nhật ký hoặc /trogiup "
+        "để xem hướng dẫn.",
         "This button is out of date. Type /log to log work or /help for help.",
     ),
     "error.choice_number": (
@@ -35,10 +36,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unregistered": (
         "Anh/chị chưa đăng ký sử dụng bot của Sở Nội vụ. Vui lòng liên hệ quản trị viên để nhận "
         "mã mời, rồi gửi /start MÃ_MỜI. Nếu số điện thoại của anh/chị đã có trong danh sách, "
-        "anh/chị có thể bấm nút \"Chia sẻ số điện thoại\".",
+        'anh/chị có thể bấm nút "Chia sẻ số điện thoại".',
         "You are not registered with the department's bot yet. Please ask the administrator for "
         "an invite code, then send /start CODE. If your phone number is on the list, you can tap "
-        "\"Share my phone number\".",
+        '"Share my phone number".',
     ),
     "button.share_phone": ("Chia sẻ số điện thoại", "Share my phone number"),
     "invite.wrong": (
@@ -81,9 +82,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Help
     "help.title": ("Anh/chị có thể dùng các lệnh sau:", "You can use these commands:"),
     "help.nhatky": (
-        "/nhatky (hoặc /log) — ghi nhật ký công tác hôm nay; thêm \"hôm qua\" hoặc ngày dd/mm "
+        '/nhatky (hoặc /log) — ghi nhật ký công tác hôm nay; thêm "hôm qua" hoặc ngày dd/mm '
         "để ghi cho ngày trước",
-        "/log (or /nhatky) — log today's work; add \"yesterday\" or dd/mm for an earlier day",
+        '/log (or /nhatky) — log today\'s work; add "yesterday" or dd/mm for an earlier day',
     ),
     "help.plain": (
         "Gửi thẳng một tin nhắn (kèm ảnh nếu có): bot sẽ hỏi để lưu vào nhật ký hôm nay",
@@ -93,8 +94,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/cuatoi (hoặc /mine) — xem 10 nhật ký gần nhất, sửa hoặc xóa",
         "/mine (or /cuatoi) — see your last 10 entries, edit or delete them",
     ),
-    "help.huy": ("/huy (hoặc /cancel) — hủy thao tác đang làm", "/cancel (or /huy) — stop what you are doing"),
-    "help.trogiup": ("/trogiup (hoặc /help) — xem hướng dẫn này", "/help (or /trogiup) — this help"),
+    "help.huy": (
+        "/huy (hoặc /cancel) — hủy thao tác đang làm",
+        "/cancel (or /huy) — stop what you are doing",
+    ),
+    "help.trogiup": (
+        "/trogiup (hoặc /help) — xem hướng dẫn này",
+        "/help (or /trogiup) — this help",
+    ),
     "help.supervisor": (
         "Báo cáo tổng hợp và xuất Excel cho lãnh đạo sẽ có trong các bản cập nhật tới.",
         "Digests and Excel exports for supervisors are coming in a next update.",
@@ -188,7 +195,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nhật ký của anh/chị ({shown}/{total} mục, mới nhất trước). Chọn một mục để sửa hoặc xóa:",
         "Your work log ({shown} of {total}, newest first). Pick one to edit or delete:",
     ),
-    "mine.line": ("{n}. Số {number} · {day} · {commune} · {topic}{flags}\n   {preview}", "{n}. No. {number} · {day} · {commune} · {topic}{flags}\n   {preview}"),
+    "mine.line": (
+        "{n}. Số {number} · {day} · {commune} · {topic}{flags}\n   {preview}",
+        "{n}. No. {number} · {day} · {commune} · {topic}{flags}\n   {preview}",
+    ),
     "mine.edited": (" (đã sửa)", " (edited)"),
     "mine.more": ("Xem thêm", "More"),
     "mine.entry": (

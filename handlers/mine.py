@@ -120,6 +120,8 @@ async def mine_message(turn: Turn) -> list[Reply]:
     if entry.person_id != turn.person_id:
         turn.finish()
         return turn.say("mine.not_yours")
-    await worklog.edit_work_log(turn.tx, entry_id, text=text, topic=None, by=turn.person_id, now=turn.now)
+    await worklog.edit_work_log(
+        turn.tx, entry_id, text=text, topic=None, by=turn.person_id, now=turn.now
+    )
     turn.finish()
     return turn.say("mine.edited_ok", number=entry_id)

@@ -115,9 +115,11 @@ async def greeting(turn: Turn, *, first_time: bool = False) -> Reply:
     assert person is not None
     lines = []
     if first_time:
-        channel = turn.t(f"channel.{turn.msg.channel}") if turn.msg.channel in (
-            "telegram", "zalo", "console"
-        ) else turn.msg.channel
+        channel = (
+            turn.t(f"channel.{turn.msg.channel}")
+            if turn.msg.channel in ("telegram", "zalo", "console")
+            else turn.msg.channel
+        )
         lines.append(turn.t("greeting", name=person.given_name, channel=channel))
     else:
         lines.append(turn.t("greeting.again", name=person.given_name))
@@ -127,7 +129,6 @@ async def greeting(turn: Turn, *, first_time: bool = False) -> Reply:
             lines.append(turn.t("greeting.communes", communes=", ".join(c.name for c in communes)))
         else:
             lines.append(turn.t("greeting.no_commune"))
-
 
     lines.append((await show_help(turn))[0].text)
     return Reply("\n".join(lines))

@@ -77,9 +77,7 @@ class Router:
                     # Nothing of an unregistered person is kept beyond the audit line.
                     return replies
                 replies = await self._remember(turn, replies)
-                await updates.record_update(
-                    tx, msg.update_key, [r.to_json() for r in replies], now
-                )
+                await updates.record_update(tx, msg.update_key, [r.to_json() for r in replies], now)
             return replies
         except Exception:
             log.exception("update %s failed; nothing was saved", msg.update_key)
@@ -131,9 +129,13 @@ class Router:
             [[c.value, c.label] for c in last_choices],
         )
         msg = turn.msg
-        await conversation.save_state(turn.tx, msg.channel, msg.chat_id, turn.person_id, state, turn.now)
+        await conversation.save_state(
+            turn.tx, msg.channel, msg.chat_id, turn.person_id, state, turn.now
+        )
         return [
-            replace(r, choice_data=tuple(f"{token}:{c.value}" for c in r.choices)) if r.choices else r
+            replace(r, choice_data=tuple(f"{token}:{c.value}" for c in r.choices))
+            if r.choices
+            else r
             for r in replies
         ]
 

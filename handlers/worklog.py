@@ -145,10 +145,12 @@ async def log_message(turn: Turn) -> list[Reply]:
         # A button is expected: say so and show the buttons again.
         return [Reply(turn.t("log.pick_again")), *await advance(turn, data)]
     if msg.kind in (Kind.PHOTO, Kind.FILE):
-        data["files"] = [*data.get("files", []), *([a.kind, a.file_id] for a in msg.attachments)]
+        files: list[list[str]] = list(data.get("files", []))
+        files += [[a.kind, a.file_id] for a in msg.attachments]
+        data["files"] = files
         if not msg.text.strip():
             turn.go(LOG, "text", **data)
-            return turn.say("log.photo_received", count=len(data["files"]))
+            return turn.say("log.photo_received", count=len(files))
     elif msg.kind != Kind.TEXT:
         return unreadable(turn)
     if not msg.text.strip():

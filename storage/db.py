@@ -51,7 +51,7 @@ class Tx:
         cursor = await self.conn.execute(sql, params)
         row = await cursor.fetchone()
         await cursor.close()
-        return row  # type: ignore[no-any-return]
+        return row
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
         """All rows of a query."""
@@ -155,7 +155,10 @@ class Database:
 
     async def _migrate(self) -> None:
         """Apply numbered migrations newer than PRAGMA user_version, each in its own transaction."""
-        current = int((await (await self.conn.execute("PRAGMA user_version")).fetchone())[0])
+        cursor = await self.conn.execute("PRAGMA user_version")
+        row = await cursor.fetchone()
+        await cursor.close()
+        current = int(row[0]) if row else 0
         for number, sql in migrations():
             if number <= current:
                 continue

@@ -8,9 +8,7 @@ from storage.db import Row, Tx
 from storage.models import Commune, Person, Role
 from storage.timefmt import to_db_date, to_db_time
 
-_PERSON_COLUMNS = (
-    "id, full_name, role, division_code, phone, supervises_all, language, active"
-)
+_PERSON_COLUMNS = "id, full_name, role, division_code, phone, supervises_all, language, active"
 
 
 def _person(row: Row) -> Person:

@@ -177,14 +177,15 @@ async def _upsert_person(tx: Tx, p: PersonRow, now: datetime) -> None:
         # Without a phone match, a person is the same person when the full name matches once
         # and that record has no other phone.
         rows = await tx.all(
-            "SELECT id FROM people WHERE lower(full_name) = lower(?) AND (phone IS NULL OR ? IS NULL)",
+            "SELECT id FROM people WHERE lower(full_name) = lower(?) "
+            "AND (phone IS NULL OR ? IS NULL)",
             (p.full_name, p.phone),
         )
         existing = rows[0]["id"] if len(rows) == 1 else None
     if existing is None:
         person_id = await tx.execute(
-            "INSERT INTO people (full_name, role, division_code, phone, supervises_all, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO people (full_name, role, division_code, phone, supervises_all, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (p.full_name, p.role, p.division_code, p.phone, int(p.supervises_all), to_db_time(now)),
         )
     else:

@@ -1,0 +1,106 @@
+"""Assembly: the database, the router and every configured channel, started and stopped together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from bot.channels.telegram import TelegramChannel, build_application
+from bot.channels.telegram_transport import TelegramPolling, TelegramWebhook
+from bot.settings import Settings
+from handlers.router import Router
+from handlers.turn import HandlerConfig
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SAMPLE_WORKBOOK = EXAMPLES / "org-sample.xlsx"
+
+
+class Service(Protocol):
+    """Something started with the bot and stopped with it."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+def handler_config(settings: Settings) -> HandlerConfig:
+    """The part of the settings the handlers use."""
+    return HandlerConfig(
+        zone=settings.zone, language=settings.language, backdate_days=settings.backdate_days
+    )
+
+
+@dataclass
+class BotApp:
+    """The running bot: database, router and services (channels, transports)."""
+
+    settings: Settings
+    db: Database
+    router: Router
+    services: list[Service] = field(default_factory=list)
+
+    async def start(self) -> None:
+        """Start every service in order."""
+        for service in self.services:
+            await service.start()
+
+    async def stop(self) -> None:
+        """Stop services in reverse order, then close the database."""
+        for service in reversed(self.services):
+            try:
+                await service.stop()
+            except Exception:
+                log.exception("error while stopping %s", type(service).__name__)
+        await self.db.close()
+
+
+async def build_app(settings: Settings) -> BotApp:
+    """Open the database and assemble every configured channel."""
+    db = await Database(settings.db_path).open()
+    router = Router(db, handler_config(settings))
+    app = BotApp(settings, db, router)
+    if settings.telegram_bot_token:
+        application = build_application(
+            settings.telegram_bot_token,
+            settings.telegram_api_base_url,
+            max_messages_per_second=settings.telegram_max_messages_per_second,
+        )
+        channel = TelegramChannel(application, router, settings.language)
+        app.services.append(channel)
+        if settings.telegram_webhook_url:
+            assert settings.telegram_webhook_secret is not None
+            app.services.append(
+                TelegramWebhook(
+                    channel,
+                    url=settings.telegram_webhook_url,
+                    secret=settings.telegram_webhook_secret,
+                    listen=settings.telegram_webhook_listen,
+                    port=settings.telegram_webhook_port,
+                    path=settings.telegram_webhook_path,
+                )
+            )
+        else:
+            app.services.append(TelegramPolling(channel, timeout=settings.telegram_poll_timeout))
+    return app
+
+
+async def serve(settings: Settings) -> None:
+    """Run the configured channels until SIGINT or SIGTERM."""
+    app = await build_app(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        await app.start()
+        log.info("bietphai is running; press Ctrl+C to stop")
+        await stop.wait()
+    finally:
+        await app.stop()

@@ -1,0 +1,228 @@
+"""Telegram through python-telegram-bot: updates in, neutral replies out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import MessageLimit
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.textsplit import split_text
+from bot.texts import COMMAND_MENU, t
+from handlers.messages import Attachment, Incoming, Kind, Reply
+from handlers.router import Router
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def build_application(
+    token: str, base_url: str, *, max_messages_per_second: float = 30.0
+) -> Application:  # type: ignore[type-arg]
+    """The PTB application used as transport only: no Updater, we fetch and confirm updates."""
+    return (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(base_url)
+        .base_file_url(base_url.replace("/bot", "/file/bot", 1))
+        .rate_limiter(AIORateLimiter(overall_max_rate=max_messages_per_second, max_retries=3))
+        .updater(None)
+        .build()
+    )
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The neutral form of a Telegram update (None for updates we do not handle)."""
+    key = f"{CHANNEL}:{update.update_id}"
+    query = update.callback_query
+    if query is not None:
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        return Incoming(
+            channel=CHANNEL,
+            user_id=str(query.from_user.id),
+            chat_id=str(chat_id),
+            update_key=key,
+            sent_at=datetime.now(UTC),  # a button press carries no date of its own
+            kind=Kind.CHOICE,
+            choice=query.data or "",
+            display_name=query.from_user.full_name,
+        )
+    message = update.message
+    if message is None or message.from_user is None:
+        return None
+    base = Incoming(
+        channel=CHANNEL,
+        user_id=str(message.from_user.id),
+        chat_id=str(message.chat.id),
+        update_key=key,
+        sent_at=message.date.astimezone(UTC),
+        kind=Kind.OTHER,
+        display_name=message.from_user.full_name,
+    )
+    return _message_fields(base, message)
+
+
+def _message_fields(base: Incoming, message: Message) -> Incoming:
+    from dataclasses import replace
+
+    text = message.text or ""
+    if text.startswith("/"):
+        word, _, args = text[1:].partition(" ")
+        return replace(
+            base,
+            kind=Kind.COMMAND,
+            command=word.split("@")[0].lower(),
+            args=args.strip(),
+            text=text,
+        )
+    if message.text is not None:
+        return replace(base, kind=Kind.TEXT, text=text)
+    caption = message.caption or ""
+    if message.photo:
+        best = message.photo[-1]
+        return replace(
+            base, kind=Kind.PHOTO, text=caption, attachments=(Attachment("photo", best.file_id),)
+        )
+    if message.document:
+        doc = Attachment("document", message.document.file_id)
+        return replace(base, kind=Kind.FILE, text=caption, attachments=(doc,))
+    if message.video:
+        video = Attachment("video", message.video.file_id)
+        return replace(base, kind=Kind.FILE, text=caption, attachments=(video,))
+    if message.contact:
+        own = message.contact.user_id == message.from_user.id if message.from_user else False
+        return replace(
+            base,
+            kind=Kind.CONTACT,
+            contact_phone=message.contact.phone_number,
+            contact_is_own=own,
+        )
+    if message.sticker:
+        return replace(base, kind=Kind.STICKER)
+    if message.voice or message.audio or message.video_note:
+        return replace(base, kind=Kind.VOICE)
+    if message.location or message.venue:
+        return replace(base, kind=Kind.LOCATION)
+    return base
+
+
+def reply_markup(
+    reply: Reply, lang: str, after_contact: bool
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None:
+    """Choices as inline buttons; a contact button when asked; the contact keyboard removed."""
+    if reply.choices:
+        rows = [
+            [InlineKeyboardButton(choice.label, callback_data=data)]
+            for choice, data in zip(reply.choices, reply.choice_data, strict=True)
+        ]
+        return InlineKeyboardMarkup(rows)
+    if reply.ask_contact:
+        button = KeyboardButton(t(lang, "button.share_phone"), request_contact=True)
+        return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+    if after_contact:
+        return ReplyKeyboardRemove()
+    return None
+
+
+class TelegramChannel:
+    """Feeds Telegram updates to the router and sends its replies."""
+
+    def __init__(self, application: Application, router: Router, language: str = "vi") -> None:  # type: ignore[type-arg]
+        self.application = application
+        self.router = router
+        self.language = language
+        self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        application.add_handler(TypeHandler(Update, self._on_update))
+
+    async def start(self) -> None:
+        """Initialise PTB and register the Vietnamese command menu."""
+        await self.application.initialize()
+        await self.application.start()
+        try:
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, vi) for name, vi, _ in COMMAND_MENU]
+            )
+            await self.application.bot.set_my_commands(
+                [BotCommand(name, en) for name, _, en in COMMAND_MENU], language_code="en"
+            )
+        except TelegramError as exc:
+            log.warning("could not register the command menu: %s", exc)
+
+    async def stop(self) -> None:
+        """Stop PTB."""
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def process_updates(self, updates: list[Update]) -> None:
+        """Handle a batch: in order within a chat, chats side by side."""
+        by_chat: dict[str, list[Update]] = defaultdict(list)
+        for update in updates:
+            chat = update.effective_chat
+            by_chat[str(chat.id) if chat else str(update.update_id)].append(update)
+
+        async def one_chat(chat_updates: list[Update]) -> None:
+            for update in chat_updates:
+                await self.application.process_update(update)
+
+        await asyncio.gather(*(one_chat(u) for u in by_chat.values()))
+
+    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Translate, route, answer; a failure to answer never stops the bot."""
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        if update.effective_chat and update.effective_chat.type != "private":
+            log.info("ignoring update %s from a group chat", update.update_id)
+            return
+        async with self._chat_locks[incoming.chat_id]:
+            if update.callback_query is not None:
+                await self._settle_button(update)
+            replies = await self.router.handle(incoming)
+            if not replies:
+                return
+            try:
+                for reply in replies:
+                    await self.send(
+                        incoming.chat_id, reply, after_contact=incoming.kind == Kind.CONTACT
+                    )
+            except TelegramError as exc:
+                log.error("update %s: reply not sent: %s", incoming.update_key, exc)
+                return
+            await self.router.replied(incoming)
+
+    async def _settle_button(self, update: Update) -> None:
+        """Stop the spinner and take the buttons off the pressed message (no double press)."""
+        query = update.callback_query
+        assert query is not None
+        try:
+            await query.answer()
+            if query.message is not None:
+                await query.edit_message_reply_markup(None)
+        except TelegramError as exc:
+            log.debug("could not settle button of update %s: %s", update.update_id, exc)
+
+    async def send(self, chat_id: str, reply: Reply, *, after_contact: bool = False) -> None:
+        """Send one reply, split within Telegram's limit; buttons go with the last piece."""
+        pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            markup = reply_markup(reply, self.language, after_contact) if last else None
+            await self.application.bot.send_message(
+                chat_id=chat_id, text=piece, reply_markup=markup
+            )

@@ -1,0 +1,214 @@
+"""The `bietphai` command line: run, chat, import-org, invite, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot import app as assembly
+from bot.channels.console import chat_loop, link_console
+from bot.orgbook import WorkbookError
+from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
+from bot.settings import Settings
+from handlers.phone import normalize_phone
+from handlers.router import Router
+from storage import org
+from storage.db import Database, StorageError
+from storage.models import Person, Role
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one line."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    top = argparse.ArgumentParser(
+        prog="bietphai",
+        description="bietphai — nhật ký công tác cho cán bộ biệt phái (Telegram, Zalo).",
+    )
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser(
+        "run",
+        help="chạy bot trên mọi kênh đã cấu hình (không có kênh nào: mở chat thử trên dữ liệu mẫu)",
+    )
+    chat = sub.add_parser("chat", help="chat với bot trong cửa sổ dòng lệnh, dưới tên một người")
+    chat.add_argument(
+        "--as",
+        dest="person",
+        required=True,
+        metavar="PERSON",
+        help="họ tên đầy đủ hoặc số điện thoại",
+    )
+    imp = sub.add_parser("import-org", help="nhập tổ chức từ tệp .xlsx hoặc thư mục .csv")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    inv = sub.add_parser("invite", help="tạo mã mời dùng một lần cho một người")
+    inv.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")
+    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ra một tệp")
+    backup.add_argument("file", type=Path, metavar="FILE")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; errors become one line on stderr and a non-zero exit."""
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help()
+        return 2
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "cấu hình"
+        print(f"Lỗi cấu hình ({where}): {first['msg']}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper() if args.command == "run" else "WARNING",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except KeyboardInterrupt:
+        return 130
+    except (CliError, StorageError, WorkbookError) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 1
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        return await _run(settings)
+    if args.command == "chat":
+        return await _chat(settings, args.person)
+    if args.command == "import-org":
+        return await _import(settings, args.file)
+    if args.command == "invite":
+        return await _invite(settings, args.person)
+    if args.command == "backup":
+        return await _backup(settings, args.file)
+    raise CliError(f"không có lệnh {args.command}")
+
+
+async def _run(settings: Settings) -> int:
+    if settings.telegram_bot_token:
+        await assembly.serve(settings)
+        return 0
+    print(
+        "Chưa cấu hình kênh nào. Đặt TELEGRAM_BOT_TOKEN (và ZALO_BOT_TOKEN khi có) trong .env "
+        "rồi chạy lại; xem README.\n"
+        "Đang mở chat thử trên dữ liệu mẫu (examples/org-sample.xlsx, cơ sở dữ liệu tạm). "
+        "Gõ /trogiup để xem lệnh, Ctrl+D để thoát.\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="bietphai-demo-") as folder:
+        db = await Database(Path(folder) / "demo.sqlite3").open()
+        try:
+            now = datetime.now(UTC)
+            await import_org(db, assembly.SAMPLE_WORKBOOK, now, actor="demo")
+            person = await _demo_person(db, settings)
+            print(f"Đang chat với tư cách: {person.full_name}\n")
+            return await _chat_with(db, settings, person)
+        finally:
+            await db.close()
+
+
+async def _demo_person(db: Database, settings: Settings) -> Person:
+    """An official with an assignment today, else the first official."""
+    today = datetime.now(settings.zone).date()
+    async with db.read() as tx:
+        officials = [p for p in await org.all_people(tx) if p.role == Role.OFFICIAL]
+        for person in officials:
+            if await org.communes_of_person_on(tx, person.id, today):
+                return person
+    if not officials:
+        raise CliError("dữ liệu mẫu không có cán bộ nào")
+    return officials[0]
+
+
+async def _chat(settings: Settings, query: str) -> int:
+    db = await Database(settings.db_path).open()
+    try:
+        async with db.read() as tx:
+            matches = await org.people_matching(tx, normalize_phone(query) or query)
+        if len(matches) != 1:
+            raise CliError(_not_one_person(query, len(matches)))
+        return await _chat_with(db, settings, matches[0])
+    finally:
+        await db.close()
+
+
+async def _chat_with(db: Database, settings: Settings, person: Person) -> int:
+    await link_console(db, person)
+    router = Router(db, assembly.handler_config(settings))
+    await chat_loop(router, person, settings.language)
+    return 0
+
+
+async def _import(settings: Settings, path: Path) -> int:
+    db = await Database(settings.db_path).open()
+    try:
+        result = await import_org(db, path, datetime.now(UTC))
+    except ImportRejected as exc:
+        print(f"Không nhập gì: tệp có {len(exc.problems)} lỗi.", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  - {line}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    c = result.counts
+    print(
+        f"Đã nhập {path.name}: {c['divisions']} phòng, {c['communes']} xã, {c['people']} người, "
+        f"{c['waves']} đợt, {c['assignments']} phân công, {c['working_groups']} tổ công tác, "
+        f"{c['calendar_days']} ngày lịch riêng; "
+        + (f"{result.changed_rows} dòng thay đổi." if result.changed_rows else "không có thay đổi.")
+    )
+    return 0
+
+
+async def _invite(settings: Settings, query: str) -> int:
+    db = await Database(settings.db_path).open()
+    try:
+        invite = await create_invite(
+            db, query, datetime.now(UTC), timedelta(days=settings.invite_ttl_days)
+        )
+    except PersonNotFound as exc:
+        raise CliError(_not_one_person(exc.query, exc.matches)) from exc
+    finally:
+        await db.close()
+    expires = invite.expires_at.astimezone(settings.zone).strftime("%H:%M %d/%m/%Y")
+    print(f"Mã mời cho {invite.person.full_name}, dùng một lần, hết hạn lúc {expires}.")
+    if settings.telegram_bot_username:
+        print(f"Telegram: https://t.me/{settings.telegram_bot_username}?start={invite.code}")
+    else:
+        hint = "đặt TELEGRAM_BOT_USERNAME để có đường link"
+        print(f"Telegram: gửi /start {invite.code} cho bot ({hint}).")
+    print(f"Zalo: gửi tin nhắn {invite.code} cho bot.")
+    print(invite.code)
+    return 0
+
+
+async def _backup(settings: Settings, target: Path) -> int:
+    if target.exists():
+        raise CliError(f"tệp {target} đã có, chọn tên khác")
+    if not target.parent.exists():
+        raise CliError(f"thư mục {target.parent} không tồn tại")
+    db = await Database(settings.db_path).open()
+    try:
+        await db.backup(target)
+    finally:
+        await db.close()
+    print(f"Đã sao lưu vào {target}")
+    return 0
+
+
+def _not_one_person(query: str, matches: int) -> str:
+    if matches == 0:
+        return f"không tìm thấy ai tên hoặc số điện thoại '{query}'"
+    return f"có {matches} người ứng với '{query}', hãy dùng số điện thoại"
