@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 class Role(StrEnum):
@@ -69,7 +70,7 @@ class ConversationState:
 
     flow: str | None
     step: str | None
-    data: dict[str, object]
+    data: dict[str, Any]
     token: str
     offered: list[list[str]]
 
