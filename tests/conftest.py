@@ -1,0 +1,64 @@
+"""Shared fixtures: a real SQLite file in a temp folder, the sample organisation, chats."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.orgservice import create_invite, import_org
+from handlers.router import Router
+from handlers.turn import HandlerConfig
+from storage import Database
+from tests.chat import ZONE, Chat, local
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_XLSX = ROOT / "examples" / "org-sample.xlsx"
+SAMPLE_CSV = ROOT / "examples" / "org-sample"
+
+# People of the sample organisation that the stories use.
+AN = "Nguyễn Văn An"  # official, XDCQ, Xã Hòa Vang Tây in Đợt 2
+LAN = "Bùi Thị Lan"  # official, TCBC, Xã Pa Lang (border)
+LONG = "Đỗ Văn Long"  # official with two communes in Đợt 2
+THANH = "Trương Văn Thành"  # department leadership, supervises all
+
+MakeChat = Callable[..., Awaitable[Chat]]
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """An empty bietphai database in a temp folder."""
+    database = await Database(tmp_path / "bietphai.sqlite3").open()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def org_db(db: Database) -> Database:
+    """The database with the sample organisation imported."""
+    await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
+    return db
+
+
+@pytest.fixture
+def router(org_db: Database) -> Router:
+    """The router on the sample organisation, Vietnam time, 7 days of back-dating."""
+    return Router(org_db, HandlerConfig(zone=ZONE, language="vi", backdate_days=7))
+
+
+@pytest.fixture
+def linked_chat(org_db: Database, router: Router) -> MakeChat:
+    """A factory: the chat of a sample person who has redeemed an invite on Telegram."""
+    counter = iter(range(1000, 2000))
+
+    async def make(name: str, *, numbered: bool = False, channel: str = "telegram") -> Chat:
+        user_id = str(next(counter))
+        chat = Chat(router, user_id, channel=channel, numbered=numbered)
+        invite = await create_invite(org_db, name, chat.clock, timedelta(days=7))
+        await chat.say(f"/start {invite.code}")
+        assert "Chào anh/chị" in chat.text, chat.text
+        return chat
+
+    return make

@@ -1,0 +1,118 @@
+"""Stories of a seconded official logging the day's work."""
+
+from __future__ import annotations
+
+from storage import Database, worklog
+from storage.org_import import resolve_person
+from tests.conftest import AN, LONG, MakeChat
+
+
+async def entries_of(db: Database, name: str) -> list[worklog.WorkLog]:
+    """Every stored entry of a person, newest first."""
+    async with db.read() as tx:
+        person_id = await resolve_person(tx, name)
+        return await worklog.recent_work_logs(tx, person_id, limit=1000)
+
+
+async def test_official_logs_work_with_nhatky_step_by_step(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(AN)
+    reply = await chat.say("/nhatky")
+    assert "chọn lĩnh vực" in reply and "Xã Hòa Vang Tây" in reply
+    await chat.press("Vị trí việc làm")
+    assert "gõ nội dung" in chat.text
+    reply = await chat.say("Hướng dẫn UBND xã rà soát đề án vị trí việc làm")
+    assert reply.startswith("Đã ghi nhật ký số")
+    assert "Thứ Tư, 25/11/2026" in reply
+    [entry] = await entries_of(org_db, AN)
+    assert entry.text == "Hướng dẫn UBND xã rà soát đề án vị trí việc làm"
+    assert entry.topic == "vitri" and entry.commune_code == "XA01"
+    assert entry.work_date.isoformat() == "2026-11-25"
+    assert f"số {entry.id} " in reply
+
+
+async def test_official_with_two_communes_picks_the_commune_first(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(LONG)
+    reply = await chat.say("/nhatky")
+    assert "chọn xã" in reply
+    assert sorted(chat.buttons) == ["Xã Đá Vàng", "Xã Đồi Sim"]
+    await chat.press("Xã Đá Vàng")
+    await chat.press("Biên chế")
+    await chat.say("Rà soát biên chế của xã")
+    [entry] = await entries_of(org_db, LONG)
+    assert entry.commune_code == "XA16" and entry.topic == "bienche"
+
+
+async def test_plain_text_is_offered_and_saved_in_one_tap(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(AN)
+    reply = await chat.say("Làm việc với công chức văn phòng UBND xã về hồ sơ lưu trữ")
+    assert "Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?" in reply
+    assert chat.buttons == ["Lưu", "Chọn lĩnh vực", "Không lưu"]
+    assert await entries_of(org_db, AN) == []
+    reply = await chat.press("Lưu")
+    assert "Đã ghi nhật ký" in reply and "Lĩnh vực: Khác" in reply
+    [entry] = await entries_of(org_db, AN)
+    assert entry.topic == "khac"
+
+
+async def test_plain_text_can_get_a_topic_or_be_dropped(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(AN)
+    await chat.say("Hướng dẫn quy trình một cửa")
+    await chat.press("Chọn lĩnh vực")
+    reply = await chat.press("Cải cách hành chính")
+    assert "Đã ghi nhật ký" in reply and "Cải cách hành chính" in reply
+    await chat.say("Nội dung gõ nhầm")
+    reply = await chat.press("Không lưu")
+    assert "không lưu" in reply
+    [entry] = await entries_of(org_db, AN)
+    assert entry.text == "Hướng dẫn quy trình một cửa" and entry.topic == "cchc"
+
+
+async def test_entry_belongs_to_the_day_the_message_was_sent(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(AN)
+    # Sent at 23:50 on Tuesday over a weak signal; the button is pressed after midnight.
+    await chat.at("2026-11-24 23:50").say("Tổng hợp số liệu biên chế của xã")
+    reply = await chat.at("2026-11-25 00:20").press("Lưu")
+    assert "24/11/2026" in reply
+    [entry] = await entries_of(org_db, AN)
+    assert entry.work_date.isoformat() == "2026-11-24"
+
+
+async def test_photo_with_caption_attaches_to_the_entry(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(AN)
+    reply = await chat.photo("Buổi họp giao ban tại UBND xã", file_id="AgACAgIAAx")
+    assert "Lưu nội dung này" in reply
+    reply = await chat.press("Lưu")
+    assert "1 ảnh/tệp" in reply
+    [entry] = await entries_of(org_db, AN)
+    assert entry.attachment_count == 1 and entry.text == "Buổi họp giao ban tại UBND xã"
+
+
+async def test_photos_before_the_text_wait_for_it(linked_chat: MakeChat, org_db: Database) -> None:
+    chat = await linked_chat(AN)
+    await chat.say("/nhatky")
+    await chat.press("Khác")
+    assert "Đã nhận 1 ảnh" in await chat.photo(file_id="p1")
+    assert "Đã nhận 2 ảnh" in await chat.photo(file_id="p2")
+    await chat.say("Kiểm tra hồ sơ lưu trữ")
+    [entry] = await entries_of(org_db, AN)
+    assert entry.attachment_count == 2
+
+
+async def test_photo_without_caption_outside_a_flow_asks_for_a_caption(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    chat = await linked_chat(AN)
+    assert "kèm chú thích" in await chat.photo()
+    assert await entries_of(org_db, AN) == []
