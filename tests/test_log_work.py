@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from storage import Database, worklog
+from storage.models import WorkLog
 from storage.org_import import resolve_person
 from tests.conftest import AN, LONG, MakeChat
 
 
-async def entries_of(db: Database, name: str) -> list[worklog.WorkLog]:
+async def entries_of(db: Database, name: str) -> list[WorkLog]:
     """Every stored entry of a person, newest first."""
     async with db.read() as tx:
         person_id = await resolve_person(tx, name)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from storage import Database, worklog
+from tests.chat import Chat
 from tests.conftest import AN, LAN, MakeChat
 from tests.test_log_work import entries_of
 
 
-async def log(chat_text: str, chat: object) -> None:
+async def log(chat_text: str, chat: Chat) -> None:
     """Log one entry through the plain-text offer."""
-    from tests.chat import Chat
-
-    assert isinstance(chat, Chat)
     await chat.say(chat_text)
     await chat.press("Lưu")
 
@@ -72,8 +70,6 @@ async def test_another_persons_entry_cannot_be_touched(
     [an_entry] = await entries_of(org_db, AN)
     lan = await linked_chat(LAN)
     await log("Nhật ký của Lan", lan)
-    await lan.say("/cuatoi")
-    token = lan.button_data("Số ").split(":")[0]
     # A forged button naming An's entry, with Lan's own valid token.
     for action in ("o", "e", "d", "y"):
         await lan.say("/cuatoi")
