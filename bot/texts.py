@@ -199,6 +199,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n}. Số {number} · {day} · {commune} · {topic}{flags}\n   {preview}",
         "{n}. No. {number} · {day} · {commune} · {topic}{flags}\n   {preview}",
     ),
+    "mine.choice": ("Số {number} · {day}", "No. {number} · {day}"),
     "mine.edited": (" (đã sửa)", " (edited)"),
     "mine.more": ("Xem thêm", "More"),
     "mine.entry": (

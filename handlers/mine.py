@@ -37,7 +37,8 @@ async def show_list(turn: Turn, offset: int = 0) -> list[Reply]:
                 preview=log_flow.preview(entry.text, 80),
             )
         )
-        choices.append(Choice(f"Số {entry.id} · {entry.work_date:%d/%m}", f"o:{entry.id}"))
+        label = turn.t("mine.choice", number=entry.id, day=f"{entry.work_date:%d/%m}")
+        choices.append(Choice(label, f"o:{entry.id}"))
     if offset + len(entries) < total:
         choices.append(Choice(turn.t("mine.more"), f"m:{offset + PAGE}"))
     turn.go(MINE, "list", offset=offset)
