@@ -86,6 +86,8 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # SQLite's lower() only folds ASCII; Vietnamese names need Unicode case folding.
+            await conn.create_function("casefold", 1, _casefold, deterministic=True)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
         self._conn = conn
@@ -163,9 +165,16 @@ class Database:
             if number <= current:
                 continue
             async with self.transaction() as tx:
+                # Another process opening the same file may have applied it while we waited.
+                if int(await tx.value("PRAGMA user_version")) >= number:
+                    continue
                 for statement in split_sql(sql):
                     await tx.execute(statement)
                 await tx.execute(f"PRAGMA user_version = {number}")
+
+
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def migrations() -> list[tuple[int, str]]:

@@ -8,10 +8,14 @@ from storage.db import Row, Tx
 from storage.models import Commune, Person, Role
 from storage.timefmt import to_db_date, to_db_time
 
-_PERSON_COLUMNS = "id, full_name, role, division_code, phone, supervises_all, language, active"
+# Qualified with the alias `p`, so queries may join other tables.
+PERSON_COLUMNS = (
+    "p.id, p.full_name, p.role, p.division_code, p.phone, p.supervises_all, p.language, p.active"
+)
 
 
-def _person(row: Row) -> Person:
+def person_from_row(row: Row) -> Person:
+    """A Person from a row selected with PERSON_COLUMNS."""
     return Person(
         id=row["id"],
         full_name=row["full_name"],
@@ -32,42 +36,45 @@ def _commune(row: Row) -> Commune:
 
 async def person_by_id(tx: Tx, person_id: int) -> Person | None:
     """The person with this id."""
-    row = await tx.one(f"SELECT {_PERSON_COLUMNS} FROM people WHERE id = ?", (person_id,))
-    return None if row is None else _person(row)
+    row = await tx.one(f"SELECT {PERSON_COLUMNS} FROM people p WHERE id = ?", (person_id,))
+    return None if row is None else person_from_row(row)
 
 
 async def person_by_identity(tx: Tx, channel: str, user_id: str) -> Person | None:
     """The active person linked to this chat account."""
     row = await tx.one(
-        f"SELECT {', '.join('p.' + c.strip() for c in _PERSON_COLUMNS.split(','))} "
+        f"SELECT {PERSON_COLUMNS} "
         "FROM channel_identities i JOIN people p ON p.id = i.person_id "
         "WHERE i.channel = ? AND i.user_id = ? AND p.active = 1",
         (channel, user_id),
     )
-    return None if row is None else _person(row)
+    return None if row is None else person_from_row(row)
 
 
 async def people_matching(tx: Tx, name_or_phone: str) -> list[Person]:
     """People whose full name (case-insensitive) or phone equals the given text."""
     rows = await tx.all(
-        f"SELECT {_PERSON_COLUMNS} FROM people "
-        "WHERE lower(full_name) = lower(?) OR phone = ? ORDER BY id",
+        f"SELECT {PERSON_COLUMNS} FROM people p "
+        "WHERE casefold(full_name) = casefold(?) OR phone = ? ORDER BY id",
         (name_or_phone.strip(), name_or_phone.strip()),
     )
-    return [_person(r) for r in rows]
+    return [person_from_row(r) for r in rows]
 
 
 async def people_with_phone(tx: Tx, phone: str) -> list[Person]:
     """Active people with exactly this (normalised) phone number."""
     rows = await tx.all(
-        f"SELECT {_PERSON_COLUMNS} FROM people WHERE phone = ? AND active = 1", (phone,)
+        f"SELECT {PERSON_COLUMNS} FROM people p WHERE phone = ? AND active = 1", (phone,)
     )
-    return [_person(r) for r in rows]
+    return [person_from_row(r) for r in rows]
 
 
 async def all_people(tx: Tx) -> list[Person]:
     """Everyone, in id order."""
-    return [_person(r) for r in await tx.all(f"SELECT {_PERSON_COLUMNS} FROM people ORDER BY id")]
+    return [
+        person_from_row(r)
+        for r in await tx.all(f"SELECT {PERSON_COLUMNS} FROM people p ORDER BY id")
+    ]
 
 
 async def communes_of_person_on(tx: Tx, person_id: int, day: date) -> list[Commune]:

@@ -162,7 +162,7 @@ async def resolve_person(tx: Tx, key: str) -> int:
     """The id of the one person with this phone or (case-insensitive) full name."""
     row = await tx.one("SELECT id FROM people WHERE phone = ?", (key,))
     if row is None:
-        rows = await tx.all("SELECT id FROM people WHERE lower(full_name) = lower(?)", (key,))
+        rows = await tx.all("SELECT id FROM people WHERE casefold(full_name) = casefold(?)", (key,))
         if len(rows) != 1:
             raise LookupError(f"person {key!r} matches {len(rows)} people")
         row = rows[0]
@@ -177,7 +177,7 @@ async def _upsert_person(tx: Tx, p: PersonRow, now: datetime) -> None:
         # Without a phone match, a person is the same person when the full name matches once
         # and that record has no other phone.
         rows = await tx.all(
-            "SELECT id FROM people WHERE lower(full_name) = lower(?) "
+            "SELECT id FROM people WHERE casefold(full_name) = casefold(?) "
             "AND (phone IS NULL OR ? IS NULL)",
             (p.full_name, p.phone),
         )
