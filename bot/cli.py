@@ -36,11 +36,16 @@ def parser() -> argparse.ArgumentParser:
         description="bietphai — nhật ký công tác cho cán bộ biệt phái (Telegram, Zalo).",
     )
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser(
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        # The summary doubles as the description, so `bietphai NAME --help` explains itself.
+        return sub.add_parser(name, help=summary, description=summary)
+
+    command(
         "run",
-        help="chạy bot trên mọi kênh đã cấu hình (không có kênh nào: mở chat thử trên dữ liệu mẫu)",
+        "chạy bot trên mọi kênh đã cấu hình (không có kênh nào: mở chat thử trên dữ liệu mẫu)",
     )
-    chat = sub.add_parser("chat", help="chat với bot trong cửa sổ dòng lệnh, dưới tên một người")
+    chat = command("chat", summary="chat với bot trong cửa sổ dòng lệnh, dưới tên một người")
     chat.add_argument(
         "--as",
         dest="person",
@@ -48,11 +53,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="PERSON",
         help="họ tên đầy đủ hoặc số điện thoại",
     )
-    imp = sub.add_parser("import-org", help="nhập tổ chức từ tệp .xlsx hoặc thư mục .csv")
+    imp = command("import-org", summary="nhập tổ chức từ tệp .xlsx hoặc thư mục .csv")
     imp.add_argument("file", type=Path, metavar="FILE")
-    inv = sub.add_parser("invite", help="tạo mã mời dùng một lần cho một người")
+    inv = command("invite", summary="tạo mã mời dùng một lần cho một người")
     inv.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")
-    backup = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu ra một tệp")
+    backup = command("backup", summary="sao lưu cơ sở dữ liệu ra một tệp")
     backup.add_argument("file", type=Path, metavar="FILE")
     return top
 

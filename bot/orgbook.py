@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 
@@ -40,6 +42,17 @@ YES = {"có", "co", "yes", "y", "x", "1", "true"}
 NO = {"không", "khong", "no", "n", "0", "false", ""}
 
 Cell = str | int | float | date | datetime | None
+# What a damaged or truncated .xlsx raises from zipfile, zlib or the XML parser.
+UNREADABLE_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    ParseError,
+    EOFError,
+    NotImplementedError,
+    KeyError,
+    OSError,
+    ValueError,
+)
 
 
 class WorkbookError(Exception):
@@ -101,7 +114,7 @@ def read_sheets(path: Path) -> dict[str, list[SheetRow]]:
 def _read_xlsx(path: Path) -> dict[str, list[SheetRow]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except UNREADABLE_XLSX as exc:
         raise WorkbookError(f"tệp .xlsx bị hỏng hoặc không đọc được: {path} ({exc})") from exc
     try:
         sheets: dict[str, list[SheetRow]] = {}
@@ -111,7 +124,7 @@ def _read_xlsx(path: Path) -> dict[str, list[SheetRow]]:
             rows = book[name].iter_rows(values_only=True)
             sheets[name] = _rows_with_header(name, rows)
         return sheets
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except UNREADABLE_XLSX as exc:
         raise WorkbookError(f"tệp .xlsx bị hỏng hoặc không đọc được: {path} ({exc})") from exc
     finally:
         book.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.texts_difficulty import DIFFICULTY_TEXTS
+
 # key -> (Vietnamese, English). Placeholders use str.format names.
 TEXTS: dict[str, tuple[str, str]] = {
     # Errors and generic answers
@@ -94,6 +96,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/cuatoi (hoặc /mine) — xem 10 nhật ký gần nhất, sửa hoặc xóa",
         "/mine (or /cuatoi) — see your last 10 entries, edit or delete them",
     ),
+    "help.khokhan": (
+        "/khokhan (hoặc /issue) — nêu khó khăn, vướng mắc hoặc xin ý kiến chỉ đạo; xem tình "
+        "trạng các khó khăn đã nêu",
+        "/issue (or /khokhan) — raise a difficulty or ask leadership for guidance; follow them",
+    ),
+    "help.dskhokhan": (
+        "/dskhokhan (hoặc /issues) — khó khăn đang mở trong phạm vi phụ trách; lọc: quahan, "
+        "trạng thái, mã xã, lĩnh vực",
+        "/issues (or /dskhokhan) — open difficulties in your scope; filter: overdue, status, "
+        "commune, topic",
+    ),
+    "help.caidat": (
+        "/caidat (hoặc /settings) — chọn nhận thông báo khó khăn ngay hay chỉ trong báo cáo",
+        "/settings (or /caidat) — difficulty notices at once or only in digests",
+    ),
     "help.huy": (
         "/huy (hoặc /cancel) — hủy thao tác đang làm",
         "/cancel (or /huy) — stop what you are doing",
@@ -101,10 +118,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.trogiup": (
         "/trogiup (hoặc /help) — xem hướng dẫn này",
         "/help (or /trogiup) — this help",
-    ),
-    "help.supervisor": (
-        "Báo cáo tổng hợp và xuất Excel cho lãnh đạo sẽ có trong các bản cập nhật tới.",
-        "Digests and Excel exports for supervisors are coming in a next update.",
     ),
     "cancelled": (
         "Đã hủy. Gõ /nhatky để ghi nhật ký hoặc /trogiup để xem hướng dẫn.",
@@ -241,10 +254,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "channel.console": ("dòng lệnh", "console"),
 }
 
+TEXTS.update(DIFFICULTY_TEXTS)
+
 # Telegram's command menu (setMyCommands), Vietnamese first.
 COMMAND_MENU: tuple[tuple[str, str, str], ...] = (
     ("nhatky", "Ghi nhật ký công tác", "Log today's work"),
+    ("khokhan", "Nêu khó khăn, xin ý kiến chỉ đạo", "Raise a difficulty or question"),
     ("cuatoi", "Xem, sửa nhật ký của tôi", "See and edit my entries"),
+    ("dskhokhan", "Khó khăn cần xử lý (lãnh đạo)", "Difficulties to handle (supervisors)"),
+    ("caidat", "Cài đặt thông báo (lãnh đạo)", "Notification settings (supervisors)"),
     ("huy", "Hủy thao tác đang làm", "Cancel the current step"),
     ("trogiup", "Hướng dẫn sử dụng", "Help"),
 )

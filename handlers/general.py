@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.messages import Reply
 from handlers.turn import Turn
+from storage import scope
 from storage.models import Role
 
 
@@ -11,10 +12,10 @@ async def show_help(turn: Turn) -> list[Reply]:
     """/trogiup: what this person's role can do."""
     keys = ["help.title"]
     if turn.person is not None and turn.person.role == Role.OFFICIAL:
-        keys += ["help.nhatky", "help.plain", "help.cuatoi"]
+        keys += ["help.nhatky", "help.plain", "help.khokhan", "help.cuatoi"]
+    if turn.person is not None and await scope.is_supervisor(turn.tx, turn.person.id):
+        keys += ["help.dskhokhan", "help.caidat"]
     keys += ["help.huy", "help.trogiup"]
-    if turn.person is not None and turn.person.role in (Role.SUPERVISOR, Role.ADMIN):
-        keys.append("help.supervisor")
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]
     return [Reply("\n".join(lines))]
 

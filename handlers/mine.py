@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from handlers import worklog as log_flow
+from handlers.difficulty import my_open_list
 from handlers.messages import Choice, Kind, Reply
 from handlers.topics import topic_label
 from handlers.turn import Turn
-from storage import worklog
+from storage import difficulties, worklog
 from storage.models import Role, WorkLog
 
 MINE = "mine"
@@ -19,9 +20,13 @@ async def show_list(turn: Turn, offset: int = 0) -> list[Reply]:
         return turn.say("not_official")
     total = await worklog.count_work_logs(turn.tx, turn.person_id)
     entries = await worklog.recent_work_logs(turn.tx, turn.person_id, PAGE, offset)
+    open_items = await difficulties.open_difficulties_of_reporter(turn.tx, turn.person_id)
+    tail = (
+        [my_open_list(turn, open_items, with_new_button=False)] if open_items and not offset else []
+    )
     if not entries:
         turn.finish()
-        return turn.say("mine.empty")
+        return [*turn.say("mine.empty"), *tail]
     lines = [turn.t("mine.title", shown=offset + len(entries), total=total)]
     choices = []
     for n, entry in enumerate(entries, start=offset + 1):
@@ -42,7 +47,7 @@ async def show_list(turn: Turn, offset: int = 0) -> list[Reply]:
     if offset + len(entries) < total:
         choices.append(Choice(turn.t("mine.more"), f"m:{offset + PAGE}"))
     turn.go(MINE, "list", offset=offset)
-    return [Reply("\n".join(lines), tuple(choices))]
+    return [Reply("\n".join(lines), tuple(choices)), *tail]
 
 
 def _flags(turn: Turn, entry: WorkLog) -> str:

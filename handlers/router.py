@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.texts import t
-from handlers import general, mine, onboarding, worklog
+from handlers import difficulty, difficulty_actions, general, mine, onboarding, worklog
 from handlers.messages import Choice, Incoming, Kind, Reply
+from handlers.textfold import fold
 from handlers.turn import HandlerConfig, Turn
 from storage import conversation, org, updates
 from storage.db import Database
@@ -40,13 +41,27 @@ COMMANDS: dict[str, CommandHandler] = {
     "cancel": general.cancel,
     "trogiup": general.show_help,
     "help": general.show_help,
+    "khokhan": difficulty.khokhan,
+    "issue": difficulty.khokhan,
+    "dskhokhan": difficulty_actions.list_in_scope,
+    "issues": difficulty_actions.list_in_scope,
+    "caidat": difficulty_actions.show_settings,
+    "settings": difficulty_actions.show_settings,
 }
 
 FLOWS: dict[str, Flow] = {
     worklog.LOG: Flow(worklog.log_choice, worklog.log_message),
     worklog.OFFER: Flow(worklog.offer_choice, worklog.offer),
     mine.MINE: Flow(mine.mine_choice, mine.mine_message),
+    difficulty.RAISE: Flow(difficulty.raise_choice, difficulty.raise_message),
+    difficulty.AFTER: Flow(difficulty.after_choice, difficulty.after_message),
+    difficulty_actions.ACT: Flow(difficulty_actions.act_choice, difficulty_actions.act_message),
+    difficulty_actions.SETTINGS: Flow(
+        difficulty_actions.settings_choice, difficulty_actions.settings_message
+    ),
 }
+# Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
+STANDING_PREFIX = "k:"
 
 # Commands that answer without leaving the flow the person is in.
 KEEPS_FLOW = {"trogiup", "help"}
@@ -70,6 +85,8 @@ class Router:
                     log.info("update %s delivered again; not handled twice", msg.update_key)
                     return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
                 person = await org.person_by_identity(tx, msg.channel, msg.user_id)
+                if person is not None:
+                    await org.touch_identity(tx, msg.channel, msg.user_id, now)
                 state = await conversation.load_state(tx, msg.channel, msg.chat_id)
                 turn = Turn(msg, tx, person, state, self.config, now)
                 replies = await self._dispatch(turn)
@@ -103,6 +120,8 @@ class Router:
         if isinstance(picked, list):
             return picked
         flow = FLOWS.get(turn.state.flow or "")
+        if picked is not None and picked.startswith(STANDING_PREFIX):
+            return await difficulty_actions.on_action(turn, picked)
         if picked is not None:
             if flow is None:
                 return turn.say("error.stale_choice")
@@ -144,6 +163,8 @@ def _picked_choice(turn: Turn) -> str | list[Reply] | None:
     """The value of the choice this message picks, a refusal, or None for a plain message."""
     msg, state = turn.msg, turn.state
     if msg.kind == Kind.CHOICE:
+        if msg.choice.startswith(STANDING_PREFIX):
+            return msg.choice
         token, _, value = msg.choice.partition(":")
         if not state.token or token != state.token or not value:
             return turn.say("error.stale_choice")
@@ -161,12 +182,6 @@ def _picked_choice(turn: Turn) -> str | list[Reply] | None:
         if fold(str(label)) == wanted:
             return str(value)
     return None
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, so "luu" matches "Lưu"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 def _normalized(msg: Incoming) -> Incoming:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.texts import t
 from handlers.dates import format_day, local_date
+from handlers.deadlines import DeadlinePolicy
 from handlers.messages import Choice, Incoming, Reply
 from storage.db import Tx
 from storage.models import ConversationState, Person
@@ -21,6 +22,7 @@ class HandlerConfig:
     zone: ZoneInfo
     language: str = "vi"
     backdate_days: int = 7
+    deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
 
 
 @dataclass

@@ -188,6 +188,7 @@ async def offer(turn: Turn) -> list[Reply]:
         "offer.question",
         Choice(turn.t("offer.save"), "save"),
         Choice(turn.t("offer.topic"), "topic"),
+        Choice(turn.t("offer.difficulty"), "kk"),
         Choice(turn.t("offer.cancel"), "drop"),
         day=turn.day(day),
         preview=preview(named.rest),
@@ -202,6 +203,11 @@ async def offer_choice(turn: Turn, value: str) -> list[Reply]:
         return await advance(turn, data)
     if value == "topic":
         return await advance(turn, data)
+    if value == "kk":
+        from handlers.difficulty import start_raise
+
+        turn.finish()
+        return await start_raise(turn, str(data["text"]), list(data.get("files", [])))
     if value == "drop":
         turn.finish()
         return turn.say("offer.dropped")

@@ -161,3 +161,12 @@ async def count_rows(tx: Tx) -> dict[str, int]:
     ):
         counts[table] = int(await tx.value(f"SELECT count(*) FROM {table}"))
     return counts
+
+
+async def touch_identity(tx: Tx, channel: str, user_id: str, now: datetime) -> None:
+    """The person wrote from this account: it is the one to reach them on, and it works."""
+    await tx.execute(
+        "UPDATE channel_identities SET last_seen_at = ?, unreachable_at = NULL "
+        "WHERE channel = ? AND user_id = ?",
+        (to_db_time(now), channel, user_id),
+    )

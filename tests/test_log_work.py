@@ -53,7 +53,7 @@ async def test_plain_text_is_offered_and_saved_in_one_tap(
     chat = await linked_chat(AN)
     reply = await chat.say("Làm việc với công chức văn phòng UBND xã về hồ sơ lưu trữ")
     assert "Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?" in reply
-    assert chat.buttons == ["Lưu", "Chọn lĩnh vực", "Không lưu"]
+    assert chat.buttons == ["Lưu", "Chọn lĩnh vực", "Đây là khó khăn", "Không lưu"]
     assert await entries_of(org_db, AN) == []
     reply = await chat.press("Lưu")
     assert "Đã ghi nhật ký" in reply and "Lĩnh vực: Khác" in reply

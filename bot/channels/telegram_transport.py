@@ -31,6 +31,7 @@ class TelegramPolling:
         self.channel = channel
         self.timeout = timeout
         self._task: asyncio.Task[None] | None = None
+        self._batch: asyncio.Future[None] | None = None
         self._stopping = asyncio.Event()
 
     async def start(self) -> None:
@@ -45,6 +46,9 @@ class TelegramPolling:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        if self._batch is not None:
+            # Cancelling the loop leaves the shielded batch running: wait for it to commit.
+            await asyncio.gather(self._batch, return_exceptions=True)
 
     async def _run(self) -> None:
         bot = self.channel.application.bot
@@ -72,7 +76,8 @@ class TelegramPolling:
             if not updates:
                 continue
             # Shielded: a stop in the middle of a batch lets the batch finish and commit.
-            await asyncio.shield(self.channel.process_updates(list(updates)))
+            self._batch = asyncio.ensure_future(self.channel.process_updates(list(updates)))
+            await asyncio.shield(self._batch)
             offset = updates[-1].update_id + 1
 
 

@@ -1,0 +1,146 @@
+"""The outbox: messages the bot sends on its own, queued in the transaction that caused them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.db import Tx
+from storage.timefmt import to_db_time
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A queued message claimed for sending."""
+
+    id: int
+    key: str
+    person_id: int | None
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(
+    tx: Tx,
+    *,
+    key: str,
+    person_id: int,
+    payload: dict[str, Any],
+    now: datetime,
+    channel: str | None = None,
+) -> bool:
+    """Queue a message to a person on the channel they used last (or `channel`).
+
+    Returns False when a message with this key was queued before (never sent twice). A person
+    with no reachable chat gets an 'unreachable' row, so digests can report it.
+    """
+    row = await tx.one(
+        "SELECT channel, chat_id FROM channel_identities WHERE person_id = ? "
+        "AND unreachable_at IS NULL AND (? IS NULL OR channel = ?) "
+        "ORDER BY last_seen_at DESC LIMIT 1",
+        (person_id, channel, channel),
+    )
+    status = "pending" if row else "unreachable"
+    changed = await tx.execute_count(
+        "INSERT INTO outbox (key, person_id, channel, chat_id, payload, status, "
+        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        (
+            key,
+            person_id,
+            row["channel"] if row else "",
+            row["chat_id"] if row else "",
+            json.dumps(payload, ensure_ascii=False),
+            status,
+            to_db_time(now),
+            to_db_time(now),
+        ),
+    )
+    return changed == 1
+
+
+async def claim_due(
+    tx: Tx, *, channel: str, worker: str, now: datetime, limit: int, lease: timedelta
+) -> list[OutboxMessage]:
+    """Atomically take up to `limit` due rows for this worker (expired claims are taken over)."""
+    rows = await tx.all(
+        "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, "
+        "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE channel = ? AND "
+        "((status = 'pending' AND next_attempt_at <= ?) OR "
+        "(status = 'sending' AND claimed_until < ?)) ORDER BY next_attempt_at, id LIMIT ?) "
+        "RETURNING id, key, person_id, channel, chat_id, payload, attempts",
+        (worker, to_db_time(now + lease), channel, to_db_time(now), to_db_time(now), limit),
+    )
+    return sorted(
+        (
+            OutboxMessage(
+                r["id"],
+                r["key"],
+                r["person_id"],
+                r["channel"],
+                r["chat_id"],
+                json.loads(r["payload"]),
+                r["attempts"],
+            )
+            for r in rows
+        ),
+        key=lambda m: m.id,
+    )
+
+
+async def mark_sent(tx: Tx, message_id: int, worker: str, now: datetime) -> None:
+    """The platform accepted the message."""
+    await tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_by = NULL, claimed_until = NULL "
+        "WHERE id = ? AND claimed_by = ?",
+        (to_db_time(now), message_id, worker),
+    )
+
+
+async def mark_retry(
+    tx: Tx, message_id: int, worker: str, next_attempt: datetime, error: str
+) -> None:
+    """Try again later (network error, 5xx, 429)."""
+    await tx.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, "
+        "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+        (to_db_time(next_attempt), error[:500], message_id, worker),
+    )
+
+
+async def mark_failed(
+    tx: Tx, message_id: int, worker: str, error: str, *, unreachable: bool = False
+) -> None:
+    """Give up on this row (too many attempts, or the person blocked the bot)."""
+    await tx.execute(
+        "UPDATE outbox SET status = ?, last_error = ?, claimed_by = NULL, claimed_until = NULL "
+        "WHERE id = ? AND claimed_by = ?",
+        ("unreachable" if unreachable else "failed", error[:500], message_id, worker),
+    )
+
+
+async def mark_chat_unreachable(tx: Tx, channel: str, chat_id: str, now: datetime) -> None:
+    """The person blocked the bot on this channel: stop choosing it for them."""
+    await tx.execute(
+        "UPDATE channel_identities SET unreachable_at = ? WHERE channel = ? AND chat_id = ?",
+        (to_db_time(now), channel, chat_id),
+    )
+
+
+async def mark_chat_reachable(tx: Tx, channel: str, user_id: str) -> None:
+    """The person wrote to the bot again: they can be reached there."""
+    await tx.execute(
+        "UPDATE channel_identities SET unreachable_at = NULL "
+        "WHERE channel = ? AND user_id = ? AND unreachable_at IS NOT NULL",
+        (channel, user_id),
+    )
+
+
+async def outbox_counts(tx: Tx) -> dict[str, int]:
+    """How many rows are in each status."""
+    rows = await tx.all("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+    return {r["status"]: r["n"] for r in rows}

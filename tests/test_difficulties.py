@@ -1,0 +1,266 @@
+"""Stories of raising a difficulty and of leadership answering it from the chat."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from storage import Database, difficulties
+from storage.difficulties import Difficulty
+from storage.org_import import resolve_person
+from tests.chat import Chat
+from tests.conftest import AN, LAN, THANH, MakeChat
+
+THU = "Cao Thị Thu"  # heads XDCQ and CCVC, leads working group 1 (XA01-XA06)
+TAM = "Hồ Văn Tâm"  # heads TCBC, CCHC, VTLT, leads working group 2 (XA07-XA13)
+
+
+async def inbox(db: Database, name: str) -> list[dict[str, Any]]:
+    """What the outbox holds for a person, oldest first."""
+    async with db.read() as tx:
+        person_id = await resolve_person(tx, name)
+        rows = await tx.all(
+            "SELECT key, payload, status FROM outbox WHERE person_id = ? ORDER BY id", (person_id,)
+        )
+    return [{"key": r["key"], "status": r["status"], **json.loads(r["payload"])} for r in rows]
+
+
+async def stored(db: Database, difficulty_id: int) -> Difficulty:
+    """A difficulty as stored now."""
+    async with db.read() as tx:
+        item = await difficulties.difficulty_by_id(tx, difficulty_id)
+    assert item is not None
+    return item
+
+
+def button(message: dict[str, Any], label: str) -> str:
+    """The callback data of a button in a queued message."""
+    for (text, _value), data in zip(message["choices"], message["choice_data"], strict=True):
+        if label in text:
+            return str(data)
+    raise AssertionError(f"no {label!r} in {message['choices']}")
+
+
+async def raise_urgent(chat: Chat, text: str = "Xã chưa có hướng dẫn bố trí công chức") -> int:
+    """Raise an urgent difficulty through /khokhan; returns its id."""
+    await chat.say("/khokhan")
+    if "Nêu khó khăn mới" in chat.buttons:
+        await chat.press("Nêu khó khăn mới")
+    await chat.press("Quản lý công chức")
+    await chat.press("Khó khăn")
+    await chat.press("Gấp")
+    reply = await chat.say(text)
+    assert "Đã ghi nhận KK-" in reply, reply
+    return int(reply.split("KK-")[1][:4])
+
+
+async def test_an_official_raises_an_urgent_difficulty_and_leaders_in_scope_hear_at_once(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    await linked_chat(THANH)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an.at("2026-11-25 10:00"))
+    assert "KK-0001" in an.text and "Gấp" in an.text
+    assert "phản hồi trước 16:00 25/11/2026" in an.text  # 4 office hours, lunch excluded
+    assert "Trương Văn Thành" in an.text and "Cao Thị Thu" in an.text
+    [notice] = await inbox(org_db, THU)
+    assert notice["status"] == "pending" and "[GẤP] KK-0001" in notice["text"]
+    assert [label for label, _ in notice["choices"]] == [
+        "Đã nhận",
+        "Trả lời",
+        "Hỏi thêm",
+        "Chuyển người khác",
+        "Đã giải quyết",
+    ]
+    assert len(await inbox(org_db, THANH)) == 1
+    assert await inbox(org_db, TAM) == []  # another division, another working group
+    item = await stored(org_db, number)
+    assert item.status == "new" and item.division_code == "XDCQ" and item.commune_code == "XA01"
+    assert thu.user_id  # Thu's chat exists: the notice went to her last-used channel
+
+
+async def test_a_leader_answers_from_the_notice_and_the_reporter_is_told(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    [notice] = await inbox(org_db, THU)
+    await thu.press_data(button(notice, "Trả lời"))
+    assert "gõ nội dung trả lời cho KK-0001" in thu.text
+    reply = await thu.say("Áp dụng Nghị định 33/2023, bố trí theo vị trí việc làm.")
+    assert "Đã ghi: KK-0001" in reply
+    item = await stored(org_db, number)
+    assert item.status == "answered" and item.first_response_at is not None
+    [told] = await inbox(org_db, AN)
+    assert "KK-0001: Cao Thị Thu trả lời" in told["text"] and "Nghị định 33/2023" in told["text"]
+    await an.press_data(button(told, "Xác nhận đã giải quyết"))
+    assert (await stored(org_db, number)).status == "resolved"
+    async with org_db.read() as tx:
+        history = [(e.action, e.to_status) for e in await difficulties.events_of(tx, number)]
+    assert history == [("raise", "new"), ("answer", "answered"), ("confirm", "resolved")]
+
+
+async def test_forwarding_to_another_leader_who_then_answers(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thanh = await linked_chat(THANH)
+    tam = await linked_chat(TAM)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    # Tâm oversees neither An's division nor his commune: he may not act yet.
+    assert "không có quyền" in await tam.press_data(f"k:ack:{number}")
+    [notice] = await inbox(org_db, THANH)
+    await thanh.press_data(button(notice, "Chuyển người khác"))
+    await thanh.press(TAM)
+    await thanh.say("Anh Tâm nắm rõ quy định này, nhờ anh trả lời.")
+    assert (await stored(org_db, number)).status == "forwarded"
+    [forwarded] = await inbox(org_db, TAM)
+    assert "Trương Văn Thành chuyển KK-0001 cho anh/chị" in forwarded["text"]
+    await tam.press_data(button(forwarded, "Trả lời"))
+    await tam.say("Đã có hướng dẫn tại Công văn 123.")
+    item = await stored(org_db, number)
+    assert item.status == "answered" and item.assignee_id is not None
+    told = await inbox(org_db, AN)
+    assert [m["text"].split(":")[1].strip()[:30] for m in told][-1].startswith("Hồ Văn Tâm")
+
+
+async def test_the_loser_of_a_race_is_told_it_is_already_resolved(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    thanh = await linked_chat(THANH)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    await thu.press_data(f"k:answer:{number}")
+    await thanh.press_data(f"k:resolve:{number}")
+    reply = await thu.say("Câu trả lời đến muộn một giây")
+    assert 'KK-0001 đang ở trạng thái "Đã giải quyết"' in reply
+    item = await stored(org_db, number)
+    assert item.status == "resolved"
+    async with org_db.read() as tx:
+        actions = [e.action for e in await difficulties.events_of(tx, number)]
+    assert actions == ["raise", "resolve"]
+
+
+async def test_forged_buttons_for_missing_or_out_of_scope_difficulties(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    tam = await linked_chat(TAM)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    assert "không có quyền xem" in await tam.press_data("k:resolve:9999")
+    assert "không có quyền xem" in await tam.press_data(f"k:view:{number}")
+    assert "đã cũ" in await tam.press_data("k:explode:1")
+    lan = await linked_chat(LAN)
+    assert "không có quyền xem" in await lan.press_data(f"k:comment:{number}")
+    assert (await stored(org_db, number)).status == "new"
+
+
+async def test_empty_and_very_long_answers(linked_chat: MakeChat, org_db: Database) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    await thu.press_data(f"k:answer:{number}")
+    assert "đang trống" in await thu.say("   ")
+    long_answer = "Hướng dẫn chi tiết. " * 200
+    await thu.say(long_answer)
+    [told] = await inbox(org_db, AN)
+    assert long_answer.strip() in told["text"]
+
+
+async def test_reporter_adds_detail_and_photos_then_reopens(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    assert "Đã đính kèm vào KK-0001" in await an.photo(file_id="scan-1")
+    await thu.press_data(f"k:ask:{number}")
+    await thu.say("Anh gửi thêm quyết định thành lập của xã.")
+    assert (await stored(org_db, number)).status == "more_info"
+    await an.press_data(f"k:comment:{number}")
+    await an.photo("Quyết định số 12/QĐ-UBND", file_id="scan-2")
+    item = await stored(org_db, number)
+    assert item.status == "acknowledged" and item.attachment_count == 2
+    await thu.press_data(f"k:resolve:{number}")
+    await an.press_data(f"k:reopen:{number}")
+    await an.say("Xã vẫn chưa làm được vì thiếu biểu mẫu.")
+    assert (await stored(org_db, number)).status == "reopened"
+    told_thu = await inbox(org_db, THU)
+    assert "mở lại" in told_thu[-1]["text"] and "thiếu biểu mẫu" in told_thu[-1]["text"]
+
+
+async def test_normal_difficulties_respect_digest_only(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    await thu.say("/caidat")
+    assert "Chỉ trong báo cáo tổng hợp" in thu.buttons
+    await thu.press("Chỉ trong báo cáo tổng hợp")
+    await linked_chat(THANH)
+    an = await linked_chat(AN)
+    await an.say("/khokhan")
+    await an.press("Khác")
+    await an.press("Xin ý kiến")
+    await an.press("Thường")
+    await an.say("Xin ý kiến về lịch tiếp công dân")
+    assert await inbox(org_db, THU) == []
+    assert len(await inbox(org_db, THANH)) == 1
+    await raise_urgent(an)
+    assert len(await inbox(org_db, THU)) == 1  # urgent ones always come at once
+
+
+async def test_plain_text_can_become_a_difficulty(linked_chat: MakeChat, org_db: Database) -> None:
+    an = await linked_chat(AN)
+    await an.say("Xã chưa có người làm văn thư")
+    await an.press("Đây là khó khăn")
+    await an.press("Văn thư")
+    await an.press("Khó khăn")
+    reply = await an.press("Thường")
+    assert "Đã ghi nhận KK-0001" in reply
+    item = await stored(org_db, 1)
+    assert item.description == "Xã chưa có người làm văn thư" and item.urgency == "normal"
+
+
+async def test_open_difficulties_show_in_khokhan_and_cuatoi(linked_chat: MakeChat) -> None:
+    an = await linked_chat(AN)
+    await raise_urgent(an)
+    reply = await an.say("/khokhan")
+    assert "KK-0001 · Mới, chờ tiếp nhận" in reply and "Nêu khó khăn mới" in an.buttons
+    assert "KK-0001" in await an.say("/cuatoi")
+
+
+async def test_supervisor_list_is_scoped_filtered_and_shows_overdue(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    tam = await linked_chat(TAM)
+    an = await linked_chat(AN)
+    lan = await linked_chat(LAN)
+    await raise_urgent(an.at("2026-11-23 08:00"), "Khó khăn của An")
+    await raise_urgent(lan.at("2026-11-25 08:00"), "Khó khăn của Lan")
+    reply = await thu.at("2026-11-25 09:00").say("/dskhokhan")
+    assert "KK-0001" in reply and "KK-0002" not in reply
+    assert "QUÁ HẠN" in reply and "2 ngày" in reply
+    reply = await tam.at("2026-11-25 09:00").say("/dskhokhan")
+    assert "KK-0002" in reply and "KK-0001" not in reply
+    assert "QUÁ HẠN" not in reply
+    assert "Không có khó khăn" in await tam.say("/dskhokhan quahan")
+    assert "KK-0002" in await tam.say("/dskhokhan XA08")
+    assert "dành cho lãnh đạo" in await an.say("/dskhokhan")
+
+
+async def test_a_deactivated_reporter_is_reported_to_the_leader(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    async with org_db.transaction() as tx:
+        await tx.execute("UPDATE people SET active = 0 WHERE full_name = ?", (AN,))
+    await thu.press_data(f"k:answer:{number}")
+    reply = await thu.say("Trả lời dù anh An đã về Sở")
+    assert "người nêu hiện không nhận được tin" in reply
+    assert (await stored(org_db, number)).status == "answered"
