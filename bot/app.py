@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.channels.telegram import TelegramChannel, build_application
+from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.channels.telegram_transport import TelegramPolling, TelegramWebhook
+from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.settings import Settings
+from handlers.deadlines import DeadlinePolicy
 from handlers.router import Router
 from handlers.turn import HandlerConfig
 from storage.db import Database
@@ -32,7 +35,15 @@ class Service(Protocol):
 def handler_config(settings: Settings) -> HandlerConfig:
     """The part of the settings the handlers use."""
     return HandlerConfig(
-        zone=settings.zone, language=settings.language, backdate_days=settings.backdate_days
+        zone=settings.zone,
+        language=settings.language,
+        backdate_days=settings.backdate_days,
+        deadlines=DeadlinePolicy(
+            urgent_first_response_hours=settings.urgent_first_response_hours,
+            normal_first_response_days=settings.normal_first_response_days,
+            urgent_resolution_days=settings.urgent_resolution_days,
+            normal_resolution_days=settings.normal_resolution_days,
+        ),
     )
 
 
@@ -87,6 +98,16 @@ async def build_app(settings: Settings) -> BotApp:
             )
         else:
             app.services.append(TelegramPolling(channel, timeout=settings.telegram_poll_timeout))
+        delivery = TelegramOutbox(
+            outbox_bot(settings.telegram_bot_token, settings.telegram_api_base_url)
+        )
+        app.services.append(delivery)
+        sender_settings = SenderSettings(
+            messages_per_second=settings.telegram_outbox_messages_per_second,
+            chat_interval=settings.telegram_outbox_chat_interval,
+            max_attempts=settings.outbox_max_attempts,
+        )
+        app.services.append(OutboxSender(db, delivery, sender_settings))
     return app
 
 

@@ -37,6 +37,19 @@ class Settings(BaseSettings):
         30.0, gt=0, alias="TELEGRAM_MAX_MESSAGES_PER_SECOND"
     )
 
+    telegram_outbox_messages_per_second: float = Field(
+        25.0, gt=0, alias="TELEGRAM_OUTBOX_MESSAGES_PER_SECOND"
+    )
+    telegram_outbox_chat_interval: float = Field(
+        1.0, ge=0, alias="TELEGRAM_OUTBOX_CHAT_INTERVAL_SECONDS"
+    )
+    outbox_max_attempts: int = Field(8, ge=1, le=100, alias="OUTBOX_MAX_ATTEMPTS")
+
+    urgent_first_response_hours: float = Field(4, gt=0, alias="BOT_URGENT_FIRST_RESPONSE_HOURS")
+    normal_first_response_days: int = Field(2, ge=1, alias="BOT_NORMAL_FIRST_RESPONSE_DAYS")
+    urgent_resolution_days: int = Field(2, ge=1, alias="BOT_URGENT_RESOLUTION_DAYS")
+    normal_resolution_days: int = Field(10, ge=1, alias="BOT_NORMAL_RESOLUTION_DAYS")
+
     zalo_bot_token: str | None = Field(None, alias="ZALO_BOT_TOKEN")
     zalo_api_base_url: str = Field(
         "https://bot-api.zaloplatforms.com/bot", alias="ZALO_API_BASE_URL"

@@ -22,6 +22,7 @@ class OutboxMessage:
     chat_id: str
     payload: dict[str, Any]
     attempts: int
+    parts_sent: int
 
 
 async def enqueue(
@@ -72,7 +73,7 @@ async def claim_due(
         "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE channel = ? AND "
         "((status = 'pending' AND next_attempt_at <= ?) OR "
         "(status = 'sending' AND claimed_until < ?)) ORDER BY next_attempt_at, id LIMIT ?) "
-        "RETURNING id, key, person_id, channel, chat_id, payload, attempts",
+        "RETURNING id, key, person_id, channel, chat_id, payload, attempts, parts_sent",
         (worker, to_db_time(now + lease), channel, to_db_time(now), to_db_time(now), limit),
     )
     return sorted(
@@ -85,6 +86,7 @@ async def claim_due(
                 r["chat_id"],
                 json.loads(r["payload"]),
                 r["attempts"],
+                r["parts_sent"],
             )
             for r in rows
         ),
@@ -98,6 +100,14 @@ async def mark_sent(tx: Tx, message_id: int, worker: str, now: datetime) -> None
         "UPDATE outbox SET status = 'sent', sent_at = ?, claimed_by = NULL, claimed_until = NULL "
         "WHERE id = ? AND claimed_by = ?",
         (to_db_time(now), message_id, worker),
+    )
+
+
+async def mark_parts_sent(tx: Tx, message_id: int, worker: str, parts: int) -> None:
+    """Pieces of a long message that reached the platform."""
+    await tx.execute(
+        "UPDATE outbox SET parts_sent = ? WHERE id = ? AND claimed_by = ?",
+        (parts, message_id, worker),
     )
 
 

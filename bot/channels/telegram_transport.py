@@ -60,7 +60,7 @@ class TelegramPolling:
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES
                 )
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(seconds(exc.retry_after))
                 continue
             except InvalidToken:
                 log.critical(
@@ -143,7 +143,7 @@ class TelegramWebhook:
         return web.Response(status=200, text="ok")
 
 
-def _seconds(value: object) -> float:
+def seconds(value: object) -> float:
     """retry_after is an int or a timedelta depending on PTB settings."""
     total = getattr(value, "total_seconds", None)
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

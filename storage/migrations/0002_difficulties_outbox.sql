@@ -54,6 +54,8 @@ CREATE TABLE outbox (
     status TEXT NOT NULL DEFAULT 'pending'
         CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'unreachable')),
     attempts INTEGER NOT NULL DEFAULT 0,
+    -- Pieces of a long message already delivered, so a retry does not repeat them.
+    parts_sent INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TEXT NOT NULL,
     claimed_by TEXT,
     claimed_until TEXT,

@@ -1,0 +1,66 @@
+"""Delivering outbox messages on Telegram, translating its errors into retry decisions."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.channels.telegram_transport import seconds
+from bot.channels.textsplit import split_text
+from bot.outbox_sender import Rejected, RetryLater, Unreachable
+from handlers.messages import Reply
+
+
+def outbox_bot(token: str, base_url: str) -> Bot:
+    """A plain Bot for the outbox: no PTB rate limiter, our sender paces and retries itself."""
+    request = HTTPXRequest(connection_pool_size=64, read_timeout=20, connect_timeout=10)
+    return Bot(token, base_url=base_url, request=request)
+
+
+class TelegramOutbox:
+    """The Telegram side of the outbox sender."""
+
+    name = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def start(self) -> None:
+        """Open the HTTP connection pool."""
+        await self.bot.initialize()
+
+    async def stop(self) -> None:
+        """Close it."""
+        await self.bot.shutdown()
+
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """Texts of at most 4096 characters; the buttons go with the last one."""
+        texts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+        last = len(texts) - 1
+        return [
+            Reply(text, reply.choices, choice_data=reply.choice_data) if i == last else Reply(text)
+            for i, text in enumerate(texts)
+        ]
+
+    async def deliver(self, chat_id: str, piece: Reply) -> None:
+        """Send one piece; errors say whether to retry, give up, or mark the chat unreachable."""
+        markup = None
+        if piece.choices:
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(choice.label, callback_data=data)]
+                    for choice, data in zip(piece.choices, piece.choice_data, strict=True)
+                ]
+            )
+        try:
+            await self.bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
+        except RetryAfter as exc:
+            raise RetryLater(str(exc), seconds(exc.retry_after)) from exc
+        except Forbidden as exc:
+            raise Unreachable(str(exc)) from exc
+        except BadRequest as exc:
+            raise Rejected(str(exc)) from exc
+        except TelegramError as exc:  # NetworkError, TimedOut, 5xx
+            raise RetryLater(str(exc)) from exc

@@ -1,0 +1,237 @@
+"""Draining the outbox for one channel: paced, per-chat spaced, retried, claimed atomically."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from handlers.messages import Reply
+from storage import outbox
+from storage.db import Database
+from storage.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """Sending failed; the subclass says what to do about it."""
+
+
+class RetryLater(DeliveryError):
+    """A network error, a 5xx or a 429: try again (after `retry_after` seconds if given)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Unreachable(DeliveryError):
+    """The person blocked the bot (Telegram 403): stop trying, report it in the digest."""
+
+
+class Rejected(DeliveryError):
+    """The platform refused this message for good (400)."""
+
+
+class OutboxChannel(Protocol):
+    """What the sender needs from a channel: its name and how to deliver one piece."""
+
+    name: str
+
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """The reply cut to the platform's message size (buttons on the last piece)."""
+        ...
+
+    async def deliver(self, chat_id: str, piece: Reply) -> None:
+        """Send one piece; raise a DeliveryError subclass on failure."""
+        ...
+
+
+@dataclass(frozen=True)
+class SenderSettings:
+    """Limits and retry policy of one channel's sender."""
+
+    messages_per_second: float = 25.0
+    chat_interval: float = 1.0
+    max_attempts: int = 8
+    backoff_base: float = 2.0
+    backoff_max: float = 600.0
+    lease: timedelta = timedelta(seconds=120)
+    batch: int = 50
+    idle: float = 0.5
+
+
+class Pacer:
+    """Spaces sends evenly at a rate, without bursts.
+
+    aiolimiter's leaky bucket lets a full bucket through at once, which a strict per-second
+    limit on the other side (Telegram's flood control) answers with 429; even spacing does not.
+    """
+
+    def __init__(self, per_second: float, clock: Callable[[], float]) -> None:
+        self.interval = 1.0 / per_second
+        self.clock = clock
+        self.next_slot = 0.0
+
+    async def wait(self) -> None:
+        """Take the next slot, sleeping until it comes."""
+        now = self.clock()
+        slot = max(now, self.next_slot)
+        self.next_slot = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for a while (the platform asked us to slow down)."""
+        self.next_slot = max(self.next_slot, self.clock() + seconds)
+
+
+class OutboxSender:
+    """One per channel and process; several processes may drain the same database safely."""
+
+    def __init__(
+        self, db: Database, channel: OutboxChannel, settings: SenderSettings | None = None
+    ) -> None:
+        self.db = db
+        self.channel = channel
+        self.settings = settings or SenderSettings()
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        loop_clock = asyncio.get_running_loop().time
+        self.pacer = Pacer(self.settings.messages_per_second, loop_clock)
+        self.clock = loop_clock
+        self._chat_free_at: dict[str, float] = defaultdict(float)
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+
+    async def start(self) -> None:
+        """Drain in the background until stopped."""
+        self._task = asyncio.create_task(self._run(), name=f"outbox-{self.channel.name}")
+
+    async def stop(self) -> None:
+        """Finish the message in hand, then stop."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next idle tick."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                handled = await self.drain_once()
+            except Exception:
+                log.exception("outbox sender for %s failed; retrying", self.channel.name)
+                handled = 0
+            if handled == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.idle)
+
+    async def drain_once(self) -> int:
+        """Claim a batch of due messages and send them; returns how many were handled."""
+        now = datetime.now(UTC)
+        async with self.db.transaction() as tx:
+            claimed = await outbox.claim_due(
+                tx,
+                channel=self.channel.name,
+                worker=self.worker,
+                now=now,
+                limit=self.settings.batch,
+                lease=self.settings.lease,
+            )
+        if not claimed:
+            return 0
+        by_chat: dict[str, list[OutboxMessage]] = defaultdict(list)
+        for message in claimed:
+            by_chat[message.chat_id].append(message)
+        await asyncio.gather(*(self._send_chat(messages) for messages in by_chat.values()))
+        return len(claimed)
+
+    async def _send_chat(self, messages: list[OutboxMessage]) -> None:
+        for index, message in enumerate(messages):
+            if self._stopping.is_set():
+                # Give the rest back at once rather than after the lease.
+                await self._give_back(messages[index:])
+                return
+            await self._send(message)
+
+    async def _give_back(self, messages: list[OutboxMessage]) -> None:
+        async with self.db.transaction() as tx:
+            for message in messages:
+                await outbox.mark_retry(
+                    tx, message.id, self.worker, datetime.now(UTC), "sender stopped"
+                )
+
+    async def _send(self, message: OutboxMessage) -> None:
+        pieces = self.channel.pieces(Reply.from_json(message.payload))
+        try:
+            for index in range(message.parts_sent, len(pieces)):
+                await self._wait_for_chat(message.chat_id)
+                await self.pacer.wait()
+                await self.channel.deliver(message.chat_id, pieces[index])
+                if index < len(pieces) - 1:
+                    async with self.db.transaction() as tx:
+                        await outbox.mark_parts_sent(tx, message.id, self.worker, index + 1)
+        except RetryLater as exc:
+            await self._retry(message, str(exc), exc.retry_after)
+            return
+        except Unreachable as exc:
+            log.warning(
+                "outbox %s: %s blocked the bot; marked unreachable", message.key, message.chat_id
+            )
+            async with self.db.transaction() as tx:
+                await outbox.mark_failed(tx, message.id, self.worker, str(exc), unreachable=True)
+                await outbox.mark_chat_unreachable(
+                    tx, self.channel.name, message.chat_id, datetime.now(UTC)
+                )
+            return
+        except Rejected as exc:
+            log.error("outbox %s refused by %s: %s", message.key, self.channel.name, exc)
+            async with self.db.transaction() as tx:
+                await outbox.mark_failed(tx, message.id, self.worker, str(exc))
+            return
+        async with self.db.transaction() as tx:
+            await outbox.mark_sent(tx, message.id, self.worker, datetime.now(UTC))
+
+    async def _wait_for_chat(self, chat_id: str) -> None:
+        """At most one message per chat per interval (Telegram: 1/s in a private chat)."""
+        now = self.clock()
+        free_at = self._chat_free_at[chat_id]
+        self._chat_free_at[chat_id] = max(now, free_at) + self.settings.chat_interval
+        if free_at > now:
+            await asyncio.sleep(free_at - now)
+
+    async def _retry(self, message: OutboxMessage, reason: str, retry_after: float | None) -> None:
+        settings = self.settings
+        if retry_after is not None:
+            self.pacer.pause(retry_after)
+            delay = retry_after
+        else:
+            delay = min(settings.backoff_base**message.attempts, settings.backoff_max)
+            delay *= random.uniform(0.8, 1.2)  # spread retries of many rows
+        async with self.db.transaction() as tx:
+            if retry_after is None and message.attempts >= settings.max_attempts:
+                log.error(
+                    "outbox %s: giving up after %d attempts: %s",
+                    message.key,
+                    message.attempts,
+                    reason,
+                )
+                await outbox.mark_failed(tx, message.id, self.worker, reason)
+                return
+            next_at = datetime.now(UTC) + timedelta(seconds=delay)
+            await outbox.mark_retry(tx, message.id, self.worker, next_at, reason)
