@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from datetime import timedelta
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -106,6 +107,7 @@ async def build_app(settings: Settings) -> BotApp:
             messages_per_second=settings.telegram_outbox_messages_per_second,
             chat_interval=settings.telegram_outbox_chat_interval,
             max_attempts=settings.outbox_max_attempts,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         app.services.append(OutboxSender(db, delivery, sender_settings))
     return app

@@ -64,7 +64,7 @@ class SenderSettings:
     messages_per_second: float = 25.0
     chat_interval: float = 1.0
     max_attempts: int = 8
-    backoff_base: float = 2.0
+    backoff_base: float = 2.0  # seconds before the first retry; doubles each attempt
     backoff_max: float = 600.0
     lease: timedelta = timedelta(seconds=120)
     batch: int = 50
@@ -221,7 +221,7 @@ class OutboxSender:
             self.pacer.pause(retry_after)
             delay = retry_after
         else:
-            delay = min(settings.backoff_base**message.attempts, settings.backoff_max)
+            delay = min(settings.backoff_base * 2 ** (message.attempts - 1), settings.backoff_max)
             delay *= random.uniform(0.8, 1.2)  # spread retries of many rows
         async with self.db.transaction() as tx:
             if retry_after is None and message.attempts >= settings.max_attempts:

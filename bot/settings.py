@@ -44,6 +44,7 @@ class Settings(BaseSettings):
         1.0, ge=0, alias="TELEGRAM_OUTBOX_CHAT_INTERVAL_SECONDS"
     )
     outbox_max_attempts: int = Field(8, ge=1, le=100, alias="OUTBOX_MAX_ATTEMPTS")
+    outbox_lease_seconds: float = Field(120.0, gt=0, alias="OUTBOX_LEASE_SECONDS")
 
     urgent_first_response_hours: float = Field(4, gt=0, alias="BOT_URGENT_FIRST_RESPONSE_HOURS")
     normal_first_response_days: int = Field(2, ge=1, alias="BOT_NORMAL_FIRST_RESPONSE_DAYS")

@@ -13,9 +13,9 @@ from bot.outbox_sender import Rejected, RetryLater, Unreachable
 from handlers.messages import Reply
 
 
-def outbox_bot(token: str, base_url: str) -> Bot:
+def outbox_bot(token: str, base_url: str, *, read_timeout: float = 20.0) -> Bot:
     """A plain Bot for the outbox: no PTB rate limiter, our sender paces and retries itself."""
-    request = HTTPXRequest(connection_pool_size=64, read_timeout=20, connect_timeout=10)
+    request = HTTPXRequest(connection_pool_size=64, read_timeout=read_timeout, connect_timeout=10.0)
     return Bot(token, base_url=base_url, request=request)
 
 

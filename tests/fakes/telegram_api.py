@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import copy
 import itertools
 import json
@@ -247,6 +248,7 @@ class FakeTelegramAPI:
         self._fail_next: dict[str, collections.deque[_Failure]] = {}
         self._failure_rates: dict[str, _FailureRate] = {}
         self._delays: dict[str, float] = {}
+        self._timeouts: dict[str, tuple[float, float, random.Random]] = {}
         self._rate_window: collections.deque[float] = collections.deque()
         self._calls_pulse = _Pulse()
         self._updates_pulse = _Pulse()
@@ -671,6 +673,17 @@ class FakeTelegramAPI:
         else:
             self._delays[method] = seconds
 
+    def set_timeout_rate(self, method: str, rate: float, seconds: float, seed: int = 0) -> None:
+        """Let a random fraction of calls hang `seconds` and then fail with 504, undelivered.
+
+        This is a timeout the client cannot tell from a slow success; the message is not
+        delivered, so a sender that retries it delivers it exactly once.
+        """
+        if rate <= 0:
+            self._timeouts.pop(method, None)
+        else:
+            self._timeouts[method] = (rate, seconds, random.Random(seed))
+
     def _injected_failure(self, method: str) -> _Failure | None:
         """Pick the failure to answer with, if any, in priority order."""
         queue = self._fail_next.get(method)
@@ -698,6 +711,15 @@ class FakeTelegramAPI:
         raw_method = request.match_info["method"]
         method = self._canonical.get(raw_method.lower(), raw_method)
         params = await self._read_params(request)
+
+        hang = self._timeouts.get(method)
+        if hang is not None and hang[2].random() < hang[0]:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(hang[1]):
+                    await self._closing.wait()
+            hung = _error_envelope(_Failure(504, None, "Gateway Timeout"))
+            self._record(Call(method=method, params=params, at=at, status=504, response=hung))
+            return web.json_response(hung, status=504)
 
         delay = self._delays.get(method)
         if delay:

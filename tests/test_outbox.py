@@ -1,0 +1,222 @@
+"""The outbox on the real Telegram stack: every queued message arrives exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from itertools import pairwise
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
+from bot.outbox_sender import OutboxSender, SenderSettings
+from handlers.messages import Reply
+from storage import Database, org, outbox
+from storage.org_import import resolve_person
+from tests.conftest import AN, LAN
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
+
+TOKEN = "123:ABC"
+FAST = SenderSettings(
+    messages_per_second=500,
+    chat_interval=0.0,
+    max_attempts=30,
+    backoff_base=0.02,
+    backoff_max=0.3,
+    lease=timedelta(seconds=30),
+    idle=0.02,
+)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegramAPI]:
+    """The local fake Bot API."""
+    async with FakeTelegramAPI() as api:
+        yield api
+
+
+async def link_everyone(db: Database) -> list[int]:
+    """Give every sample person a Telegram chat (chat id 7000 + person id); their ids."""
+    now = datetime.now(UTC)
+    async with db.transaction() as tx:
+        people = await org.all_people(tx)
+        for person in people:
+            await org.link_identity(
+                tx,
+                channel="telegram",
+                user_id=str(7000 + person.id),
+                chat_id=str(7000 + person.id),
+                person_id=person.id,
+                display_name=person.full_name,
+                now=now,
+            )
+    return [p.id for p in people]
+
+
+async def queue(db: Database, count: int, people: list[int]) -> list[str]:
+    """Queue `count` numbered messages spread over the people; their texts."""
+    texts = [f"Thông báo số {n}" for n in range(count)]
+    async with db.transaction() as tx:
+        for n, text in enumerate(texts):
+            await outbox.enqueue(
+                tx,
+                key=f"test:{n}",
+                person_id=people[n % len(people)],
+                payload=Reply(text).to_json(),
+                now=datetime.now(UTC),
+            )
+    return texts
+
+
+async def start_sender(
+    db: Database, fake: FakeTelegramAPI, settings: SenderSettings = FAST, read_timeout: float = 5.0
+) -> tuple[OutboxSender, TelegramOutbox]:
+    """A running sender on the fake API."""
+    delivery = TelegramOutbox(outbox_bot(TOKEN, fake.base_url, read_timeout=read_timeout))
+    await delivery.start()
+    sender = OutboxSender(db, delivery, settings)
+    await sender.start()
+    return sender, delivery
+
+
+async def stop_all(*parts: OutboxSender | TelegramOutbox) -> None:
+    """Stop senders and close their HTTP pools."""
+    for part in parts:
+        await part.stop()
+
+
+async def settled(db: Database, timeout: float = 30.0) -> dict[str, int]:  # noqa: ASYNC109
+    """Wait until no row is pending or being sent; the counts by status."""
+    async with asyncio.timeout(timeout):
+        while True:
+            async with db.read() as tx:
+                counts = await outbox.outbox_counts(tx)
+            if not counts.get("pending") and not counts.get("sending"):
+                return counts
+            await asyncio.sleep(0.05)
+
+
+def delivered(fake: FakeTelegramAPI) -> Counter[str]:
+    """How many times each text reached a chat."""
+    return Counter(str(m["text"]) for m in fake.sent_messages)
+
+
+async def test_every_message_arrives_once_through_429_5xx_and_timeouts(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    texts = await queue(org_db, 120, people)
+    fake.set_failure_rate("sendMessage", 0.2, status=500, seed=3)
+    fake.set_timeout_rate("sendMessage", 0.1, seconds=1.0, seed=4)
+    fake.fail_next("sendMessage", status=429, retry_after=1, count=2)
+    sender, delivery = await start_sender(org_db, fake, read_timeout=0.3)
+    try:
+        counts = await settled(org_db)
+    finally:
+        await stop_all(sender, delivery)
+    assert counts == {"sent": 120}
+    assert delivered(fake) == Counter(texts)
+    failed = [c for c in fake.calls_of("sendMessage") if not c.ok]
+    assert len(failed) >= 20  # the faults really happened
+
+
+async def test_retry_after_is_waited_for(org_db: Database, fake: FakeTelegramAPI) -> None:
+    people = await link_everyone(org_db)
+    await queue(org_db, 1, people)
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    sender, delivery = await start_sender(org_db, fake)
+    try:
+        await settled(org_db)
+    finally:
+        await stop_all(sender, delivery)
+    refused, accepted = fake.calls_of("sendMessage")
+    assert refused.status == 429 and accepted.ok
+    assert accepted.at - refused.at >= 0.95
+
+
+async def test_a_person_who_blocked_the_bot_is_marked_unreachable(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    async with org_db.read() as tx:
+        an = await resolve_person(tx, AN)
+    fake.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    async with org_db.transaction() as tx:
+        await outbox.enqueue(
+            tx, key="a", person_id=an, payload=Reply("Một").to_json(), now=datetime.now(UTC)
+        )
+    sender, delivery = await start_sender(org_db, fake)
+    try:
+        assert await settled(org_db) == {"unreachable": 1}
+        async with org_db.transaction() as tx:
+            await outbox.enqueue(
+                tx, key="b", person_id=an, payload=Reply("Hai").to_json(), now=datetime.now(UTC)
+            )
+        assert await settled(org_db) == {"unreachable": 2}
+    finally:
+        await stop_all(sender, delivery)
+    assert len(fake.calls_of("sendMessage")) == 1  # never retried
+    assert people
+
+
+async def test_gives_up_after_the_configured_attempts(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    await queue(org_db, 1, people)
+    fake.set_failure_rate("sendMessage", 1.0, status=502)
+    settings = SenderSettings(
+        messages_per_second=500, chat_interval=0, max_attempts=3, backoff_base=0.01, idle=0.02
+    )
+    sender, delivery = await start_sender(org_db, fake, settings)
+    try:
+        assert await settled(org_db) == {"failed": 1}
+    finally:
+        await stop_all(sender, delivery)
+    assert len(fake.calls_of("sendMessage")) == 3
+    async with org_db.read() as tx:
+        error = await tx.value("SELECT last_error FROM outbox")
+    assert "Bad Gateway" in str(error)
+
+
+async def test_two_processes_draining_one_database_send_each_message_once(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    texts = await queue(org_db, 200, people)
+    second_db = await Database(org_db.path).open()
+    first, first_delivery = await start_sender(org_db, fake)
+    second, second_delivery = await start_sender(second_db, fake)
+    try:
+        counts = await settled(org_db)
+    finally:
+        await stop_all(first, first_delivery, second, second_delivery)
+        await second_db.close()
+    assert counts == {"sent": 200}
+    assert delivered(fake) == Counter(texts)
+    async with org_db.read() as tx:
+        workers = await tx.all("SELECT DISTINCT claimed_by FROM outbox")
+    assert workers  # rows were claimed (and released on success)
+
+
+async def test_sending_respects_the_rate_and_one_message_per_chat_per_interval(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    async with org_db.read() as tx:
+        lan = await resolve_person(tx, LAN)
+    await queue(org_db, 3, [lan])
+    settings = SenderSettings(messages_per_second=500, chat_interval=0.3, idle=0.02)
+    sender, delivery = await start_sender(org_db, fake, settings)
+    try:
+        await settled(org_db)
+    finally:
+        await stop_all(sender, delivery)
+    times = [c.at for c in fake.calls_of("sendMessage")]
+    assert len(times) == 3
+    assert all(later - earlier >= 0.28 for earlier, later in pairwise(times))
+    assert people
