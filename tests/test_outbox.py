@@ -12,7 +12,7 @@ import pytest
 
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.outbox_sender import OutboxSender, SenderSettings
-from handlers.messages import Reply
+from handlers.messages import Choice, Reply
 from storage import Database, org, outbox
 from storage.org_import import resolve_person
 from tests.conftest import AN, LAN
@@ -220,3 +220,31 @@ async def test_sending_respects_the_rate_and_one_message_per_chat_per_interval(
     assert len(times) == 3
     assert all(later - earlier >= 0.28 for earlier, later in pairwise(times))
     assert people
+
+
+async def test_a_long_answer_is_split_within_telegram_limits_and_buttons_come_last(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    await link_everyone(org_db)
+    async with org_db.read() as tx:
+        an = await resolve_person(tx, AN)
+    paragraphs = "\n\n".join(f"Đoạn {n}: " + "hướng dẫn chi tiết " * 40 for n in range(12))
+    reply = Reply(paragraphs, (Choice("Xác nhận", "k:confirm:1"),), choice_data=("k:confirm:1",))
+    async with org_db.transaction() as tx:
+        await outbox.enqueue(
+            tx, key="long", person_id=an, payload=reply.to_json(), now=datetime.now(UTC)
+        )
+    # The second piece fails once: the retry must not send the first piece again.
+    fake.fail_next("sendMessage", status=500, after=1)
+    sender, delivery = await start_sender(org_db, fake)
+    try:
+        assert await settled(org_db) == {"sent": 1}
+    finally:
+        await stop_all(sender, delivery)
+    sent = fake.sent_messages
+    assert len(sent) == 3  # about 9,300 characters: three pieces, each sent once
+    assert all(len(str(m["text"])) <= 4096 for m in sent)
+    assert " ".join(" ".join(str(m["text"]) for m in sent).split()) == " ".join(paragraphs.split())
+    assert all(not m.get("reply_markup") for m in sent[:2])
+    assert sent[2]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "k:confirm:1"
+    assert len(fake.calls_of("sendMessage")) == 4  # one failure, retried from the second piece

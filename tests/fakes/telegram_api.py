@@ -245,7 +245,7 @@ class FakeTelegramAPI:
         # Bot-authored messages by (chat key, message_id), so edits behave like Telegram's.
         self._messages: dict[tuple[str, int], JSONDict] = {}
         self._last_bot_message: dict[str, int] = {}
-        self._fail_next: dict[str, collections.deque[_Failure]] = {}
+        self._fail_next: dict[str, collections.deque[_Failure | None]] = {}
         self._failure_rates: dict[str, _FailureRate] = {}
         self._delays: dict[str, float] = {}
         self._timeouts: dict[str, tuple[float, float, random.Random]] = {}
@@ -644,10 +644,12 @@ class FakeTelegramAPI:
         retry_after: int | None = None,
         count: int = 1,
         description: str | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next `count` calls of `method` with an error envelope and HTTP status."""
+        """Answer `count` calls of `method` with an error, after letting `after` calls through."""
         failure = _make_failure(status, retry_after, description)
         queue = self._fail_next.setdefault(method, collections.deque())
+        queue.extend([None] * after)
         queue.extend([failure] * count)
 
     def set_failure_rate(
@@ -688,7 +690,9 @@ class FakeTelegramAPI:
         """Pick the failure to answer with, if any, in priority order."""
         queue = self._fail_next.get(method)
         if queue:
-            return queue.popleft()
+            planned = queue.popleft()
+            if planned is not None:
+                return planned
         rate = self._failure_rates.get(method)
         if rate is not None and rate.rng.random() < rate.rate:
             return rate.failure
