@@ -89,13 +89,13 @@ class Database:
             # SQLite's lower() only folds ASCII; Vietnamese names need Unicode case folding.
             await conn.create_function("casefold", 1, _casefold, deterministic=True)
         except sqlite3.Error as exc:
-            raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+            raise StorageError(f"không mở được cơ sở dữ liệu {self.path}: {exc}") from exc
         self._conn = conn
         try:
             await self._migrate()
         except sqlite3.OperationalError as exc:
             await self.close()
-            raise StorageError(f"cannot write to database {self.path}: {exc}") from exc
+            raise StorageError(f"không ghi được vào cơ sở dữ liệu {self.path}: {exc}") from exc
         return self
 
     async def close(self) -> None:
@@ -114,7 +114,7 @@ class Database:
     def conn(self) -> aiosqlite.Connection:
         """The open connection."""
         if self._conn is None:
-            raise StorageError("database is not open")
+            raise StorageError("cơ sở dữ liệu chưa được mở")
         return self._conn
 
     @asynccontextmanager
@@ -198,13 +198,13 @@ def check_path_usable(path: Path) -> None:
     """Fail early, with one clear line, when the database file cannot be created or written."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
-        raise StorageError(f"database folder does not exist: {folder}")
+        raise StorageError(f"thư mục chứa cơ sở dữ liệu không tồn tại: {folder} (BOT_DB_PATH)")
     if path.exists() and not path.is_file():
-        raise StorageError(f"database path is not a file: {path}")
+        raise StorageError(f"BOT_DB_PATH không phải là một tệp: {path}")
     # Root ignores permission bits, so also honour a file the operator marked read-only.
     if path.exists() and (
         not os.access(path, os.W_OK) or not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP)
     ):
-        raise StorageError(f"database file is read-only: {path}")
+        raise StorageError(f"tệp cơ sở dữ liệu chỉ cho phép đọc (read-only): {path}")
     if not path.exists() and not os.access(folder, os.W_OK):
-        raise StorageError(f"database folder is not writable: {folder}")
+        raise StorageError(f"không ghi được vào thư mục chứa cơ sở dữ liệu: {folder}")

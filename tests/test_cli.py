@@ -285,7 +285,7 @@ def test_a_database_folder_that_does_not_exist_is_one_line_and_exit_1(
     assert main(command) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == f"Lỗi: database folder does not exist: {missing.parent}\n"
+    assert err == f"Lỗi: thư mục chứa cơ sở dữ liệu không tồn tại: {missing.parent} (BOT_DB_PATH)\n"
     assert not missing.parent.exists()
 
 

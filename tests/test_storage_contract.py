@@ -505,7 +505,7 @@ class TestSQLiteStorage(StorageContract):
 
     def test_a_missing_folder_is_one_clear_error(self, tmp_path: Path) -> None:
         path = tmp_path / "chưa-tạo" / "bietphai.sqlite3"
-        with pytest.raises(StorageError, match="folder does not exist") as error:
+        with pytest.raises(StorageError, match="thư mục chứa cơ sở dữ liệu không tồn tại") as error:
             check_path_usable(path)
         assert str(path.parent) in str(error.value)
         assert not path.parent.exists()
@@ -514,7 +514,7 @@ class TestSQLiteStorage(StorageContract):
         self, tmp_path: Path
     ) -> None:
         path = tmp_path / "chưa-tạo" / "bietphai.sqlite3"
-        with pytest.raises(StorageError, match="folder does not exist"):
+        with pytest.raises(StorageError, match="thư mục chứa cơ sở dữ liệu không tồn tại"):
             await Database(path).open()
         assert not path.parent.exists()
 
@@ -523,14 +523,14 @@ class TestSQLiteStorage(StorageContract):
         os.chmod(path, 0o444)
         try:
             # Tests may run as root, which ignores permission bits: the mode is checked too.
-            with pytest.raises(StorageError, match="read-only") as error:
+            with pytest.raises(StorageError, match="chỉ cho phép đọc") as error:
                 await Database(path).open()
             assert str(path) in str(error.value)
         finally:
             os.chmod(path, 0o644)
 
     def test_a_folder_in_place_of_the_file_is_refused(self, tmp_path: Path) -> None:
-        with pytest.raises(StorageError, match="not a file"):
+        with pytest.raises(StorageError, match="không phải là một tệp"):
             check_path_usable(tmp_path)
 
     async def test_stored_times_sort_as_text_in_time_order(self, database: Database) -> None:
