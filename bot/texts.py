@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.texts_difficulty import DIFFICULTY_TEXTS
+from bot.texts_schedule import SCHEDULE_TEXTS
 
 # key -> (Vietnamese, English). Placeholders use str.format names.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -255,6 +256,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 TEXTS.update(DIFFICULTY_TEXTS)
+TEXTS.update(SCHEDULE_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.
 COMMAND_MENU: tuple[tuple[str, str, str], ...] = (

@@ -273,3 +273,12 @@ async def open_difficulties_in_scope(tx: Tx, supervisor_id: int) -> list[Difficu
         {"me": supervisor_id},
     )
     return [_difficulty(r) for r in rows]
+
+
+async def open_difficulties_awaiting_response(tx: Tx) -> list[Difficulty]:
+    """Open difficulties nobody in leadership has responded to yet, oldest deadline first."""
+    rows = await tx.all(
+        _SELECT + "WHERE d.status != 'resolved' AND d.first_response_at IS NULL "
+        "ORDER BY d.first_response_due, d.id"
+    )
+    return [_difficulty(r) for r in rows]

@@ -154,3 +154,8 @@ async def outbox_counts(tx: Tx) -> dict[str, int]:
     """How many rows are in each status."""
     rows = await tx.all("SELECT status, count(*) AS n FROM outbox GROUP BY status")
     return {r["status"]: r["n"] for r in rows}
+
+
+async def is_queued(tx: Tx, key: str) -> bool:
+    """Whether a message with this key was ever queued (sent or not)."""
+    return await tx.value("SELECT 1 FROM outbox WHERE key = ?", (key,)) is not None

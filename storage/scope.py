@@ -76,3 +76,12 @@ async def has_reachable_chat(tx: Tx, person_id: int) -> bool:
         (person_id,),
     )
     return found is not None
+
+
+async def department_leaders(tx: Tx) -> list[Person]:
+    """Department leadership: everyone who supervises all divisions."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS} FROM people p WHERE p.active = 1 AND p.supervises_all = 1 "
+        "ORDER BY p.id"
+    )
+    return [person_from_row(r) for r in rows]

@@ -1,0 +1,24 @@
+"""What each scheduled job last covered, so downtime can be noticed and logged."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Tx
+from storage.timefmt import to_db_time
+
+
+async def record_run(tx: Tx, job: str, period: str, now: datetime, outcome: str) -> None:
+    """Remember that a job handled a period (a date, a week, a tick)."""
+    await tx.execute(
+        "INSERT INTO job_runs (job, period, ran_at, outcome) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (job, period) DO UPDATE SET ran_at = excluded.ran_at, "
+        "outcome = excluded.outcome",
+        (job, period, to_db_time(now), outcome),
+    )
+
+
+async def last_period(tx: Tx, job: str) -> str | None:
+    """The latest period a job handled (periods sort as text: ISO dates and weeks)."""
+    value = await tx.value("SELECT max(period) FROM job_runs WHERE job = ?", (job,))
+    return None if value is None else str(value)
