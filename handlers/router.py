@@ -14,7 +14,7 @@ from handlers import difficulty, difficulty_actions, general, mine, onboarding, 
 from handlers.messages import Choice, Incoming, Kind, Reply
 from handlers.textfold import fold
 from handlers.turn import HandlerConfig, Turn
-from storage import conversation, org, updates
+from storage import conversation, org, outbox, updates
 from storage.db import Database
 from storage.models import ConversationState
 
@@ -99,6 +99,22 @@ class Router:
         except Exception:
             log.exception("update %s failed; nothing was saved", msg.update_key)
             return [Reply(t(self.config.language, "error.not_saved"))]
+
+    async def reply_later(self, msg: Incoming, replies: list[Reply]) -> None:
+        """Replies the channel could not deliver now go to the outbox (retried, never lost)."""
+        async with self.db.transaction() as tx:
+            person = await org.person_by_identity(tx, msg.channel, msg.user_id)
+            if person is None:
+                return
+            for index, reply in enumerate(replies):
+                await outbox.enqueue(
+                    tx,
+                    key=f"reply:{msg.update_key}:{index}",
+                    person_id=person.id,
+                    payload=reply.to_json(),
+                    now=datetime.now(UTC),
+                    channel=msg.channel,
+                )
 
     async def replied(self, msg: Incoming) -> None:
         """The replies to this message reached the platform: a redelivery stays silent."""

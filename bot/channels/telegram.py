@@ -196,14 +196,19 @@ class TelegramChannel:
             replies = await self.router.handle(incoming)
             if not replies:
                 return
+            sent = 0
             try:
                 for reply in replies:
                     await self.send(
                         incoming.chat_id, reply, after_contact=incoming.kind == Kind.CONTACT
                     )
+                    sent += 1
             except TelegramError as exc:
-                log.error("update %s: reply not sent: %s", incoming.update_key, exc)
-                return
+                # The change is committed; hand the unsent replies to the outbox, which retries.
+                log.error(
+                    "update %s: reply not sent (%s); queued in the outbox", incoming.update_key, exc
+                )
+                await self.router.reply_later(incoming, replies[sent:])
             await self.router.replied(incoming)
 
     async def _settle_button(self, update: Update) -> None:

@@ -1,0 +1,511 @@
+"""Stories of officials on Telegram: the real python-telegram-bot against a local fake Bot API.
+
+Every test runs our `build_application` + `TelegramChannel` with `TelegramPolling` (or
+`TelegramWebhook`) over real HTTP to `FakeTelegramAPI`, on a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import unicodedata
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.channels.telegram import TelegramChannel, build_application
+from bot.channels.telegram_transport import SECRET_HEADER, TelegramPolling, TelegramWebhook
+from bot.orgservice import create_invite
+from handlers.router import Router
+from storage import Database, audit, conversation, org, updates, worklog
+from storage.models import WorkLog
+from storage.org_import import resolve_person
+from tests.chat import local
+from tests.conftest import AN, LONG
+from tests.fakes.telegram_api import Call, FakeTelegramAPI
+
+pytestmark = [
+    # PTB 22.2+ warns inside RetryAfter itself that retry_after will become a timedelta.
+    pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),
+]
+
+JSONDict = dict[str, Any]
+TOKEN = "123:ABC"
+MORNING = "2026-11-25 09:00"  # a Wednesday in Đợt 2 (02/11/2026–25/12/2026)
+AN_USER = 5001
+LONG_USER = 5002
+STRANGER_USER = 5099
+WEBHOOK_URL = "https://bot.example.org/tg"
+WEBHOOK_SECRET = "s3cret"
+
+
+def unix(when: str) -> int:
+    """The unix timestamp of a local (Vietnam) time, as Telegram puts it in `date`."""
+    return int(local(when).timestamp())
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Wait until a condition about the fake or the database holds."""
+    # Polled: the fake sets its offset when getUpdates arrives but records the call only when
+    # the long poll ends, so there is no event to wait on.
+    async with asyncio.timeout(timeout):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """A message the bot sent into a chat, as the person sees it."""
+
+    message_id: int
+    text: str
+    markup: JSONDict | None
+
+    @classmethod
+    def of(cls, call: Call) -> BotMessage:
+        """The message a successful sendMessage call created."""
+        assert call.response is not None
+        result = call.response["result"]
+        return cls(result["message_id"], call.params["text"], call.params.get("reply_markup"))
+
+    @property
+    def buttons(self) -> list[str]:
+        """Labels of the inline buttons under the message."""
+        rows = (self.markup or {}).get("inline_keyboard", [])
+        return [button["text"] for row in rows for button in row]
+
+    def button_data(self, label: str) -> str:
+        """The callback data of the inline button with this label."""
+        for row in (self.markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if button["text"] == label:
+                    return str(button["callback_data"])
+        raise AssertionError(f"no button {label!r} under {self.text!r}: {self.buttons}")
+
+
+def messages_in(fake: FakeTelegramAPI, chat_id: int) -> list[BotMessage]:
+    """Every message the bot managed to send into one chat, oldest first."""
+    return [
+        BotMessage.of(c)
+        for c in fake.calls_of("sendMessage")
+        if c.ok and str(c.params.get("chat_id")) == str(chat_id)
+    ]
+
+
+class PollingBot:
+    """The bot as `bietphai run` assembles it in polling mode, on the fake API."""
+
+    def __init__(self, fake: FakeTelegramAPI, router: Router) -> None:
+        self.fake = fake
+        self.router = router
+        self.channel: TelegramChannel | None = None
+        self.polling: TelegramPolling | None = None
+        self.last_update_id = 0
+
+    async def start(self) -> None:
+        """Start PTB, the command menu and long polling."""
+        application = build_application(TOKEN, self.fake.base_url)
+        self.channel = TelegramChannel(application, self.router, "vi")
+        self.polling = TelegramPolling(self.channel, timeout=1)
+        await self.channel.start()
+        await self.polling.start()
+
+    async def stop(self) -> None:
+        """Stop polling, then PTB."""
+        if self.polling is not None:
+            await self.polling.stop()
+        if self.channel is not None:
+            await self.channel.stop()
+        self.polling = self.channel = None
+
+    async def deliver(self, update: JSONDict, chat_id: int) -> list[BotMessage]:
+        """Hand one update to Telegram; once the bot confirmed it, the replies in that chat."""
+        before = len(messages_in(self.fake, chat_id))
+        update_id = self.last_update_id = self.fake.enqueue_update(update)
+        # The offset moves past an update only after the bot handled it.
+        await until(lambda: self.fake.confirmed_offset > update_id)
+        return messages_in(self.fake, chat_id)[before:]
+
+
+@dataclass
+class Official:
+    """A person with Telegram on their phone, talking to the bot."""
+
+    bot: PollingBot
+    user_id: int
+    first_name: str
+
+    @property
+    def fake(self) -> FakeTelegramAPI:
+        """Telegram's side of the conversation."""
+        return self.bot.fake
+
+    async def says(self, text: str, at: str = MORNING) -> list[BotMessage]:
+        """Type a message (or a /command) at a local time; returns the bot's replies."""
+        update = self.fake.command(self.user_id, text, date=unix(at), first_name=self.first_name)
+        return await self.bot.deliver(update, self.user_id)
+
+    async def presses(self, label: str, message: BotMessage) -> list[BotMessage]:
+        """Tap an inline button under one of the bot's messages."""
+        update = self.press_update(label, message)
+        return await self.bot.deliver(update, self.user_id)
+
+    def press_update(self, label: str, message: BotMessage) -> JSONDict:
+        """The callback_query update Telegram sends for a tap on that button."""
+        data = message.button_data(label)
+        return self.fake.callback(
+            self.user_id, data, message_id=message.message_id, first_name=self.first_name
+        )
+
+    async def sends(self, update: JSONDict) -> list[BotMessage]:
+        """Send something other than text (sticker, voice, contact...)."""
+        return await self.bot.deliver(update, self.user_id)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegramAPI]:
+    """The local fake of the Telegram Bot API."""
+    async with FakeTelegramAPI() as api:
+        yield api
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegramAPI, router: Router) -> AsyncIterator[PollingBot]:
+    """The running bot, polling the fake, on the sample organisation."""
+    running = PollingBot(fake, router)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def invite_code(db: Database, name: str) -> str:
+    """A fresh invite code for a sample person, as `bietphai invite` prints it."""
+    invite = await create_invite(db, name, datetime.now(UTC), timedelta(days=7))
+    return invite.code
+
+
+async def linked_official(
+    bot: PollingBot, db: Database, name: str, user_id: int, first_name: str
+) -> Official:
+    """An official who redeemed an invite with /start CODE."""
+    person = Official(bot, user_id, first_name)
+    [greeting] = await person.says(f"/start {await invite_code(db, name)}")
+    assert greeting.text.startswith(f"Chào anh/chị {first_name}!"), greeting.text
+    return person
+
+
+async def entries_of(db: Database, name: str) -> list[WorkLog]:
+    """Every stored entry of a person, newest first."""
+    async with db.read() as tx:
+        return await worklog.recent_work_logs(tx, await resolve_person(tx, name), limit=1000)
+
+
+def saved_number(message: BotMessage) -> int:
+    """The entry number in a "Đã ghi nhật ký số N" confirmation."""
+    assert message.text.startswith("Đã ghi nhật ký số "), message.text
+    return int(message.text.removeprefix("Đã ghi nhật ký số ").split()[0])
+
+
+# ----------------------------------------------------------------------------- polling
+
+
+async def test_official_links_account_and_saves_an_offered_entry(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    an = Official(bot, AN_USER, "An")
+    [greeting] = await an.says(f"/start {await invite_code(org_db, AN)}")
+    assert greeting.text.startswith("Chào anh/chị An! Tài khoản Telegram của anh/chị")
+    assert "Xã Hòa Vang Tây" in greeting.text and "/nhatky" in greeting.text
+
+    [offer] = await an.says("Họp với UBND xã Hòa Vang Tây về sắp xếp bộ máy sau sáp nhập")
+    assert offer.text.startswith("Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?")
+    assert "Họp với UBND xã Hòa Vang Tây" in offer.text
+    assert {"Lưu", "Chọn lĩnh vực", "Không lưu"} <= set(offer.buttons)
+    assert await entries_of(org_db, AN) == []  # nothing is saved before the person agrees
+
+    press = an.press_update("Lưu", offer)
+    [confirmation] = await an.sends(press)
+    number = saved_number(confirmation)
+    assert "Thứ Tư, 25/11/2026" in confirmation.text and "Xã Hòa Vang Tây" in confirmation.text
+    [entry] = await entries_of(org_db, AN)
+    assert entry.id == number
+    assert entry.text == "Họp với UBND xã Hòa Vang Tây về sắp xếp bộ máy sau sáp nhập"
+    assert entry.work_date.isoformat() == "2026-11-25" and entry.commune_code == "XA01"
+
+    # The spinner stopped and the buttons left the pressed message, so it cannot be saved twice.
+    [answered] = fake.calls_of("answerCallbackQuery")
+    assert answered.params["callback_query_id"] == press["callback_query"]["id"]
+    [edit] = fake.calls_of("editMessageReplyMarkup")
+    assert edit.ok and edit.params["message_id"] == offer.message_id
+    assert edit.response is not None and "reply_markup" not in edit.response["result"]
+
+
+async def test_command_menu_is_registered_in_vietnamese_and_english(
+    bot: PollingBot, fake: FakeTelegramAPI
+) -> None:
+    menus = {
+        c.params.get("language_code", "vi"): c.params["commands"]
+        for c in fake.calls_of("setMyCommands")
+    }
+    assert {"command": "nhatky", "description": "Ghi nhật ký công tác"} in menus["vi"]
+    assert {"command": "trogiup", "description": "Hướng dẫn sử dụng"} in menus["vi"]
+    assert {"command": "nhatky", "description": "Log today's work"} in menus["en"]
+
+
+async def test_late_evening_message_is_logged_for_the_day_it_was_written(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    an = await linked_official(bot, org_db, AN, AN_USER, "An")
+    # Written at 23:55 on Tuesday 24/11 with weak signal; Telegram delivers it now, much later.
+    [offer] = await an.says(
+        "Tổng hợp báo cáo tuần gửi phòng Xây dựng chính quyền", "2026-11-24 23:55"
+    )
+    assert "nhật ký ngày Thứ Ba, 24/11/2026?" in offer.text
+    [confirmation] = await an.presses("Lưu", offer)
+    assert "ngày Thứ Ba, 24/11/2026" in confirmation.text
+    [entry] = await entries_of(org_db, AN)
+    assert entry.work_date.isoformat() == "2026-11-24"
+    assert entry.sent_at == local("2026-11-24 23:55")
+
+
+async def test_update_delivered_twice_is_stored_and_answered_once(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    an = await linked_official(bot, org_db, AN, AN_USER, "An")
+    chat_before = len(messages_in(fake, AN_USER))
+
+    # Telegram sends the same message and the same button press twice (same update_id).
+    text = fake.text_message(AN_USER, "Dự họp giao ban UBND xã", date=unix(MORNING))
+    text_id = fake.enqueue_update(text)
+    fake.enqueue_update({**text, "update_id": text_id})
+    await until(lambda: fake.confirmed_offset > text_id)
+    [offer] = messages_in(fake, AN_USER)[chat_before:]
+
+    press = an.press_update("Lưu", offer)
+    press_id = fake.enqueue_update(press)
+    fake.enqueue_update({**press, "update_id": press_id})
+    await until(lambda: fake.confirmed_offset > press_id)
+
+    delivered = [
+        u["update_id"]
+        for c in fake.calls_of("getUpdates")
+        if c.response is not None
+        for u in c.response["result"]
+    ]
+    assert delivered.count(text_id) == 2 and delivered.count(press_id) == 2
+    # One offer and one confirmation: no second offer, no "Lựa chọn này đã cũ".
+    [again_offer, confirmation] = messages_in(fake, AN_USER)[chat_before:]
+    assert again_offer == offer
+    [entry] = await entries_of(org_db, AN)
+    assert saved_number(confirmation) == entry.id and entry.text == "Dự họp giao ban UBND xã"
+
+
+async def test_handled_updates_are_confirmed_so_a_restart_does_not_handle_them_again(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    an = await linked_official(bot, org_db, AN, AN_USER, "An")
+    [offer] = await an.says("Kiểm tra hồ sơ công chức cấp xã")
+    await an.presses("Lưu", offer)
+    assert fake.pending_updates() == []
+    assert fake.confirmed_offset == bot.last_update_id + 1
+    sent_before = len(fake.sent_messages)
+
+    # The bot restarts: the new process asks Telegram for updates from scratch.
+    await bot.stop()
+    await bot.start()
+    [help_text] = await an.says("/trogiup")
+    assert "Anh/chị có thể dùng các lệnh sau" in help_text.text
+    assert len(fake.sent_messages) == sent_before + 1  # nothing old answered again
+    assert len(await entries_of(org_db, AN)) == 1
+
+
+async def test_unregistered_person_is_asked_to_register_and_can_share_own_phone(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    stranger = Official(bot, STRANGER_USER, "Khách")
+    [answer] = await stranger.says("Chào bot, tôi muốn ghi nhật ký")
+    assert "chưa đăng ký sử dụng bot của Sở Nội vụ" in answer.text
+    assert answer.markup is not None
+    [[button]] = answer.markup["keyboard"]
+    assert button == {"text": "Chia sẻ số điện thoại", "request_contact": True}
+    async with org_db.read() as tx:
+        assert await org.identity_person_id(tx, "telegram", str(STRANGER_USER)) is None
+        assert (await conversation.load_state(tx, "telegram", str(STRANGER_USER))).flow is None
+        seen = await updates.processed_update(tx, f"telegram:{bot.last_update_id}")
+        assert seen is None  # not even the update key of an unknown person is kept
+        [line] = await audit.audit_lines(tx, "unregistered_message")
+    assert line[2] == f"telegram:{STRANGER_USER}"
+    assert "Chào bot" not in " ".join(line)  # the audit keeps who, not what they wrote
+
+    # A colleague's number (someone else's contact card) is refused.
+    colleague = fake.contact(STRANGER_USER, "+84900000002", contact_user_id=777)
+    [refusal] = await stranger.sends(colleague)
+    assert "chia sẻ số điện thoại của chính mình" in refusal.text
+    async with org_db.read() as tx:
+        assert await org.identity_person_id(tx, "telegram", str(STRANGER_USER)) is None
+
+    # Their own number, which the department has on its list for Nguyễn Văn An.
+    [welcome] = await stranger.sends(fake.contact(STRANGER_USER, "+84900000001", first_name="An"))
+    assert welcome.text.startswith("Chào anh/chị An! Tài khoản Telegram của anh/chị")
+    assert welcome.markup == {"remove_keyboard": True}
+    async with org_db.read() as tx:
+        linked = await org.person_by_identity(tx, "telegram", str(STRANGER_USER))
+    assert linked is not None and linked.full_name == AN
+
+
+async def test_reply_arrives_after_telegram_asks_to_slow_down(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    an = await linked_official(bot, org_db, AN, AN_USER, "An")
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    [offer] = await an.says("Hướng dẫn xã lập danh sách công chức")
+    assert {"Lưu", "Chọn lĩnh vực", "Không lưu"} <= set(offer.buttons)
+    refused, accepted = fake.calls_of("sendMessage")[-2:]
+    assert refused.status == 429 and accepted.ok
+    assert accepted.at - refused.at >= 1.0  # retry_after was honoured
+    assert fake.too_many_requests == 1
+
+
+async def test_bot_keeps_running_when_telegram_fails_to_send(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    an = await linked_official(bot, org_db, AN, AN_USER, "An")
+    fake.fail_next("sendMessage", status=500)
+    with caplog.at_level(logging.ERROR, logger="bot.channels.telegram"):
+        assert await an.says("Rà soát thủ tục hành chính tại xã") == []
+    assert any("reply not sent" in r.getMessage() for r in caplog.records)
+    # The offer was not lost: it waits in the outbox, whose sender retries it.
+    async with org_db.read() as tx:
+        waiting = await tx.all("SELECT key, payload FROM outbox WHERE key LIKE 'reply:telegram:%'")
+    assert len(waiting) == 1 and "Lưu nội dung này" in waiting[0]["payload"]
+
+    # Still polling: the next message is answered as usual.
+    [offer] = await an.says("Rà soát thủ tục hành chính tại xã, lần 2")
+    [confirmation] = await an.presses("Lưu", offer)
+    [entry] = await entries_of(org_db, AN)
+    assert saved_number(confirmation) == entry.id
+    assert entry.text == "Rà soát thủ tục hành chính tại xã, lần 2"
+
+
+async def test_sticker_voice_and_location_get_a_polite_answer_and_nothing_is_stored(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    long = await linked_official(bot, org_db, LONG, LONG_USER, "Long")
+    for update, what in [
+        (fake.sticker(LONG_USER), "nhãn dán (sticker)"),
+        (fake.voice(LONG_USER), "tin nhắn thoại"),
+        (fake.location(LONG_USER), "vị trí"),
+    ]:
+        [answer] = await long.sends(update)
+        assert answer.text == f"Bot chưa đọc được {what}. Anh/chị vui lòng gõ nội dung bằng chữ."
+        assert answer.markup is None
+    assert await entries_of(org_db, LONG) == []
+    async with org_db.read() as tx:
+        assert (await conversation.load_state(tx, "telegram", str(LONG_USER))).flow is None
+
+
+async def test_a_very_long_entry_is_saved_whole(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    an = await linked_official(bot, org_db, AN, AN_USER, "An")
+    sentence = "Hướng dẫn UBND xã rà soát hồ sơ, đề án vị trí việc làm và biên chế năm 2027. "
+    long_text = (sentence * 60)[:3999] + "."
+    assert len(long_text) == 4000 and unicodedata.is_normalized("NFC", long_text)
+
+    [offer] = await an.says(long_text)
+    assert len(offer.text) < 500 and offer.text.rstrip("»").endswith("…")
+    [confirmation] = await an.presses("Lưu", offer)
+    [entry] = await entries_of(org_db, AN)
+    assert entry.text == long_text and len(entry.text) == 4000
+    assert saved_number(confirmation) == entry.id
+    assert all(len(m["text"]) <= 4096 for m in fake.sent_messages)
+
+
+# ----------------------------------------------------------------------------- webhook
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class WebhookBot:
+    """The bot in webhook mode and an HTTP client standing in for Telegram's servers."""
+
+    fake: FakeTelegramAPI
+    address: str
+    http: aiohttp.ClientSession
+
+    async def push(
+        self, update: JSONDict, secret: str | None = WEBHOOK_SECRET
+    ) -> tuple[int, list[BotMessage]]:
+        """POST an update as Telegram does; the HTTP status and what the bot sent meanwhile."""
+        headers = {} if secret is None else {SECRET_HEADER: secret}
+        before = len(self.fake.sent_messages)
+        async with self.http.post(self.address, json=update, headers=headers) as response:
+            status = response.status
+        sent = [BotMessage.of(c) for c in self.fake.calls_of("sendMessage") if c.ok]
+        return status, sent[before:]
+
+
+@pytest.fixture
+async def webhook_bot(fake: FakeTelegramAPI, router: Router) -> AsyncIterator[WebhookBot]:
+    """The bot listening for webhook calls on 127.0.0.1 at /tg, secret "s3cret"."""
+    port = free_port()
+    channel = TelegramChannel(build_application(TOKEN, fake.base_url), router, "vi")
+    webhook = TelegramWebhook(
+        channel, url=WEBHOOK_URL, secret=WEBHOOK_SECRET, listen="127.0.0.1", port=port, path="/tg"
+    )
+    await channel.start()
+    await webhook.start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield WebhookBot(fake, f"http://127.0.0.1:{port}/tg", http)
+    finally:
+        await webhook.stop()
+        await channel.stop()
+
+
+async def test_webhook_story(
+    webhook_bot: WebhookBot, fake: FakeTelegramAPI, org_db: Database
+) -> None:
+    [registered] = fake.calls_of("setWebhook")
+    assert registered.params["url"] == WEBHOOK_URL
+    assert registered.params["secret_token"] == WEBHOOK_SECRET
+    assert fake.webhook_url == WEBHOOK_URL
+
+    code = await invite_code(org_db, AN)
+    start = fake.command(AN_USER, f"/start {code}", date=unix(MORNING), first_name="An")
+    status, [greeting] = await webhook_bot.push({**start, "update_id": 1})
+    assert status == 200 and greeting.text.startswith("Chào anh/chị An!")
+
+    # The 200 comes only after the update is handled: the offer is already sent by then.
+    text = fake.text_message(AN_USER, "Làm việc với Chủ tịch UBND xã", date=unix(MORNING))
+    status, [offer] = await webhook_bot.push({**text, "update_id": 2})
+    assert status == 200 and {"Lưu", "Chọn lĩnh vực", "Không lưu"} <= set(offer.buttons)
+    press = fake.callback(AN_USER, offer.button_data("Lưu"), message_id=offer.message_id)
+    status, [confirmation] = await webhook_bot.push({**press, "update_id": 3})
+    assert status == 200
+    [entry] = await entries_of(org_db, AN)
+    assert saved_number(confirmation) == entry.id and entry.text == "Làm việc với Chủ tịch UBND xã"
+
+    # Someone who is not Telegram (wrong or no secret) is turned away before anything happens.
+    forged = fake.text_message(AN_USER, "Tin giả mạo", date=unix(MORNING))
+    assert await webhook_bot.push({**forged, "update_id": 4}, secret="wrong") == (403, [])
+    assert await webhook_bot.push({**forged, "update_id": 5}, secret=None) == (403, [])
+    async with org_db.read() as tx:
+        assert await updates.processed_update(tx, "telegram:4") is None
+        assert await updates.processed_update(tx, "telegram:5") is None
+    assert len(await entries_of(org_db, AN)) == 1
+
+    headers = {SECRET_HEADER: WEBHOOK_SECRET}
+    async with webhook_bot.http.post(webhook_bot.address, data=b"{not json", headers=headers) as r:
+        assert r.status == 400
