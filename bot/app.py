@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from datetime import timedelta
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
