@@ -14,9 +14,12 @@ from typing import Protocol
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.channels.telegram_transport import TelegramPolling, TelegramWebhook
+from bot.jobs import Jobs, Schedule
 from bot.outbox_sender import OutboxSender, SenderSettings
+from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.settings import Settings
 from handlers.deadlines import DeadlinePolicy
+from handlers.reminders import ReminderSchedule
 from handlers.router import Router
 from handlers.turn import HandlerConfig
 from storage.db import Database
@@ -39,6 +42,8 @@ def handler_config(settings: Settings) -> HandlerConfig:
         zone=settings.zone,
         language=settings.language,
         backdate_days=settings.backdate_days,
+        reminder_first=settings.reminder_first,
+        reminder_follow_up=settings.reminder_follow_up,
         deadlines=DeadlinePolicy(
             urgent_first_response_hours=settings.urgent_first_response_hours,
             normal_first_response_days=settings.normal_first_response_days,
@@ -109,8 +114,23 @@ async def build_app(settings: Settings) -> BotApp:
             max_attempts=settings.outbox_max_attempts,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
-        app.services.append(OutboxSender(db, delivery, sender_settings))
+        sender = OutboxSender(db, delivery, sender_settings)
+        app.services.append(sender)
+        jobs = Jobs(db, settings.zone, settings.language, schedule(settings), queued=sender.wake)
+        app.services.append(SchedulerService(jobs, settings.zone))
     return app
+
+
+def schedule(settings: Settings) -> Schedule:
+    """The job times from settings."""
+    return Schedule(
+        reminders=ReminderSchedule(settings.reminder_first, settings.reminder_follow_up),
+        daily_digest=settings.daily_digest_time,
+        weekly_day=WEEKDAYS.index(settings.weekly_digest_day),
+        weekly_time=settings.weekly_digest_time,
+        escalation_every_minutes=settings.escalation_every_minutes,
+        escalation_warning=timedelta(minutes=settings.escalation_warning_minutes),
+    )
 
 
 async def serve(settings: Settings) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import app as assembly
+from bot import calendar_cli, digest_cli
 from bot.channels.console import chat_loop, link_console
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
@@ -59,6 +60,12 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")
     backup = command("backup", summary="sao lưu cơ sở dữ liệu ra một tệp")
     backup.add_argument("file", type=Path, metavar="FILE")
+    digest_cli.add_arguments(
+        command("digest", "in báo cáo tổng hợp ngày hoặc tuần của một lãnh đạo (như gửi qua chat)")
+    )
+    calendar_cli.add_arguments(
+        command("calendar", "lịch làm việc: khai báo ngày nghỉ, ngày làm bù; xem lịch một năm")
+    )
     return top
 
 
@@ -99,6 +106,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _invite(settings, args.person)
     if args.command == "backup":
         return await _backup(settings, args.file)
+    if args.command == "calendar":
+        return await calendar_cli.run(args, settings)
+    if args.command == "digest":
+        return await digest_cli.run(args, settings)
     raise CliError(f"không có lệnh {args.command}")
 
 

@@ -82,18 +82,24 @@ class Pacer:
         self.interval = 1.0 / per_second
         self.clock = clock
         self.next_slot = 0.0
+        self.paused_until = 0.0
 
     async def wait(self) -> None:
         """Take the next slot, sleeping until it comes."""
-        now = self.clock()
-        slot = max(now, self.next_slot)
-        self.next_slot = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        while True:
+            now = self.clock()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if slot >= self.paused_until:
+                return
+            # A pause came while we slept: the slot fell inside it, take a new one after it.
 
     def pause(self, seconds: float) -> None:
         """Send nothing for a while (the platform asked us to slow down)."""
-        self.next_slot = max(self.next_slot, self.clock() + seconds)
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+        self.next_slot = max(self.next_slot, self.paused_until)
 
 
 class OutboxSender:

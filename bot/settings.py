@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
@@ -51,6 +52,16 @@ class Settings(BaseSettings):
     urgent_resolution_days: int = Field(2, ge=1, alias="BOT_URGENT_RESOLUTION_DAYS")
     normal_resolution_days: int = Field(10, ge=1, alias="BOT_NORMAL_RESOLUTION_DAYS")
 
+    reminder_first: time = Field(time(16, 30), alias="BOT_REMINDER_FIRST")
+    reminder_follow_up: time = Field(time(20, 0), alias="BOT_REMINDER_FOLLOW_UP")
+    daily_digest_time: time = Field(time(7, 30), alias="BOT_DAILY_DIGEST_TIME")
+    weekly_digest_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
+        "fri", alias="BOT_WEEKLY_DIGEST_DAY"
+    )
+    weekly_digest_time: time = Field(time(16, 0), alias="BOT_WEEKLY_DIGEST_TIME")
+    escalation_every_minutes: int = Field(15, ge=1, le=60, alias="BOT_ESCALATION_EVERY_MINUTES")
+    escalation_warning_minutes: int = Field(60, ge=0, alias="BOT_ESCALATION_WARNING_MINUTES")
+
     zalo_bot_token: str | None = Field(None, alias="ZALO_BOT_TOKEN")
     zalo_api_base_url: str = Field(
         "https://bot-api.zaloplatforms.com/bot", alias="ZALO_API_BASE_URL"
@@ -92,6 +103,12 @@ class Settings(BaseSettings):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
         if self.zalo_webhook_url and not self.zalo_webhook_secret:
             raise ValueError("ZALO_WEBHOOK_SECRET is required when ZALO_WEBHOOK_URL is set")
+        return self
+
+    @model_validator(mode="after")
+    def _reminders_in_order(self) -> Settings:
+        if self.reminder_first >= self.reminder_follow_up:
+            raise ValueError("BOT_REMINDER_FIRST must be earlier than BOT_REMINDER_FOLLOW_UP")
         return self
 
     @property

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.texts_difficulty import DIFFICULTY_TEXTS
+from bot.texts_digest import DIGEST_TEXTS
+from bot.texts_leave import LEAVE_TEXTS
 from bot.texts_schedule import SCHEDULE_TEXTS
 
 # key -> (Vietnamese, English). Placeholders use str.format names.
@@ -256,6 +258,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 TEXTS.update(DIFFICULTY_TEXTS)
+TEXTS.update(DIGEST_TEXTS)
+TEXTS.update(LEAVE_TEXTS)
 TEXTS.update(SCHEDULE_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.
@@ -263,7 +267,10 @@ COMMAND_MENU: tuple[tuple[str, str, str], ...] = (
     ("nhatky", "Ghi nhật ký công tác", "Log today's work"),
     ("khokhan", "Nêu khó khăn, xin ý kiến chỉ đạo", "Raise a difficulty or question"),
     ("cuatoi", "Xem, sửa nhật ký của tôi", "See and edit my entries"),
+    ("nghi", "Ghi, xem, hủy nghỉ phép", "Record, see or cancel leave"),
+    ("nhacnho", "Giờ nhắc ghi nhật ký, tạm dừng nhắc", "Reminder time, pause reminders"),
     ("dskhokhan", "Khó khăn cần xử lý (lãnh đạo)", "Difficulties to handle (supervisors)"),
+    ("baocao", "Báo cáo tổng hợp (lãnh đạo)", "Digest (supervisors)"),
     ("caidat", "Cài đặt thông báo (lãnh đạo)", "Notification settings (supervisors)"),
     ("huy", "Hủy thao tác đang làm", "Cancel the current step"),
     ("trogiup", "Hướng dẫn sử dụng", "Help"),

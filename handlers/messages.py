@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -70,6 +71,8 @@ class Reply:
     ask_contact: bool = False
     # Filled by the router: the callback data of each choice, in order.
     choice_data: tuple[str, ...] = field(default=())
+    # A picture to send before the text (the weekly digest's PNG chart).
+    image: bytes | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A plain form to store with the update, for resending after a crash."""
@@ -78,6 +81,7 @@ class Reply:
             "choices": [[c.label, c.value] for c in self.choices],
             "choice_data": list(self.choice_data),
             "ask_contact": self.ask_contact,
+            "image": base64.b64encode(self.image).decode("ascii") if self.image else None,
         }
 
     @classmethod
@@ -88,4 +92,6 @@ class Reply:
             choices=tuple(Choice(label, value) for label, value in data["choices"]),
             choice_data=tuple(data["choice_data"]),
             ask_contact=bool(data["ask_contact"]),
+            # Rows stored before images existed have no "image" key.
+            image=base64.b64decode(data["image"]) if data.get("image") else None,
         )

@@ -7,14 +7,25 @@ import secrets
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.texts import t
-from handlers import difficulty, difficulty_actions, general, mine, onboarding, worklog
+from handlers import (
+    difficulty,
+    difficulty_actions,
+    digest_command,
+    general,
+    leave,
+    mine,
+    onboarding,
+    remind_prefs,
+    reminder_buttons,
+    worklog,
+)
 from handlers.messages import Choice, Incoming, Kind, Reply
 from handlers.textfold import fold
 from handlers.turn import HandlerConfig, Turn
-from storage import conversation, org, outbox, updates
+from storage import conversation, org, outbox, turns, updates
 from storage.db import Database
 from storage.models import ConversationState
 
@@ -47,6 +58,12 @@ COMMANDS: dict[str, CommandHandler] = {
     "issues": difficulty_actions.list_in_scope,
     "caidat": difficulty_actions.show_settings,
     "settings": difficulty_actions.show_settings,
+    "baocao": digest_command.baocao,
+    "digest": digest_command.baocao,
+    "nghi": leave.nghi,
+    "leave": leave.nghi,
+    "nhacnho": remind_prefs.nhacnho,
+    "remind": remind_prefs.nhacnho,
 }
 
 FLOWS: dict[str, Flow] = {
@@ -59,9 +76,21 @@ FLOWS: dict[str, Flow] = {
     difficulty_actions.SETTINGS: Flow(
         difficulty_actions.settings_choice, difficulty_actions.settings_message
     ),
+    digest_command.DIGEST: Flow(digest_command.digest_choice, digest_command.digest_message),
+    leave.LEAVE: Flow(leave.leave_choice, leave.leave_message),
+    remind_prefs.REMIND: Flow(remind_prefs.remind_choice, remind_prefs.remind_message),
 }
 # Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
 STANDING_PREFIX = "k:"
+# Every such prefix and its handler: difficulty actions, reminder buttons (`r:log:<day>`).
+STANDING: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
+    STANDING_PREFIX: difficulty_actions.on_action,
+    reminder_buttons.PREFIX: reminder_buttons.on_button,
+}
+
+# How stale `last_seen_at` may get before a message refreshes it (it picks the channel that
+# reaches a person; minutes do not matter).
+LAST_SEEN_REFRESH = timedelta(minutes=10)
 
 # Commands that answer without leaving the flow the person is in.
 KEEPS_FLOW = {"trogiup", "help"}
@@ -80,14 +109,19 @@ class Router:
         now = now or datetime.now(UTC)
         try:
             async with self.db.transaction() as tx:
-                seen = await updates.processed_update(tx, msg.update_key)
+                context = await turns.load_turn(
+                    tx,
+                    update_key=msg.update_key,
+                    channel=msg.channel,
+                    user_id=msg.user_id,
+                    chat_id=msg.chat_id,
+                    now=now,
+                    refresh=LAST_SEEN_REFRESH,
+                )
+                seen, person, state = context.seen, context.person, context.state
                 if seen is not None:
                     log.info("update %s delivered again; not handled twice", msg.update_key)
                     return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
-                person = await org.person_by_identity(tx, msg.channel, msg.user_id)
-                if person is not None:
-                    await org.touch_identity(tx, msg.channel, msg.user_id, now)
-                state = await conversation.load_state(tx, msg.channel, msg.chat_id)
                 turn = Turn(msg, tx, person, state, self.config, now)
                 replies = await self._dispatch(turn)
                 if turn.person is None:
@@ -116,10 +150,10 @@ class Router:
                     channel=msg.channel,
                 )
 
-    async def replied(self, msg: Incoming) -> None:
-        """The replies to this message reached the platform: a redelivery stays silent."""
+    async def replied(self, *msgs: Incoming) -> None:
+        """The replies to these messages reached the platform: a redelivery stays silent."""
         async with self.db.transaction() as tx:
-            await updates.mark_replied(tx, msg.update_key, datetime.now(UTC))
+            await updates.mark_replied(tx, [m.update_key for m in msgs], datetime.now(UTC))
 
     async def _dispatch(self, turn: Turn) -> list[Reply]:
         msg = turn.msg
@@ -136,8 +170,8 @@ class Router:
         if isinstance(picked, list):
             return picked
         flow = FLOWS.get(turn.state.flow or "")
-        if picked is not None and picked.startswith(STANDING_PREFIX):
-            return await difficulty_actions.on_action(turn, picked)
+        if picked is not None and picked.startswith(tuple(STANDING)):
+            return await STANDING[picked[: picked.index(":") + 1]](turn, picked)
         if picked is not None:
             if flow is None:
                 return turn.say("error.stale_choice")
@@ -179,7 +213,7 @@ def _picked_choice(turn: Turn) -> str | list[Reply] | None:
     """The value of the choice this message picks, a refusal, or None for a plain message."""
     msg, state = turn.msg, turn.state
     if msg.kind == Kind.CHOICE:
-        if msg.choice.startswith(STANDING_PREFIX):
+        if msg.choice.startswith(tuple(STANDING)):
             return msg.choice
         token, _, value = msg.choice.partition(":")
         if not state.token or token != state.token or not value:

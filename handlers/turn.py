@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,9 @@ class HandlerConfig:
     language: str = "vi"
     backdate_days: int = 7
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    # BOT_REMINDER_FIRST / BOT_REMINDER_FOLLOW_UP; an official moves the first with /nhacnho.
+    reminder_first: time = time(16, 30)
+    reminder_follow_up: time = time(20, 0)
 
 
 @dataclass

@@ -47,14 +47,20 @@ async def start_log(turn: Turn) -> list[Reply]:
     if named.invalid:
         turn.finish()
         return turn.say("log.bad_date")
-    day = named.day or turn.today
+    return await start_log_on(turn, named.day or turn.today, named.rest)
+
+
+async def start_log_on(turn: Turn, day: date, text: str = "") -> list[Reply]:
+    """Start a work log entry for `day` (/nhatky, a reminder button); refuse a day out of reach."""
+    if turn.person is None or turn.person.role != Role.OFFICIAL:
+        return turn.say("not_official")
     refusal = await check_day(turn, day)
     if refusal:
         turn.finish()
         return refusal
     data: dict[str, Any] = {"day": day.isoformat(), "sent_at": turn.msg.sent_at.isoformat()}
-    if named.rest:
-        data["text"] = named.rest
+    if text:
+        data["text"] = text
     return await advance(turn, data)
 
 

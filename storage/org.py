@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from storage.db import Row, Tx
 from storage.models import Commune, Person, Role
@@ -49,6 +49,27 @@ async def person_by_identity(tx: Tx, channel: str, user_id: str) -> Person | Non
         (channel, user_id),
     )
     return None if row is None else person_from_row(row)
+
+
+async def identify(
+    tx: Tx, channel: str, user_id: str, now: datetime, *, refresh: timedelta
+) -> Person | None:
+    """The active person behind a chat account; notes that the account is in use.
+
+    `last_seen_at` decides which channel reaches a person, so it is refreshed, but only when
+    older than `refresh`, to spare a write on every message.
+    """
+    row = await tx.one(
+        f"SELECT {PERSON_COLUMNS}, i.last_seen_at, i.unreachable_at "
+        "FROM channel_identities i JOIN people p ON p.id = i.person_id "
+        "WHERE i.channel = ? AND i.user_id = ? AND p.active = 1",
+        (channel, user_id),
+    )
+    if row is None:
+        return None
+    if row["unreachable_at"] is not None or row["last_seen_at"] < to_db_time(now - refresh):
+        await touch_identity(tx, channel, user_id, now)
+    return person_from_row(row)
 
 
 async def people_matching(tx: Tx, name_or_phone: str) -> list[Person]:

@@ -39,11 +39,11 @@ async def record_update(
     )
 
 
-async def mark_replied(tx: Tx, update_key: str, now: datetime) -> None:
-    """The replies of this update reached the platform."""
-    await tx.execute(
+async def mark_replied(tx: Tx, update_keys: list[str], now: datetime) -> None:
+    """The replies of these updates reached the platform."""
+    await tx.executemany(
         "UPDATE processed_updates SET replied_at = ?, replies = '[]' WHERE update_key = ?",
-        (to_db_time(now), update_key),
+        [(to_db_time(now), key) for key in update_keys],
     )
 
 

@@ -138,6 +138,25 @@ async def test_retry_after_is_waited_for(org_db: Database, fake: FakeTelegramAPI
     assert accepted.at - refused.at >= 0.95
 
 
+async def test_retry_after_holds_every_send_of_the_batch_not_only_the_refused_one(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    texts = await queue(org_db, 15, people)
+    fake.fail_next("sendMessage", status=429, retry_after=1)
+    # Slowly paced, so the batch's other messages are still waiting for their turn at the 429.
+    settings = SenderSettings(messages_per_second=10, chat_interval=0, idle=0.02)
+    sender, delivery = await start_sender(org_db, fake, settings)
+    try:
+        assert await settled(org_db) == {"sent": 15}
+    finally:
+        await stop_all(sender, delivery)
+    refused, *later = fake.calls_of("sendMessage")
+    assert refused.status == 429
+    assert all(call.ok and call.at - refused.at >= 0.95 for call in later)
+    assert delivered(fake) == Counter(texts)
+
+
 async def test_a_person_who_blocked_the_bot_is_marked_unreachable(
     org_db: Database, fake: FakeTelegramAPI
 ) -> None:

@@ -326,7 +326,7 @@ class StorageContract:
             )
             assert await updates.processed_update(tx, "zalo:42") is None
         async with database.transaction() as tx:
-            await updates.mark_replied(tx, "telegram:42", NOW)
+            await updates.mark_replied(tx, ["telegram:42"], NOW)
         async with database.read() as tx:
             assert await updates.processed_update(tx, "telegram:42") == updates.ProcessedUpdate(
                 [], replied=True

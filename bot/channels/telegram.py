@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telegram import (
@@ -21,7 +22,7 @@ from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.textsplit import split_text
+from bot.channels.textsplit import caption_of, split_text
 from bot.texts import COMMAND_MENU, t
 from handlers.messages import Attachment, Incoming, Kind, Reply
 from handlers.router import Router
@@ -139,6 +140,15 @@ def reply_markup(
     return None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the router decided for one update, waiting to be sent."""
+
+    update: Update
+    incoming: Incoming
+    replies: list[Reply]
+
+
 class TelegramChannel:
     """Feeds Telegram updates to the router and sends its replies."""
 
@@ -146,7 +156,12 @@ class TelegramChannel:
         self.application = application
         self.router = router
         self.language = language
-        self._chat_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Chats whose replies are sent side by side: enough to hide network latency; more
+        # only adds connection-pool churn.
+        self._parallel_chats = asyncio.Semaphore(16)
+        # The answers of the batch being handled (a context variable: webhook requests run
+        # concurrently, each with its own batch).
+        self._batch: ContextVar[list[Answer]] = ContextVar("telegram_batch")
         application.add_handler(TypeHandler(Update, self._on_update))
 
     async def start(self) -> None:
@@ -170,46 +185,68 @@ class TelegramChannel:
         await self.application.shutdown()
 
     async def process_updates(self, updates: list[Update]) -> None:
-        """Handle a batch: in order within a chat, chats side by side."""
-        by_chat: dict[str, list[Update]] = defaultdict(list)
-        for update in updates:
-            chat = update.effective_chat
-            by_chat[str(chat.id) if chat else str(update.update_id)].append(update)
+        """Handle a batch: decide each update in order; send each answer as soon as decided.
 
-        async def one_chat(chat_updates: list[Update]) -> None:
-            for update in chat_updates:
+        Deciding is a short SQLite transaction; sending waits on the network. Deciding one
+        update after another keeps each chat in order without locks, while the sending runs
+        in the background, chained per chat so a chat's replies stay in order.
+        """
+        answers: list[Answer] = []
+        token = self._batch.set(answers)
+        sending: dict[str, asyncio.Task[None]] = {}
+        delivered: list[Incoming] = []
+
+        async def send_after(previous: asyncio.Task[None] | None, answer: Answer) -> None:
+            if previous is not None:
+                await previous
+            async with self._parallel_chats:
+                await self._deliver(answer)
+            delivered.append(answer.incoming)
+
+        try:
+            for update in updates:
+                decided = len(answers)
                 await self.application.process_update(update)
-
-        await asyncio.gather(*(one_chat(u) for u in by_chat.values()))
+                for answer in answers[decided:]:
+                    chat = answer.incoming.chat_id
+                    sending[chat] = asyncio.create_task(send_after(sending.get(chat), answer))
+        finally:
+            self._batch.reset(token)
+            await asyncio.gather(*sending.values(), return_exceptions=True)
+        if delivered:
+            await self.router.replied(*delivered)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Translate, route, answer; a failure to answer never stops the bot."""
+        """Translate and route one update (PTB's handler); the batch sends the replies."""
         incoming = to_incoming(update)
         if incoming is None:
             return
         if update.effective_chat and update.effective_chat.type != "private":
             log.info("ignoring update %s from a group chat", update.update_id)
             return
-        async with self._chat_locks[incoming.chat_id]:
-            if update.callback_query is not None:
-                await self._settle_button(update)
-            replies = await self.router.handle(incoming)
-            if not replies:
-                return
-            sent = 0
-            try:
-                for reply in replies:
-                    await self.send(
-                        incoming.chat_id, reply, after_contact=incoming.kind == Kind.CONTACT
-                    )
-                    sent += 1
-            except TelegramError as exc:
-                # The change is committed; hand the unsent replies to the outbox, which retries.
-                log.error(
-                    "update %s: reply not sent (%s); queued in the outbox", incoming.update_key, exc
+        batch = self._batch.get()
+        if any(a.incoming.update_key == incoming.update_key for a in batch):
+            return  # the same update twice in one batch: answered once
+        batch.append(Answer(update, incoming, await self.router.handle(incoming)))
+
+    async def _deliver(self, answer: Answer) -> None:
+        """Send the replies of one update; what cannot be sent now goes to the outbox."""
+        incoming = answer.incoming
+        if answer.update.callback_query is not None:
+            await self._settle_button(answer.update)
+        sent = 0
+        try:
+            for reply in answer.replies:
+                await self.send(
+                    incoming.chat_id, reply, after_contact=incoming.kind == Kind.CONTACT
                 )
-                await self.router.reply_later(incoming, replies[sent:])
-            await self.router.replied(incoming)
+                sent += 1
+        except TelegramError as exc:
+            # The change is committed; the outbox retries the rest until it is delivered.
+            log.error(
+                "update %s: reply not sent (%s); queued in the outbox", incoming.update_key, exc
+            )
+            await self.router.reply_later(incoming, answer.replies[sent:])
 
     async def _settle_button(self, update: Update) -> None:
         """Stop the spinner and take the buttons off the pressed message (no double press)."""
@@ -223,7 +260,21 @@ class TelegramChannel:
             log.debug("could not settle button of update %s: %s", update.update_id, exc)
 
     async def send(self, chat_id: str, reply: Reply, *, after_contact: bool = False) -> None:
-        """Send one reply, split within Telegram's limit; buttons go with the last piece."""
+        """Send one reply, split within Telegram's limit; buttons go with the last piece.
+
+        A picture goes first, captioned with the text's first line; the full text follows.
+        """
+        if reply.image is not None:
+            caption = caption_of(reply.text, MessageLimit.CAPTION_LENGTH)
+            alone = not reply.text.strip()
+            await self.application.bot.send_photo(
+                chat_id=chat_id,
+                photo=reply.image,
+                caption=caption,
+                reply_markup=reply_markup(reply, self.language, after_contact) if alone else None,
+            )
+            if alone:
+                return
         pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1

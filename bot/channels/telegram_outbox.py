@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram_transport import seconds
-from bot.channels.textsplit import split_text
+from bot.channels.textsplit import caption_of, split_text
 from bot.outbox_sender import Rejected, RetryLater, Unreachable
 from handlers.messages import Reply
 
@@ -36,10 +38,19 @@ class TelegramOutbox:
         await self.bot.shutdown()
 
     def pieces(self, reply: Reply) -> list[Reply]:
-        """Texts of at most 4096 characters; the buttons go with the last one."""
+        """Texts of at most 4096 characters; the buttons go with the last one.
+
+        A picture goes first, captioned with the text's first line; the full text follows.
+        """
         texts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
+        photo = []
+        if reply.image is not None:
+            caption = caption_of(reply.text, MessageLimit.CAPTION_LENGTH)
+            if not reply.text.strip():
+                return [replace(reply, text=caption)]
+            photo = [Reply(caption, image=reply.image)]
         last = len(texts) - 1
-        return [
+        return photo + [
             Reply(text, reply.choices, choice_data=reply.choice_data) if i == last else Reply(text)
             for i, text in enumerate(texts)
         ]
@@ -55,7 +66,12 @@ class TelegramOutbox:
                 ]
             )
         try:
-            await self.bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
+            if piece.image is not None:
+                await self.bot.send_photo(
+                    chat_id=chat_id, photo=piece.image, caption=piece.text, reply_markup=markup
+                )
+            else:
+                await self.bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
         except RetryAfter as exc:
             raise RetryLater(str(exc), seconds(exc.retry_after)) from exc
         except Forbidden as exc:

@@ -21,3 +21,9 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest:
         pieces.append(rest)
     return [p for p in pieces if p]
+
+
+def caption_of(text: str, limit: int) -> str:
+    """A short caption for a picture sent before its text: the text's first line, cut to fit."""
+    first = text.strip().split("\n", 1)[0].strip()
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"

@@ -1,0 +1,100 @@
+"""APScheduler 3 assembly: fixed job ids, cron triggers in BOT_TIMEZONE, catch-up at start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.jobs import Jobs
+
+log = logging.getLogger(__name__)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
+    """The scheduler with one job per duty; each job is a stateless tick over the database."""
+    schedule = jobs.schedule
+    scheduler = AsyncIOScheduler(timezone=zone)
+    # Reminders tick every minute: officials may move their own reminder time (/nhacnho).
+    _add(scheduler, "reminders", jobs.send_reminders, CronTrigger(minute="*", timezone=zone))
+    daily = schedule.daily_digest
+    _add(
+        scheduler,
+        "daily_digest",
+        jobs.send_daily_digests,
+        CronTrigger(hour=daily.hour, minute=daily.minute, timezone=zone),
+    )
+    weekly = schedule.weekly_time
+    _add(
+        scheduler,
+        "weekly_digest",
+        jobs.send_weekly_digests,
+        CronTrigger(
+            day_of_week=WEEKDAYS[schedule.weekly_day],
+            hour=weekly.hour,
+            minute=weekly.minute,
+            timezone=zone,
+        ),
+    )
+    _add(
+        scheduler,
+        "escalation",
+        jobs.check_deadlines,
+        CronTrigger(
+            minute=f"*/{schedule.escalation_every_minutes}",
+            hour="7-17",
+            day_of_week="mon-sat",  # make-up Saturdays are working days; the job checks the day
+            timezone=zone,
+        ),
+    )
+    return scheduler
+
+
+def _add(
+    scheduler: AsyncIOScheduler,
+    job_id: str,
+    work: Callable[[], Awaitable[int]],
+    trigger: CronTrigger,
+) -> None:
+    async def run() -> None:
+        try:
+            await work()
+        except Exception:
+            # The next tick tries again; nothing is lost because the work is re-derived.
+            log.exception("scheduled job %s failed", job_id)
+
+    scheduler.add_job(
+        run,
+        trigger,
+        id=job_id,
+        name=job_id,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=60,
+    )
+
+
+class SchedulerService:
+    """Started with the bot: catch up on what downtime missed, then run the jobs."""
+
+    def __init__(self, jobs: Jobs, zone: ZoneInfo) -> None:
+        self.jobs = jobs
+        self.scheduler = build_scheduler(jobs, zone)
+
+    async def start(self) -> None:
+        """Catch up once, then start the cron jobs."""
+        try:
+            await self.jobs.catch_up()
+        except Exception:
+            log.exception("start-up catch-up failed; the regular jobs will retry")
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        """Stop scheduling (a job in progress finishes its transaction)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)

@@ -1,0 +1,138 @@
+"""The rules of personal leave (nghỉ phép): how its dates are read and which leave is accepted.
+
+- A date is `dd/mm`, `dd/mm/yyyy`, `hôm nay`, `ngày mai` (`mai`) or `hôm qua`; `dd/mm` without a
+  year is the date nearest to today (so `05/01` written in late December is next January), and
+  an end date without a year is the one nearest to the start.
+- The first day may be up to `BOT_BACKDATE_DAYS` in the past (a leave forgotten yesterday can
+  still be recorded) and at most MAX_AHEAD_DAYS ahead.
+- The last day is on or after the first; a leave covers at most MAX_LEAVE_DAYS calendar days.
+- A reason is required and short (MAX_REASON_CHARS).
+
+Functions here are pure: they take today's date and return what they decided.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MAX_LEAVE_DAYS = 60
+MAX_AHEAD_DAYS = 180
+MAX_REASON_CHARS = 200
+# The reason recorded by the "Nghỉ phép hôm nay" button of a reminder.
+DEFAULT_REASON = "Nghỉ phép"
+
+_TRAIL = r"(?=$|[\s:,.\-–])[\s:,.\-–]*"
+_WORD = re.compile(
+    r"^(hôm nay|hom nay|today|ngày mai|ngay mai|mai|tomorrow|hôm qua|hom qua|yesterday)" + _TRAIL,
+    re.IGNORECASE,
+)
+_WORD_OFFSET = {"nay": 0, "today": 0, "mai": 1, "tomorrow": 1, "qua": -1, "yesterday": -1}
+_DAY_MONTH = re.compile(
+    r"^(?:ngày\s+|ngay\s+)?(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?(?=$|[\s:,\-–])[\s:,\-–]*",
+    re.IGNORECASE,
+)
+# Between the two dates of a one-line leave: "01/12 đến 03/12", "01/12 - 03/12".
+_UNTIL = re.compile(r"^(?:đến|den|tới|toi|to|-|–)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NamedDay:
+    """The date named at the start of a text (None if none), the rest, and a date that is not."""
+
+    day: date | None
+    rest: str
+    # A written date that does not exist ("31/02"), to quote back to the person.
+    invalid: str = ""
+
+
+@dataclass(frozen=True)
+class LeaveLine:
+    """What one line like `01/12 03/12 Việc gia đình` says."""
+
+    start: date | None
+    end: date | None
+    reason: str
+    invalid: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    """The parts of a leave that pass the rules, and the first rule broken (a catalog key)."""
+
+    start: date | None
+    end: date | None
+    reason: str
+    problem: str | None = None
+
+
+def nearest(day: int, month: int, anchor: date) -> date | None:
+    """The date with this day and month nearest to `anchor` (a year before, the same, after)."""
+    found = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue
+    return min(found, key=lambda d: abs(d - anchor)) if found else None
+
+
+def parse_day(text: str, today: date, anchor: date | None = None) -> NamedDay:
+    """Split a leading date off a text; without a year, the date nearest to `anchor` (today)."""
+    text = unicodedata.normalize("NFC", text).strip()
+    match = _WORD.match(text)
+    if match:
+        word = match.group(1).lower().split()[-1]
+        return NamedDay(today + timedelta(days=_WORD_OFFSET[word]), text[match.end() :].strip())
+    match = _DAY_MONTH.match(text)
+    if not match:
+        return NamedDay(None, text)
+    rest = text[match.end() :].strip()
+    written = match.group(0).strip(" :,-–")
+    day, month = int(match.group(1)), int(match.group(2))
+    if match.group(3):
+        try:
+            return NamedDay(date(int(match.group(3)), month, day), rest)
+        except ValueError:
+            return NamedDay(None, rest, invalid=written)
+    named = nearest(day, month, anchor or today)
+    return NamedDay(named, rest) if named else NamedDay(None, rest, invalid=written)
+
+
+def parse_line(text: str, today: date) -> LeaveLine:
+    """First day, last day (optional) and reason from one line; the last day defaults to none."""
+    first = parse_day(text, today)
+    if first.day is None:
+        return LeaveLine(None, None, first.rest, first.invalid)
+    rest = first.rest
+    until = _UNTIL.match(rest)
+    second = parse_day(rest[until.end() :] if until else rest, today, anchor=first.day)
+    if second.invalid:
+        return LeaveLine(first.day, None, second.rest, second.invalid)
+    if second.day is None:
+        # "01/12 đến" with nothing after: no reason given either.
+        return LeaveLine(first.day, None, "" if until and not second.rest else rest)
+    return LeaveLine(first.day, second.day, second.rest)
+
+
+def review(
+    start: date | None, end: date | None, reason: str, today: date, backdate_days: int
+) -> Review:
+    """Keep what passes the rules; a bad first day also drops the last day (read against it)."""
+    reason = " ".join(reason.split())
+    problem = None
+    if start is not None:
+        if today - start > timedelta(days=backdate_days):
+            problem, start, end = "leave.too_old", None, None
+        elif start - today > timedelta(days=MAX_AHEAD_DAYS):
+            problem, start, end = "leave.too_far", None, None
+    if start is not None and end is not None:
+        if end < start:
+            problem, end = "leave.end_before_start", None
+        elif (end - start).days + 1 > MAX_LEAVE_DAYS:
+            problem, end = "leave.too_long", None
+    if len(reason) > MAX_REASON_CHARS:
+        problem, reason = problem or "leave.reason_long", ""
+    return Review(start, end, reason, problem)

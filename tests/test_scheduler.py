@@ -1,0 +1,80 @@
+"""The real APScheduler, on a clock the test moves: jobs fire at the right local times."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+
+import time_machine
+
+from bot.jobs import Jobs, Schedule
+from bot.scheduler import SchedulerService, build_scheduler
+from storage import Database
+from storage.timefmt import from_db_time
+from tests.chat import ZONE, local
+
+
+async def queued_at(db: Database, pattern: str) -> list[datetime]:
+    """When outbox rows with keys like `pattern` were queued (local time)."""
+    async with db.read() as tx:
+        rows = await tx.all("SELECT created_at FROM outbox WHERE key LIKE ?", (pattern,))
+    return [from_db_time(r["created_at"]).astimezone(ZONE) for r in rows]
+
+
+async def wait_for_rows(db: Database, pattern: str, timeout: float = 10.0) -> list[datetime]:  # noqa: ASYNC109
+    """Wait until the scheduler has queued rows matching the pattern."""
+    async with asyncio.timeout(timeout):
+        while True:
+            rows = await queued_at(db, pattern)
+            if rows:
+                return rows
+            await asyncio.sleep(0.05)
+
+
+def test_jobs_have_fixed_ids_and_run_in_the_bot_time_zone(org_db: Database) -> None:
+    scheduler = build_scheduler(Jobs(org_db, ZONE, "vi", Schedule()), ZONE)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"reminders", "daily_digest", "weekly_digest", "escalation"}
+    assert str(jobs["daily_digest"].trigger) == "cron[hour='7', minute='30']"
+    assert "day_of_week='fri', hour='16', minute='0'" in str(jobs["weekly_digest"].trigger)
+    assert "hour='7-17', minute='*/15'" in str(jobs["escalation"].trigger)
+    assert str(scheduler.timezone) == "Asia/Ho_Chi_Minh"
+
+
+async def test_reminders_go_out_at_1630_local_time_not_before(org_db: Database) -> None:
+    with time_machine.travel(local("2026-11-25 16:29:57"), tick=True):
+        service = SchedulerService(Jobs(org_db, ZONE, "vi", Schedule()), ZONE)
+        await service.start()  # the start-up catch-up finds nothing due yet
+        try:
+            assert await queued_at(org_db, "reminder:%") == []
+            sent = await wait_for_rows(org_db, "reminder:%")
+        finally:
+            await service.stop()
+    assert len(sent) == 15
+    assert min(sent) >= local("2026-11-25 16:30")
+    assert max(sent) < local("2026-11-25 16:30:30")
+
+
+async def test_the_daily_digest_goes_out_at_0730_for_the_previous_working_day(
+    org_db: Database,
+) -> None:
+    with time_machine.travel(local("2026-11-26 07:29:57"), tick=True):
+        service = SchedulerService(Jobs(org_db, ZONE, "vi", Schedule()), ZONE)
+        await service.start()
+        try:
+            assert await queued_at(org_db, "digest:%:2026-11-25") == []
+            sent = await wait_for_rows(org_db, "digest:%:2026-11-25")
+        finally:
+            await service.stop()
+    assert len(sent) == 3  # the three supervisors of the sample organisation
+    assert min(sent) >= local("2026-11-26 07:30")
+
+
+async def test_start_up_after_downtime_sends_the_missed_digest_once(org_db: Database) -> None:
+    # Down from Wednesday evening until Thursday 10:00: Thursday's 07:30 digest is still useful.
+    with time_machine.travel(local("2026-11-26 10:00"), tick=False):
+        jobs = Jobs(org_db, ZONE, "vi", Schedule())
+        await jobs.catch_up()
+        await jobs.catch_up()  # a second start, or a second process, sends nothing again
+    assert len(await queued_at(org_db, "digest:%:2026-11-25")) == 3
+    assert await queued_at(org_db, "digest:%:2026-11-23") == []  # older ones are stale
