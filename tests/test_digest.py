@@ -404,6 +404,7 @@ async def test_baocao_today_another_day_and_the_week_with_its_chart(
     assert "/baocao hôm qua" in await thu.say("/baocao ngày mai nhé")
     # A plain text after a digest is handled as usual (a supervisor does not log work).
     assert "dành cho cán bộ biệt phái" in await thu.say("Cảm ơn")
+    assert "/baocao (hoặc /digest) — báo cáo tổng hợp hôm nay" in await thu.say("/trogiup")
 
 
 def test_what_baocao_understands() -> None:
