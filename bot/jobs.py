@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers import escalation
+from handlers.digest import Digest, daily_digest, weekly_digest
 from handlers.escalation import Step
 from handlers.messages import Reply
 from handlers.reminders import ReminderSchedule, reminder_key, reminder_message, slot_due
@@ -117,7 +118,6 @@ class Jobs:
 
     async def send_daily_digests(self) -> int:
         """Queue the most recent daily digest not yet sent; older missed ones are stale."""
-        from handlers.digest import daily_digest
 
         now = self.clock()
         local = now.astimezone(self.zone)
@@ -133,16 +133,14 @@ class Jobs:
         queued = 0
         for supervisor in supervisors:
             key = f"digest:{supervisor.id}:{covered.isoformat()}"
-            async with self.db.transaction() as tx:
+            # Built on the read connection: a large scope never holds the writer.
+            async with self.db.read() as tx:
                 if await outbox.is_queued(tx, key):
                     continue
                 digest = await daily_digest(
                     tx, supervisor, covered, now, cal, supervisor.language or self.language
                 )
-                reply = Reply(digest.text, image=digest.image)
-                queued += await outbox.enqueue(
-                    tx, key=key, person_id=supervisor.id, payload=reply.to_json(), now=now
-                )
+            queued += await self._enqueue_digest(key, supervisor.id, digest, now)
         async with self.db.transaction() as tx:
             last = await job_runs.last_period(tx, "daily_digest")
             if last is not None and last < covered.isoformat():
@@ -160,7 +158,6 @@ class Jobs:
 
     async def send_weekly_digests(self) -> int:
         """Queue this week's digest once its time has passed, while it is still useful."""
-        from handlers.digest import weekly_digest
 
         now = self.clock()
         local = now.astimezone(self.zone)
@@ -180,20 +177,29 @@ class Jobs:
             supervisors = await scope.all_supervisors(tx)
         for supervisor in supervisors:
             key = f"digest:{supervisor.id}:{period}"
-            async with self.db.transaction() as tx:
+            async with self.db.read() as tx:
                 if await outbox.is_queued(tx, key):
                     continue
                 digest = await weekly_digest(
                     tx, supervisor, week_start, now, cal, supervisor.language or self.language
                 )
-                reply = Reply(digest.text, image=digest.image)
-                queued += await outbox.enqueue(
-                    tx, key=key, person_id=supervisor.id, payload=reply.to_json(), now=now
-                )
+            queued += await self._enqueue_digest(key, supervisor.id, digest, now)
         if queued:
             log.info("queued %d weekly digests for %s", queued, period)
             self._queued()
         return queued
+
+    async def _enqueue_digest(
+        self, key: str, supervisor_id: int, digest: Digest, now: datetime
+    ) -> int:
+        """Queue a built digest (a second process may have queued it meanwhile: then 0)."""
+        reply = Reply(digest.text, image=digest.image)
+        async with self.db.transaction() as tx:
+            return int(
+                await outbox.enqueue(
+                    tx, key=key, person_id=supervisor_id, payload=reply.to_json(), now=now
+                )
+            )
 
     # Deadlines ---------------------------------------------------------------------------
 

@@ -71,6 +71,10 @@ class SenderSettings:
     idle: float = 0.5
 
 
+# How late after its slot a send may still go; later, the slot is given up (no catch-up burst).
+LATE_TOLERANCE = 0.01
+
+
 class Pacer:
     """Spaces sends evenly at a rate, without bursts.
 
@@ -86,15 +90,21 @@ class Pacer:
 
     async def wait(self) -> None:
         """Take the next slot, sleeping until it comes."""
+        requeued = False
         while True:
             now = self.clock()
             slot = max(now, self.next_slot)
             self.next_slot = slot + self.interval
             if slot > now:
                 await asyncio.sleep(slot - now)
-            if slot >= self.paused_until:
+            if slot < self.paused_until:
+                continue  # a pause came while we slept: the slot fell inside it
+            if requeued or self.clock() - slot <= LATE_TOLERANCE:
                 return
-            # A pause came while we slept: the slot fell inside it, take a new one after it.
+            # Woke late, the event loop was busy (a long garbage collection, say): every send
+            # due meanwhile would go at once. Queue again behind them, once, so a slow loop
+            # still makes progress.
+            requeued = True
 
     def pause(self, seconds: float) -> None:
         """Send nothing for a while (the platform asked us to slow down)."""

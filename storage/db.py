@@ -67,12 +67,26 @@ class Database:
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         # One writer connection shared by every task: the lock keeps transactions from mixing.
         self._lock = asyncio.Lock()
+        # A second, read-only connection: long reads (digests) never hold up the writer, and
+        # WAL lets them see a consistent snapshot while writes go on.
+        self._read_lock = asyncio.Lock()
 
     async def open(self) -> Database:
         """Open the file (creating it), set WAL and foreign keys, apply pending migrations."""
         check_path_usable(self.path)
+        self._conn = await self._connect()
+        try:
+            await self._migrate()
+            self._reader = await self._connect(read_only=True)
+        except sqlite3.OperationalError as exc:
+            await self.close()
+            raise StorageError(f"không ghi được vào cơ sở dữ liệu {self.path}: {exc}") from exc
+        return self
+
+    async def _connect(self, *, read_only: bool = False) -> aiosqlite.Connection:
         try:
             conn = await aiosqlite.connect(self.path, isolation_level=None)
             conn.row_factory = sqlite3.Row
@@ -80,23 +94,20 @@ class Database:
             await conn.execute("PRAGMA journal_mode = WAL")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            if read_only:
+                await conn.execute("PRAGMA query_only = ON")
             # SQLite's lower() only folds ASCII; Vietnamese names need Unicode case folding.
             await conn.create_function("casefold", 1, _casefold, deterministic=True)
         except sqlite3.Error as exc:
             raise StorageError(f"không mở được cơ sở dữ liệu {self.path}: {exc}") from exc
-        self._conn = conn
-        try:
-            await self._migrate()
-        except sqlite3.OperationalError as exc:
-            await self.close()
-            raise StorageError(f"không ghi được vào cơ sở dữ liệu {self.path}: {exc}") from exc
-        return self
+        return conn
 
     async def close(self) -> None:
-        """Close the connection; safe to call twice."""
-        if self._conn is not None:
-            await self._conn.close()
-            self._conn = None
+        """Close the connections; safe to call twice."""
+        for conn in (self._reader, self._conn):
+            if conn is not None:
+                await conn.close()
+        self._conn = self._reader = None
 
     async def __aenter__(self) -> Database:
         return await self.open()
@@ -126,9 +137,11 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
-        """A consistent read (a deferred transaction that never writes)."""
-        async with self._lock:
-            conn = self.conn
+        """A consistent read on the read-only connection (a snapshot; writers are not held up)."""
+        async with self._read_lock:
+            conn = self._reader
+            if conn is None:
+                raise StorageError("cơ sở dữ liệu chưa được mở")
             await conn.execute("BEGIN")
             try:
                 yield Tx(conn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -154,6 +155,28 @@ async def test_retry_after_holds_every_send_of_the_batch_not_only_the_refused_on
     refused, *later = fake.calls_of("sendMessage")
     assert refused.status == 429
     assert all(call.ok and call.at - refused.at >= 0.95 for call in later)
+    assert delivered(fake) == Counter(texts)
+
+
+async def test_a_busy_event_loop_does_not_turn_the_sends_due_meanwhile_into_a_burst(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    people = await link_everyone(org_db)
+    texts = await queue(org_db, 40, people)
+    settings = SenderSettings(messages_per_second=100, chat_interval=0, idle=0.02)
+    sender, delivery = await start_sender(org_db, fake, settings)
+    try:
+        await fake.wait_for_sent(5)
+        # Something holds the event loop (a long garbage collection, a CPU-bound export) while
+        # about twenty sends fall due.
+        time.sleep(0.2)  # noqa: ASYNC251
+        assert await settled(org_db) == {"sent": 40}
+    finally:
+        await stop_all(sender, delivery)
+    times = [call.at for call in fake.calls_of("sendMessage")]
+    # At 100/s two sends are 10 ms apart; they must not all go out together after the stall.
+    densest = max(sum(1 for t in times if start <= t < start + 0.02) for start in times)
+    assert densest <= 5, f"{densest} sends within 20 ms"
     assert delivered(fake) == Counter(texts)
 
 
