@@ -25,7 +25,7 @@ from handlers import (
 from handlers.messages import Choice, Incoming, Kind, Reply
 from handlers.textfold import fold
 from handlers.turn import HandlerConfig, Turn
-from storage import conversation, org, outbox, turns, updates
+from storage import conversation, outbox, turns, updates
 from storage.db import Database
 from storage.models import ConversationState
 
@@ -128,7 +128,9 @@ class Router:
                     # Nothing of an unregistered person is kept beyond the audit line.
                     return replies
                 replies = await self._remember(turn, replies)
-                await updates.record_update(tx, msg.update_key, [r.to_json() for r in replies], now)
+                await updates.record_update(
+                    tx, msg.update_key, msg.chat_id, [r.to_json() for r in replies], now
+                )
             return replies
         except Exception:
             log.exception("update %s failed; nothing was saved", msg.update_key)
@@ -136,19 +138,39 @@ class Router:
 
     async def reply_later(self, msg: Incoming, replies: list[Reply]) -> None:
         """Replies the channel could not deliver now go to the outbox (retried, never lost)."""
+        now = datetime.now(UTC)
         async with self.db.transaction() as tx:
-            person = await org.person_by_identity(tx, msg.channel, msg.user_id)
-            if person is None:
-                return
             for index, reply in enumerate(replies):
-                await outbox.enqueue(
+                await outbox.enqueue_to_chat(
                     tx,
                     key=f"reply:{msg.update_key}:{index}",
-                    person_id=person.id,
-                    payload=reply.to_json(),
-                    now=datetime.now(UTC),
                     channel=msg.channel,
+                    chat_id=msg.chat_id,
+                    payload=reply.to_json(),
+                    now=now,
                 )
+
+    async def recover_unsent(self, channel: str, since: datetime) -> int:
+        """At start-up: replies committed before a crash but never sent go to the outbox."""
+        now = datetime.now(UTC)
+        async with self.db.transaction() as tx:
+            unsent = await updates.unsent_replies(tx, channel, since)
+            for item in unsent:
+                for index, reply in enumerate(item.replies):
+                    await outbox.enqueue_to_chat(
+                        tx,
+                        key=f"reply:{item.update_key}:{index}",
+                        channel=channel,
+                        chat_id=item.chat_id,
+                        payload=reply,
+                        now=now,
+                    )
+            await updates.mark_replied(tx, [item.update_key for item in unsent], now)
+        if unsent:
+            log.warning(
+                "%d replies interrupted by a restart were queued in the outbox", len(unsent)
+            )
+        return len(unsent)
 
     async def replied(self, *msgs: Incoming) -> None:
         """The replies to these messages reached the platform: a redelivery stays silent."""

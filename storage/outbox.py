@@ -64,6 +64,31 @@ async def enqueue(
     return changed == 1
 
 
+async def enqueue_to_chat(
+    tx: Tx, *, key: str, channel: str, chat_id: str, payload: dict[str, Any], now: datetime
+) -> bool:
+    """Queue a message to a known chat (a reply that could not be sent at once)."""
+    person_id = await tx.value(
+        "SELECT person_id FROM channel_identities WHERE channel = ? AND chat_id = ? LIMIT 1",
+        (channel, chat_id),
+    )
+    changed = await tx.execute_count(
+        "INSERT INTO outbox (key, person_id, channel, chat_id, payload, status, "
+        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        (
+            key,
+            person_id,
+            channel,
+            chat_id,
+            json.dumps(payload, ensure_ascii=False),
+            to_db_time(now),
+            to_db_time(now),
+        ),
+    )
+    return changed == 1
+
+
 async def claim_due(
     tx: Tx, *, channel: str, worker: str, now: datetime, limit: int, lease: timedelta
 ) -> list[OutboxMessage]:

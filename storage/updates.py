@@ -30,13 +30,37 @@ async def processed_update(tx: Tx, update_key: str) -> ProcessedUpdate | None:
 
 
 async def record_update(
-    tx: Tx, update_key: str, replies: list[dict[str, Any]], now: datetime
+    tx: Tx, update_key: str, chat_id: str, replies: list[dict[str, Any]], now: datetime
 ) -> None:
-    """Remember that this update was processed, with the replies to send."""
+    """Remember that this update was processed, with the replies to send to its chat."""
     await tx.execute(
-        "INSERT INTO processed_updates (update_key, processed_at, replies) VALUES (?, ?, ?)",
-        (update_key, to_db_time(now), json.dumps(replies, ensure_ascii=False)),
+        "INSERT INTO processed_updates (update_key, chat_id, processed_at, replies) "
+        "VALUES (?, ?, ?, ?)",
+        (update_key, chat_id, to_db_time(now), json.dumps(replies, ensure_ascii=False)),
     )
+
+
+@dataclass(frozen=True)
+class UnsentReplies:
+    """Replies committed with an update but never confirmed as sent (a crash came between)."""
+
+    update_key: str
+    chat_id: str
+    replies: list[dict[str, Any]]
+
+
+async def unsent_replies(tx: Tx, channel: str, since: datetime) -> list[UnsentReplies]:
+    """Updates of a channel handled since `since` whose replies were not marked sent."""
+    rows = await tx.all(
+        "SELECT update_key, chat_id, replies FROM processed_updates "
+        "WHERE replied_at IS NULL AND processed_at >= ? AND update_key LIKE ? ORDER BY rowid",
+        (to_db_time(since), f"{channel}:%"),
+    )
+    return [
+        UnsentReplies(r["update_key"], r["chat_id"], json.loads(r["replies"]))
+        for r in rows
+        if r["replies"] != "[]"
+    ]
 
 
 async def mark_replied(tx: Tx, update_keys: list[str], now: datetime) -> None:

@@ -319,7 +319,7 @@ class StorageContract:
         replies = [{"text": "Đã ghi nhật ký số 1 ngày 25/11/2026."}]
         async with database.transaction() as tx:
             assert await updates.processed_update(tx, "telegram:42") is None
-            await updates.record_update(tx, "telegram:42", replies, NOW)
+            await updates.record_update(tx, "telegram:42", "42", replies, NOW)
         async with database.read() as tx:
             assert await updates.processed_update(tx, "telegram:42") == updates.ProcessedUpdate(
                 replies, replied=False
@@ -334,12 +334,12 @@ class StorageContract:
         # Recording the same update twice is impossible: a redelivery cannot be stored twice.
         with pytest.raises(sqlite3.IntegrityError):
             async with database.transaction() as tx:
-                await updates.record_update(tx, "telegram:42", [], NOW)
+                await updates.record_update(tx, "telegram:42", "42", [], NOW)
 
     async def test_old_update_keys_are_forgotten(self, database: Database) -> None:
         async with database.transaction() as tx:
-            await updates.record_update(tx, "telegram:1", [], NOW - timedelta(days=3))
-            await updates.record_update(tx, "telegram:2", [], NOW)
+            await updates.record_update(tx, "telegram:1", "1", [], NOW - timedelta(days=3))
+            await updates.record_update(tx, "telegram:2", "2", [], NOW)
         async with database.transaction() as tx:
             assert await updates.forget_updates_before(tx, NOW - timedelta(days=1)) == 1
         async with database.read() as tx:

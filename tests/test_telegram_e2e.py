@@ -127,8 +127,11 @@ class PollingBot:
         """Hand one update to Telegram; once the bot confirmed it, the replies in that chat."""
         before = len(messages_in(self.fake, chat_id))
         update_id = self.last_update_id = self.fake.enqueue_update(update)
-        # The offset moves past an update only after the bot handled it.
+        # The offset moves past an update only after the bot handled (committed) it; the
+        # replies follow in the background.
         await until(lambda: self.fake.confirmed_offset > update_id)
+        assert self.channel is not None
+        await self.channel.drain()
         return messages_in(self.fake, chat_id)[before:]
 
 
@@ -443,6 +446,7 @@ class WebhookBot:
     fake: FakeTelegramAPI
     address: str
     http: aiohttp.ClientSession
+    channel: TelegramChannel
 
     async def push(
         self, update: JSONDict, secret: str | None = WEBHOOK_SECRET
@@ -452,6 +456,7 @@ class WebhookBot:
         before = len(self.fake.sent_messages)
         async with self.http.post(self.address, json=update, headers=headers) as response:
             status = response.status
+        await self.channel.drain()
         sent = [BotMessage.of(c) for c in self.fake.calls_of("sendMessage") if c.ok]
         return status, sent[before:]
 
@@ -468,7 +473,7 @@ async def webhook_bot(fake: FakeTelegramAPI, router: Router) -> AsyncIterator[We
     await webhook.start()
     try:
         async with aiohttp.ClientSession() as http:
-            yield WebhookBot(fake, f"http://127.0.0.1:{port}/tg", http)
+            yield WebhookBot(fake, f"http://127.0.0.1:{port}/tg", http, channel)
     finally:
         await webhook.stop()
         await channel.stop()
@@ -487,7 +492,7 @@ async def test_webhook_story(
     status, [greeting] = await webhook_bot.push({**start, "update_id": 1})
     assert status == 200 and greeting.text.startswith("Chào anh/chị An!")
 
-    # The 200 comes only after the update is handled: the offer is already sent by then.
+    # The 200 comes only after the update is handled and committed; the offer follows.
     text = fake.text_message(AN_USER, "Làm việc với Chủ tịch UBND xã", date=unix(MORNING))
     status, [offer] = await webhook_bot.push({**text, "update_id": 2})
     assert status == 200 and {"Lưu", "Chọn lĩnh vực", "Không lưu"} <= set(offer.buttons)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import (
     BotCommand,
@@ -29,6 +29,8 @@ from handlers.router import Router
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
+# Replies interrupted by a crash are still sent after a restart within this time.
+RECOVER_WITHIN = timedelta(hours=12)
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
@@ -159,13 +161,18 @@ class TelegramChannel:
         # Chats whose replies are sent side by side: enough to hide network latency; more
         # only adds connection-pool churn.
         self._parallel_chats = asyncio.Semaphore(16)
-        # The answers of the batch being handled (a context variable: webhook requests run
+        # The answers of the batch being decided (a context variable: webhook requests run
         # concurrently, each with its own batch).
         self._batch: ContextVar[list[Answer]] = ContextVar("telegram_batch")
+        # The latest sending task of each chat: the next one waits for it, keeping order.
+        self._tails: dict[str, asyncio.Task[None]] = {}
+        # Updates whose replies went out, marked sent in one transaction now and then.
+        self._sent: list[Incoming] = []
+        self._flush_task: asyncio.Task[None] | None = None
         application.add_handler(TypeHandler(Update, self._on_update))
 
     async def start(self) -> None:
-        """Initialise PTB and register the Vietnamese command menu."""
+        """Initialise PTB, register the command menu, queue replies a crash interrupted."""
         await self.application.initialize()
         await self.application.start()
         try:
@@ -177,44 +184,80 @@ class TelegramChannel:
             )
         except TelegramError as exc:
             log.warning("could not register the command menu: %s", exc)
+        await self.router.recover_unsent(CHANNEL, datetime.now(UTC) - RECOVER_WITHIN)
 
     async def stop(self) -> None:
-        """Stop PTB."""
+        """Finish sending what was decided, then stop PTB."""
+        await self.drain()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
 
-    async def process_updates(self, updates: list[Update]) -> None:
-        """Handle a batch: decide each update in order; send each answer as soon as decided.
+    async def drain(self) -> None:
+        """Wait until every decided reply has been sent (or queued) and marked."""
+        while self._tails:
+            await asyncio.wait(list(self._tails.values()))
+        if self._flush_task is not None:
+            await asyncio.wait([self._flush_task])
+        await self._flush()
 
-        Deciding is a short SQLite transaction; sending waits on the network. Deciding one
-        update after another keeps each chat in order without locks, while the sending runs
-        in the background, chained per chat so a chat's replies stay in order.
+    async def process_updates(self, updates: list[Update]) -> None:
+        """Decide each update in order (committed when this returns); replies follow.
+
+        Deciding is a short SQLite transaction; sending waits on the network. The caller
+        confirms the batch to Telegram as soon as it is decided, and the replies go out in the
+        background, in order within each chat. A reply that a crash interrupts is still in
+        the database and is sent at the next start.
         """
         answers: list[Answer] = []
         token = self._batch.set(answers)
-        sending: dict[str, asyncio.Task[None]] = {}
-        delivered: list[Incoming] = []
-
-        async def send_after(previous: asyncio.Task[None] | None, answer: Answer) -> None:
-            if previous is not None:
-                await previous
-            async with self._parallel_chats:
-                await self._deliver(answer)
-            delivered.append(answer.incoming)
-
         try:
             for update in updates:
-                decided = len(answers)
                 await self.application.process_update(update)
-                for answer in answers[decided:]:
-                    chat = answer.incoming.chat_id
-                    sending[chat] = asyncio.create_task(send_after(sending.get(chat), answer))
         finally:
             self._batch.reset(token)
-            await asyncio.gather(*sending.values(), return_exceptions=True)
-        if delivered:
-            await self.router.replied(*delivered)
+        for answer in answers:
+            self._send_soon(answer)
+
+    def _send_soon(self, answer: Answer) -> None:
+        chat = answer.incoming.chat_id
+        task = asyncio.create_task(self._send_after(self._tails.get(chat), answer))
+        self._tails[chat] = task
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._tails.get(chat) is done:
+                del self._tails[chat]
+
+        task.add_done_callback(forget)
+
+    async def _send_after(self, previous: asyncio.Task[None] | None, answer: Answer) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            async with self._parallel_chats:
+                await self._deliver(answer)
+        except Exception:
+            log.exception("update %s: sending failed", answer.incoming.update_key)
+            return
+        self._sent.append(answer.incoming)
+        if self._flush_task is None:
+            self._flush_task = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        # A short pause gathers the marks of many chats into one transaction.
+        await asyncio.sleep(0.05)
+        self._flush_task = None
+        await self._flush()
+
+    async def _flush(self) -> None:
+        done, self._sent = self._sent, []
+        if not done:
+            return
+        try:
+            await self.router.replied(*done)
+        except Exception:
+            # Not fatal: an unmarked reply is only re-queued (once, by its key) after a restart.
+            log.exception("could not mark %d replies as sent", len(done))
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Translate and route one update (PTB's handler); the batch sends the replies."""
