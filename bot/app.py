@@ -88,7 +88,9 @@ async def build_app(settings: Settings) -> BotApp:
             settings.telegram_api_base_url,
             max_messages_per_second=settings.telegram_max_messages_per_second,
         )
-        channel = TelegramChannel(application, router, settings.language)
+        channel = TelegramChannel(
+            application, router, settings.language, parallel_sends=settings.telegram_parallel_sends
+        )
         app.services.append(channel)
         if settings.telegram_webhook_url:
             assert settings.telegram_webhook_secret is not None

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
         30.0, gt=0, alias="TELEGRAM_MAX_MESSAGES_PER_SECOND"
     )
 
+    telegram_parallel_sends: int = Field(8, ge=1, le=64, alias="TELEGRAM_PARALLEL_SENDS")
     telegram_outbox_messages_per_second: float = Field(
         25.0, gt=0, alias="TELEGRAM_OUTBOX_MESSAGES_PER_SECOND"
     )
