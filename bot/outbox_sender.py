@@ -171,19 +171,23 @@ class OutboxSender:
             )
         if not claimed:
             return 0
+        # Past this moment another process may take the rows over: stop sending well before.
+        own_until = self.clock() + self.settings.lease.total_seconds() * 0.8
         by_chat: dict[str, list[OutboxMessage]] = defaultdict(list)
         for message in claimed:
             by_chat[message.chat_id].append(message)
-        await asyncio.gather(*(self._send_chat(messages) for messages in by_chat.values()))
+        await asyncio.gather(
+            *(self._send_chat(messages, own_until) for messages in by_chat.values())
+        )
         return len(claimed)
 
-    async def _send_chat(self, messages: list[OutboxMessage]) -> None:
+    async def _send_chat(self, messages: list[OutboxMessage], own_until: float) -> None:
         for index, message in enumerate(messages):
-            if self._stopping.is_set():
-                # Give the rest back at once rather than after the lease.
+            if self._stopping.is_set() or not await self._send(message, own_until):
+                # Give the rest back at once rather than after the lease (a long retry_after
+                # or a slow platform must not let a second sender take them while we send).
                 await self._give_back(messages[index:])
                 return
-            await self._send(message)
 
     async def _give_back(self, messages: list[OutboxMessage]) -> None:
         async with self.db.transaction() as tx:
@@ -192,19 +196,22 @@ class OutboxSender:
                     tx, message.id, self.worker, datetime.now(UTC), "sender stopped"
                 )
 
-    async def _send(self, message: OutboxMessage) -> None:
+    async def _send(self, message: OutboxMessage, own_until: float) -> bool:
+        """Send one row; False, without sending, when our claim is about to lapse."""
         pieces = self.channel.pieces(Reply.from_json(message.payload))
         try:
             for index in range(message.parts_sent, len(pieces)):
                 await self._wait_for_chat(message.chat_id)
                 await self.pacer.wait()
+                if self.clock() > own_until:
+                    return False
                 await self.channel.deliver(message.chat_id, pieces[index])
                 if index < len(pieces) - 1:
                     async with self.db.transaction() as tx:
                         await outbox.mark_parts_sent(tx, message.id, self.worker, index + 1)
         except RetryLater as exc:
             await self._retry(message, str(exc), exc.retry_after)
-            return
+            return True
         except Unreachable as exc:
             log.warning(
                 "outbox %s: %s blocked the bot; marked unreachable", message.key, message.chat_id
@@ -214,14 +221,15 @@ class OutboxSender:
                 await outbox.mark_chat_unreachable(
                     tx, self.channel.name, message.chat_id, datetime.now(UTC)
                 )
-            return
+            return True
         except Rejected as exc:
             log.error("outbox %s refused by %s: %s", message.key, self.channel.name, exc)
             async with self.db.transaction() as tx:
                 await outbox.mark_failed(tx, message.id, self.worker, str(exc))
-            return
+            return True
         async with self.db.transaction() as tx:
             await outbox.mark_sent(tx, message.id, self.worker, datetime.now(UTC))
+        return True
 
     async def _wait_for_chat(self, chat_id: str) -> None:
         """At most one message per chat per interval (Telegram: 1/s in a private chat)."""

@@ -290,3 +290,24 @@ async def test_a_long_answer_is_split_within_telegram_limits_and_buttons_come_la
     assert all(not m.get("reply_markup") for m in sent[:2])
     assert sent[2]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "k:confirm:1"
     assert len(fake.calls_of("sendMessage")) == 4  # one failure, retried from the second piece
+
+
+async def test_a_sender_gives_rows_back_before_its_lease_runs_out(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    await link_everyone(org_db)
+    async with org_db.read() as tx:
+        lan = await resolve_person(tx, LAN)
+    texts = await queue(org_db, 6, [lan])  # one chat: 0.3 s apart, longer than the lease
+    settings = SenderSettings(
+        messages_per_second=500, chat_interval=0.3, lease=timedelta(seconds=0.5), idle=0.02
+    )
+    second_db = await Database(org_db.path).open()
+    first, first_delivery = await start_sender(org_db, fake, settings)
+    second, second_delivery = await start_sender(second_db, fake, settings)
+    try:
+        assert await settled(org_db) == {"sent": 6}
+    finally:
+        await stop_all(first, first_delivery, second, second_delivery)
+        await second_db.close()
+    assert delivered(fake) == Counter(texts)  # taken over, never sent twice
