@@ -8,6 +8,7 @@ from handlers.deadlines import DeadlinePolicy
 from handlers.difficulty_views import summary_line, when
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify, standing
+from handlers.steps import description_step
 from handlers.topics import TOPICS, is_topic, topic_label
 from handlers.turn import Turn
 from handlers.workcal import WorkingCalendar, calendar_from
@@ -200,25 +201,7 @@ async def raise_choice(turn: Turn, value: str) -> list[Reply]:
 
 async def raise_message(turn: Turn) -> list[Reply]:
     """The description (with photos) while raising; anything else shows the choices again."""
-    from handlers.worklog import unreadable
-
-    data = dict(turn.state.data)
-    msg = turn.msg
-    if turn.state.step != "text":
-        return [Reply(turn.t("log.pick_again")), *await advance(turn, data)]
-    if msg.kind in (Kind.PHOTO, Kind.FILE):
-        files: list[list[str]] = list(data.get("files", []))
-        files += [[a.kind, a.file_id] for a in msg.attachments]
-        data["files"] = files
-        if not msg.text.strip():
-            turn.go(RAISE, "text", **data)
-            return turn.say("log.photo_received", count=len(files))
-    elif msg.kind != Kind.TEXT:
-        return unreadable(turn)
-    if not msg.text.strip():
-        return turn.say("kk.empty")
-    data["text"] = msg.text.strip()
-    return await advance(turn, data)
+    return await description_step(turn, RAISE, advance, "kk.empty")
 
 
 async def after_choice(turn: Turn, value: str) -> list[Reply]:

@@ -10,6 +10,7 @@ from handlers.difficulty_views import detail_card, history_lines, status_label, 
 from handlers.lifecycle import FIRST_RESPONSE, Action, Actor, Status, allowed_actions, next_status
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify, standing
+from handlers.steps import unreadable
 from handlers.textfold import fold
 from handlers.topics import is_topic
 from handlers.turn import Turn
@@ -162,7 +163,6 @@ async def act_choice(turn: Turn, value: str) -> list[Reply]:
 
 async def act_message(turn: Turn) -> list[Reply]:
     """The text of an answer, question, note, comment or reason (photos for comments)."""
-    from handlers.worklog import unreadable
 
     msg = turn.msg
     data = turn.state.data

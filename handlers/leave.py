@@ -25,9 +25,9 @@ from handlers.leave_rules import (
     review,
 )
 from handlers.messages import Choice, Kind, Reply
+from handlers.steps import unreadable
 from handlers.turn import Turn
 from handlers.workcal import WorkingCalendar, calendar_from
-from handlers.worklog import unreadable
 from storage import calendar, leave
 from storage.leave import Leave
 from storage.models import Role

@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import worklog as log_flow
 from handlers.difficulty import my_open_list
 from handlers.messages import Choice, Kind, Reply
+from handlers.steps import unreadable
 from handlers.topics import topic_label
 from handlers.turn import Turn
 from storage import difficulties, worklog
@@ -114,7 +115,7 @@ async def mine_message(turn: Turn) -> list[Reply]:
         turn.finish()
         return await log_flow.offer(turn)
     if turn.msg.kind != Kind.TEXT:
-        return log_flow.unreadable(turn)
+        return unreadable(turn)
     text = turn.msg.text.strip()
     if not text:
         return turn.say("log.empty")

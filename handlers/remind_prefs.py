@@ -14,8 +14,8 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from handlers.messages import Choice, Kind, Reply
+from handlers.steps import unreadable
 from handlers.turn import Turn
-from handlers.worklog import unreadable
 from storage import prefs
 from storage.models import Role
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from handlers.dates import parse_leading_date
 from handlers.messages import Choice, Kind, Reply
+from handlers.steps import description_step, unreadable
 from handlers.topics import OTHER, TOPICS, is_topic, topic_label
 from handlers.turn import Turn
 from storage import org, worklog
@@ -16,13 +17,6 @@ from storage.worklog import NewAttachment
 LOG = "log"
 OFFER = "offer"
 PREVIEW_CHARS = 300
-UNREADABLE = {
-    Kind.STICKER: "kind.sticker",
-    Kind.VOICE: "kind.voice",
-    Kind.LOCATION: "kind.location",
-    Kind.CONTACT: "kind.contact",
-    Kind.OTHER: "kind.other",
-}
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -31,12 +25,6 @@ def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def unreadable(turn: Turn) -> list[Reply]:
-    """The answer to a sticker, voice note, location or other message where text is expected."""
-    what = turn.t(UNREADABLE.get(turn.msg.kind, "kind.other"))
-    return turn.say("error.unsupported_kind", what=what)
 
 
 async def start_log(turn: Turn) -> list[Reply]:
@@ -145,24 +133,7 @@ async def log_choice(turn: Turn, value: str) -> list[Reply]:
 
 async def log_message(turn: Turn) -> list[Reply]:
     """Text, photos or anything else sent during the /nhatky flow."""
-    data = dict(turn.state.data)
-    msg = turn.msg
-    if turn.state.step != "text":
-        # A button is expected: say so and show the buttons again.
-        return [Reply(turn.t("log.pick_again")), *await advance(turn, data)]
-    if msg.kind in (Kind.PHOTO, Kind.FILE):
-        files: list[list[str]] = list(data.get("files", []))
-        files += [[a.kind, a.file_id] for a in msg.attachments]
-        data["files"] = files
-        if not msg.text.strip():
-            turn.go(LOG, "text", **data)
-            return turn.say("log.photo_received", count=len(files))
-    elif msg.kind != Kind.TEXT:
-        return unreadable(turn)
-    if not msg.text.strip():
-        return turn.say("log.empty")
-    data["text"] = msg.text.strip()
-    return await advance(turn, data)
+    return await description_step(turn, LOG, advance, "log.empty")
 
 
 async def offer(turn: Turn) -> list[Reply]:
