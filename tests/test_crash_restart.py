@@ -10,15 +10,11 @@ and handles whatever Telegram (the fake) delivers again, each exactly once.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 import pytest
 
@@ -26,6 +22,7 @@ from bot.orgservice import import_org
 from storage import Database, org, worklog
 from storage.models import WorkLog
 from storage.org_import import resolve_person
+from tests.bot_process import BotProcess
 from tests.chat import local
 from tests.conftest import SAMPLE_XLSX
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
@@ -198,75 +195,6 @@ async def stored_entries(path: Path, person_ids: list[int]) -> list[WorkLog]:
         await db.close()
 
 
-class BotProcess:
-    """`python -m bot run` as the operator starts it, pointed at the fake API."""
-
-    def __init__(self, db_path: Path, base_url: str, folder: Path) -> None:
-        self.folder = folder
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("BOT_", "TELEGRAM_", "ZALO_"))
-        }
-        self.env.update(
-            BOT_DB_PATH=str(db_path),
-            BOT_LOG_LEVEL="INFO",
-            TELEGRAM_BOT_TOKEN="123:ABC",
-            TELEGRAM_API_BASE_URL=base_url,
-            TELEGRAM_POLL_TIMEOUT="1",
-            # The fake does not throttle; the test is about crashes, not about flood limits.
-            TELEGRAM_MAX_MESSAGES_PER_SECOND="1000",
-        )
-        self.process: asyncio.subprocess.Process | None = None
-        self.logs: list[Path] = []
-        self._log: IO[bytes] | None = None
-
-    async def start(self) -> None:
-        """Start a new bot process (its output goes to a log file in the temp folder)."""
-        log_path = self.folder / f"bot-{len(self.logs) + 1}.log"
-        self.logs.append(log_path)
-        self._log = log_path.open("wb")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=self.env,
-            cwd=self.folder,  # no stray .env file is read
-            stdout=self._log,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-
-    async def kill(self) -> None:
-        """SIGKILL: no clean-up, no last words."""
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
-        self._close_log()
-
-    async def terminate(self) -> int:
-        """SIGTERM, as systemd stops the service; returns the exit code."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(10):
-            code = await self.process.wait()
-        self._close_log()
-        return code
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_tail(self) -> str:
-        """The end of every process log, to explain a failure."""
-        return "\n".join(
-            f"--- {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-30:])
-            for p in self.logs
-            if p.exists()
-        )
-
-
 async def kill_while_a_batch_is_in_hand(
     bot: BotProcess, fake: FakeTelegramAPI, morning: Morning
 ) -> set[int]:
@@ -320,7 +248,13 @@ async def test_sigkill_in_a_busy_morning_loses_nothing_and_stores_nothing_twice(
     people = await prepare_database(db_path)
     morning = Morning()
     async with FakeTelegramAPI() as fake:
-        bot = BotProcess(db_path, fake.base_url, tmp_path)
+        bot = BotProcess(
+            db_path,
+            fake.base_url,
+            tmp_path,
+            # The fake does not throttle; the test is about crashes, not flood limits.
+            settings={"TELEGRAM_MAX_MESSAGES_PER_SECOND": "1000"},
+        )
         officials = asyncio.gather(
             *(
                 official_logs_the_day(fake, user_id, person, morning)

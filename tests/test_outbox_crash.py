@@ -10,17 +10,15 @@ before the kill, and the process died before writing 'sent'. Everything else arr
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 import pytest
 
 from bot.orgservice import import_org
 from storage import Database
+from tests.bot_process import BotProcess
 from tests.chat import local
 from tests.conftest import SAMPLE_XLSX
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
@@ -34,6 +32,14 @@ DRAIN_TIMEOUT = 40.0  # seconds for the outbox to empty (300 rows at 50/s need a
 KEY_PREFIX = "test:"  # the keys tests.test_outbox.queue gives its rows
 
 
+# A fast outbox and a short lease, so a crashed sender's rows are taken over quickly.
+FAST_OUTBOX = {
+    "TELEGRAM_OUTBOX_MESSAGES_PER_SECOND": "50",
+    "TELEGRAM_OUTBOX_CHAT_INTERVAL_SECONDS": "0",
+    "OUTBOX_LEASE_SECONDS": "2",
+}
+
+
 async def prepare_database(path: Path) -> list[str]:
     """The sample organisation, everyone linked on Telegram, ROWS notifications queued."""
     db = await Database(path).open()
@@ -43,65 +49,6 @@ async def prepare_database(path: Path) -> list[str]:
         return await queue(db, ROWS, people)
     finally:
         await db.close()
-
-
-class BotProcess:
-    """`python -m bot run` pointed at the fake API, with a fast outbox and a short lease."""
-
-    def __init__(self, db_path: Path, base_url: str, folder: Path, name: str) -> None:
-        self.folder = folder
-        self.name = name
-        # Nothing configured in the test runner's environment leaks into the bot.
-        self.env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("BOT_", "TELEGRAM_", "ZALO_", "OUTBOX_"))
-        }
-        self.env.update(
-            BOT_DB_PATH=str(db_path),
-            TELEGRAM_BOT_TOKEN="123:ABC",
-            TELEGRAM_API_BASE_URL=base_url,
-            TELEGRAM_POLL_TIMEOUT="1",
-            TELEGRAM_OUTBOX_MESSAGES_PER_SECOND="50",
-            TELEGRAM_OUTBOX_CHAT_INTERVAL_SECONDS="0",
-            OUTBOX_LEASE_SECONDS="2",
-        )
-        self.process: asyncio.subprocess.Process | None = None
-        self.logs: list[Path] = []
-        self._log: IO[bytes] | None = None
-
-    async def start(self) -> None:
-        """Start a new process; its output goes to a log file in the temp folder."""
-        log_path = self.folder / f"{self.name}-{len(self.logs) + 1}.log"
-        self.logs.append(log_path)
-        self._log = log_path.open("wb")
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            env=self.env,
-            cwd=self.folder,  # no stray .env file is read
-            stdout=self._log,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-
-    async def kill(self) -> None:
-        """SIGKILL: no clean-up, no last words (does nothing if it is not running)."""
-        if self.process is not None and self.process.returncode is None:
-            self.process.kill()
-            await self.process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_tail(self) -> str:
-        """The end of every log of this bot, to explain a failure."""
-        return "\n".join(
-            f"--- {p.name}\n" + "\n".join(p.read_text(errors="replace").splitlines()[-30:])
-            for p in self.logs
-            if p.exists()
-        )
 
 
 def delivered(fake: FakeTelegramAPI, texts: list[str]) -> Counter[str]:
@@ -142,7 +89,7 @@ async def test_sigkill_mid_drain_loses_nothing_and_repeats_only_what_was_in_flig
     db_path = tmp_path / "bietphai.sqlite3"
     texts = await prepare_database(db_path)
     async with FakeTelegramAPI() as fake:
-        bot = BotProcess(db_path, fake.base_url, tmp_path, "bot")
+        bot = BotProcess(db_path, fake.base_url, tmp_path, "bot", FAST_OUTBOX)
         db = await Database(db_path).open()
         try:
             async with asyncio.timeout(55):
@@ -193,7 +140,9 @@ async def test_two_running_instances_drain_one_database_and_send_each_message_on
     db_path = tmp_path / "bietphai.sqlite3"
     texts = await prepare_database(db_path)
     async with FakeTelegramAPI() as fake:
-        bots = [BotProcess(db_path, fake.base_url, tmp_path, f"bot{n}") for n in (1, 2)]
+        bots = [
+            BotProcess(db_path, fake.base_url, tmp_path, f"bot{n}", FAST_OUTBOX) for n in (1, 2)
+        ]
         db = await Database(db_path).open()
         workers: set[str] = set()
         try:
