@@ -18,6 +18,7 @@ from bot.jobs import Jobs, Schedule
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.settings import Settings
+from bot.zalo_app import zalo_services
 from handlers.deadlines import DeadlinePolicy
 from handlers.reminders import ReminderSchedule
 from handlers.router import Router
@@ -82,6 +83,7 @@ async def build_app(settings: Settings) -> BotApp:
     db = await Database(settings.db_path).open()
     router = Router(db, handler_config(settings))
     app = BotApp(settings, db, router)
+    senders: list[OutboxSender] = []
     if settings.telegram_bot_token:
         application = build_application(
             settings.telegram_bot_token,
@@ -118,7 +120,18 @@ async def build_app(settings: Settings) -> BotApp:
         )
         sender = OutboxSender(db, delivery, sender_settings)
         app.services.append(sender)
-        jobs = Jobs(db, settings.zone, settings.language, schedule(settings), queued=sender.wake)
+        senders.append(sender)
+    if settings.zalo_bot_token:
+        zalo, zalo_sender = zalo_services(settings, db, router)
+        app.services += zalo  # type: ignore[arg-type]
+        senders.append(zalo_sender)
+    if senders:
+
+        def wake_senders() -> None:
+            for each in senders:
+                each.wake()
+
+        jobs = Jobs(db, settings.zone, settings.language, schedule(settings), queued=wake_senders)
         app.services.append(SchedulerService(jobs, settings.zone))
     return app
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import app as assembly
-from bot import calendar_cli, digest_cli
+from bot import calendar_cli, digest_cli, export_cli
 from bot.channels.console import chat_loop, link_console
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
@@ -66,6 +66,12 @@ def parser() -> argparse.ArgumentParser:
     calendar_cli.add_arguments(
         command("calendar", "lịch làm việc: khai báo ngày nghỉ, ngày làm bù; xem lịch một năm")
     )
+    export_cli.add_arguments(
+        command("export", "xuất Excel: nhật ký, khó khăn, chuyên cần, công tác phí của một kỳ")
+    )
+    export_cli.add_org_arguments(
+        command("export-org", "xuất tổ chức ra tệp .xlsx (nhập lại được bằng import-org)")
+    )
     return top
 
 
@@ -110,15 +116,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await calendar_cli.run(args, settings)
     if args.command == "digest":
         return await digest_cli.run(args, settings)
+    if args.command == "export":
+        return await export_cli.run(args, settings)
+    if args.command == "export-org":
+        return await export_cli.run_org(args, settings)
     raise CliError(f"không có lệnh {args.command}")
 
 
 async def _run(settings: Settings) -> int:
-    if settings.telegram_bot_token:
+    if settings.telegram_bot_token or settings.zalo_bot_token:
         await assembly.serve(settings)
         return 0
     print(
-        "Chưa cấu hình kênh nào. Đặt TELEGRAM_BOT_TOKEN (và ZALO_BOT_TOKEN khi có) trong .env "
+        "Chưa cấu hình kênh nào. Đặt TELEGRAM_BOT_TOKEN và/hoặc ZALO_BOT_TOKEN trong .env "
         "rồi chạy lại; xem README.\n"
         "Đang mở chat thử trên dữ liệu mẫu (examples/org-sample.xlsx, cơ sở dữ liệu tạm). "
         "Gõ /trogiup để xem lệnh, Ctrl+D để thoát.\n"

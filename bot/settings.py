@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     zalo_webhook_secret: str | None = Field(None, alias="ZALO_WEBHOOK_SECRET")
     zalo_webhook_listen: str = Field("127.0.0.1", alias="ZALO_WEBHOOK_LISTEN")
     zalo_webhook_port: int = Field(8444, alias="ZALO_WEBHOOK_PORT")
+    zalo_poll_timeout: int = Field(30, ge=1, le=50, alias="ZALO_POLL_TIMEOUT")
+    # Zalo publishes no rate limit and answers 429 "Quota exceeded": stay well below it.
+    zalo_outbox_messages_per_second: float = Field(
+        5.0, gt=0, alias="ZALO_OUTBOX_MESSAGES_PER_SECOND"
+    )
+    zalo_outbox_chat_interval: float = Field(1.5, ge=0, alias="ZALO_OUTBOX_CHAT_INTERVAL_SECONDS")
+    zalo_outbox_quota_pause: float = Field(10.0, gt=0, alias="ZALO_OUTBOX_QUOTA_PAUSE_SECONDS")
 
     @field_validator("timezone")
     @classmethod
@@ -121,6 +128,11 @@ class Settings(BaseSettings):
     def telegram_webhook_path(self) -> str:
         """Path served by the Telegram webhook server (the path of the public URL)."""
         return webhook_path(self.telegram_webhook_url or "", "/telegram")
+
+    @property
+    def zalo_webhook_path(self) -> str:
+        """Path served by the Zalo webhook server (the path of the public URL)."""
+        return webhook_path(self.zalo_webhook_url or "", "/zalo")
 
 
 def webhook_path(url: str, default: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.texts_difficulty import DIFFICULTY_TEXTS
 from bot.texts_digest import DIGEST_TEXTS
+from bot.texts_export import EXPORT_TEXTS
 from bot.texts_leave import LEAVE_TEXTS
 from bot.texts_schedule import SCHEDULE_TEXTS
+from bot.texts_zalo import ZALO_TEXTS
 
 # key -> (Vietnamese, English). Placeholders use str.format names.
 TEXTS: dict[str, tuple[str, str]] = {
@@ -259,8 +261,10 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 TEXTS.update(DIFFICULTY_TEXTS)
 TEXTS.update(DIGEST_TEXTS)
+TEXTS.update(EXPORT_TEXTS)
 TEXTS.update(LEAVE_TEXTS)
 TEXTS.update(SCHEDULE_TEXTS)
+TEXTS.update(ZALO_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.
 COMMAND_MENU: tuple[tuple[str, str, str], ...] = (
@@ -271,6 +275,7 @@ COMMAND_MENU: tuple[tuple[str, str, str], ...] = (
     ("nhacnho", "Giờ nhắc ghi nhật ký, tạm dừng nhắc", "Reminder time, pause reminders"),
     ("dskhokhan", "Khó khăn cần xử lý (lãnh đạo)", "Difficulties to handle (supervisors)"),
     ("baocao", "Báo cáo tổng hợp (lãnh đạo)", "Digest (supervisors)"),
+    ("xuat", "Xuất Excel (lãnh đạo)", "Export to Excel (supervisors)"),
     ("caidat", "Cài đặt thông báo (lãnh đạo)", "Notification settings (supervisors)"),
     ("huy", "Hủy thao tác đang làm", "Cancel the current step"),
     ("trogiup", "Hướng dẫn sử dụng", "Help"),

@@ -15,7 +15,7 @@ async def show_help(turn: Turn) -> list[Reply]:
         keys += ["help.nhatky", "help.plain", "help.khokhan", "help.cuatoi"]
         keys += ["help.nghi", "help.nhacnho"]
     if turn.person is not None and await scope.is_supervisor(turn.tx, turn.person.id):
-        keys += ["help.baocao", "help.dskhokhan", "help.caidat"]
+        keys += ["help.baocao", "help.xuat", "help.dskhokhan", "help.caidat"]
     keys += ["help.huy", "help.trogiup"]
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]
     return [Reply("\n".join(lines))]

@@ -73,6 +73,8 @@ class Reply:
     choice_data: tuple[str, ...] = field(default=())
     # A picture to send before the text (the weekly digest's PNG chart).
     image: bytes | None = None
+    # A file to send after the text, as (file name, bytes): the /xuat workbook.
+    document: tuple[str, bytes] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """A plain form to store with the update, for resending after a crash."""
@@ -82,6 +84,11 @@ class Reply:
             "choice_data": list(self.choice_data),
             "ask_contact": self.ask_contact,
             "image": base64.b64encode(self.image).decode("ascii") if self.image else None,
+            "document": (
+                [self.document[0], base64.b64encode(self.document[1]).decode("ascii")]
+                if self.document
+                else None
+            ),
         }
 
     @classmethod
@@ -94,4 +101,9 @@ class Reply:
             ask_contact=bool(data["ask_contact"]),
             # Rows stored before images existed have no "image" key.
             image=base64.b64decode(data["image"]) if data.get("image") else None,
+            document=(
+                (data["document"][0], base64.b64decode(data["document"][1]))
+                if data.get("document")
+                else None
+            ),
         )

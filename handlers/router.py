@@ -14,6 +14,7 @@ from handlers import (
     difficulty,
     difficulty_actions,
     digest_command,
+    export_command,
     general,
     leave,
     mine,
@@ -60,6 +61,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "settings": difficulty_actions.show_settings,
     "baocao": digest_command.baocao,
     "digest": digest_command.baocao,
+    "xuat": export_command.xuat,
+    "export": export_command.xuat,
     "nghi": leave.nghi,
     "leave": leave.nghi,
     "nhacnho": remind_prefs.nhacnho,
@@ -77,6 +80,7 @@ FLOWS: dict[str, Flow] = {
         difficulty_actions.settings_choice, difficulty_actions.settings_message
     ),
     digest_command.DIGEST: Flow(digest_command.digest_choice, digest_command.digest_message),
+    export_command.EXPORT: Flow(export_command.export_choice, export_command.export_message),
     leave.LEAVE: Flow(leave.leave_choice, leave.leave_message),
     remind_prefs.REMIND: Flow(remind_prefs.remind_choice, remind_prefs.remind_message),
 }

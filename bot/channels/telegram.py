@@ -312,7 +312,8 @@ class TelegramChannel:
     async def send(self, chat_id: str, reply: Reply, *, after_contact: bool = False) -> None:
         """Send one reply, split within Telegram's limit; buttons go with the last piece.
 
-        A picture goes first, captioned with the text's first line; the full text follows.
+        A picture goes first, captioned with the text's first line; the full text follows; a
+        document (the /xuat workbook) comes last.
         """
         if reply.image is not None:
             caption = caption_of(reply.text, MessageLimit.CAPTION_LENGTH)
@@ -331,4 +332,9 @@ class TelegramChannel:
             markup = reply_markup(reply, self.language, after_contact) if last else None
             await self.application.bot.send_message(
                 chat_id=chat_id, text=piece, reply_markup=markup
+            )
+        if reply.document is not None:
+            name, content = reply.document
+            await self.application.bot.send_document(
+                chat_id=chat_id, document=content, filename=name
             )

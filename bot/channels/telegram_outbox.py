@@ -40,7 +40,8 @@ class TelegramOutbox:
     def pieces(self, reply: Reply) -> list[Reply]:
         """Texts of at most 4096 characters; the buttons go with the last one.
 
-        A picture goes first, captioned with the text's first line; the full text follows.
+        A picture goes first, captioned with the text's first line; the full text follows; a
+        document (the /xuat workbook) comes last.
         """
         texts = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH)
         photo = []
@@ -50,10 +51,17 @@ class TelegramOutbox:
                 return [replace(reply, text=caption)]
             photo = [Reply(caption, image=reply.image)]
         last = len(texts) - 1
-        return photo + [
-            Reply(text, reply.choices, choice_data=reply.choice_data) if i == last else Reply(text)
-            for i, text in enumerate(texts)
-        ]
+        document = [Reply("", document=reply.document)] if reply.document is not None else []
+        return (
+            photo
+            + [
+                Reply(text, reply.choices, choice_data=reply.choice_data)
+                if i == last
+                else Reply(text)
+                for i, text in enumerate(texts)
+            ]
+            + document
+        )
 
     async def deliver(self, chat_id: str, piece: Reply) -> None:
         """Send one piece; errors say whether to retry, give up, or mark the chat unreachable."""
@@ -70,6 +78,9 @@ class TelegramOutbox:
                 await self.bot.send_photo(
                     chat_id=chat_id, photo=piece.image, caption=piece.text, reply_markup=markup
                 )
+            elif piece.document is not None:
+                name, content = piece.document
+                await self.bot.send_document(chat_id=chat_id, document=content, filename=name)
             else:
                 await self.bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
         except RetryAfter as exc:

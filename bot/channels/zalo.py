@@ -1,0 +1,164 @@
+"""Zalo through our own Bot API client: messages in, neutral replies out as plain texts.
+
+Zalo has no buttons, so choices become a numbered list (the reply "2" picks the second) and
+messages with standing buttons (difficulty notices, reminders) get a command hint instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from bot.channels.textsplit import split_text
+from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
+from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
+from bot.texts import t
+from handlers import reminder_buttons
+from handlers.messages import Incoming, Reply
+from handlers.router import STANDING_PREFIX, Router, choices_as_lines
+
+log = logging.getLogger(__name__)
+# Replies interrupted by a crash are still sent after a restart within this time.
+RECOVER_WITHIN = timedelta(hours=12)
+
+
+def zalo_texts(reply: Reply, lang: str) -> list[str]:
+    """A reply as Zalo texts of 1–2000 characters, cut on paragraph or line boundaries."""
+    standing = bool(reply.choice_data) and all(
+        data.startswith((STANDING_PREFIX, reminder_buttons.PREFIX)) for data in reply.choice_data
+    )
+    # Buttons that carry their own meaning cannot be answered with a later "2": say instead
+    # which command does the same.
+    if standing:
+        parts = [reply.text, *standing_hints(reply, lang)]
+    else:
+        parts = [choices_as_lines(reply, lang)]
+    if reply.ask_contact:
+        parts.append(t(lang, "zalo.no_contact_button"))
+    if reply.image is not None:
+        parts.append(t(lang, "zalo.chart_note"))
+    if getattr(reply, "document", None) is not None:
+        # Zalo's Bot API sends no files (the /xuat workbook).
+        parts.append(t(lang, "zalo.document_note"))
+    text = "\n\n".join(p.strip() for p in parts if p.strip())
+    return [piece for piece in split_text(text, MAX_TEXT_LENGTH) if piece.strip()]
+
+
+def standing_hints(reply: Reply, lang: str) -> list[str]:
+    """'Gõ /khokhan 42 để xử lý.' for difficulty buttons, the reminder commands for reminders."""
+    hints: list[str] = []
+    for data in reply.choice_data:
+        if data.startswith(reminder_buttons.PREFIX):
+            hint = t(lang, "zalo.reminder_hint")
+        else:
+            number = data.split(":")[-1]
+            hint = t(lang, "kk.numbered_hint", number=number) if number.isdigit() else ""
+        if hint and hint not in hints:
+            hints.append(hint)
+    return hints
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What was decided for one message, waiting to be sent."""
+
+    incoming: Incoming
+    replies: list[Reply]
+
+
+class ZaloChannel:
+    """Feeds Zalo messages to the router and sends its replies, in order within each chat."""
+
+    def __init__(
+        self, client: ZaloClient, router: Router, language: str = "vi", *, parallel_sends: int = 4
+    ) -> None:
+        self.client = client
+        self.router = router
+        self.language = language
+        self._parallel_chats = asyncio.Semaphore(parallel_sends)
+        self._tails: dict[str, asyncio.Task[None]] = {}
+        # Group chats told once (per running process) that the bot works in private chats.
+        self._refused_groups: set[str] = set()
+
+    async def start(self) -> None:
+        """Open the client and queue replies a crash interrupted."""
+        await self.client.start()
+        await self.router.recover_unsent(CHANNEL, datetime.now(UTC) - RECOVER_WITHIN)
+
+    async def stop(self) -> None:
+        """Finish sending what was decided, then close the client."""
+        await self.drain()
+        await self.client.stop()
+
+    async def drain(self) -> None:
+        """Wait until every decided reply has been sent (or queued in the outbox) and marked."""
+        while self._tails:
+            await asyncio.wait(list(self._tails.values()))
+
+    async def process_updates(self, updates: list[ZaloUpdate]) -> None:
+        """Decide each message in order (committed when this returns); replies follow."""
+        answers: list[Answer] = []
+        for update in updates:
+            answer = await self._decide(update)
+            if answer is not None and not any(
+                a.incoming.update_key == answer.incoming.update_key for a in answers
+            ):
+                answers.append(answer)
+        for answer in answers:
+            self._send_soon(answer)
+
+    async def _decide(self, update: ZaloUpdate) -> Answer | None:
+        incoming = to_incoming(update)
+        if update.in_group:
+            # Nothing from a group is stored: logs and difficulties are personal.
+            if update.chat_id in self._refused_groups:
+                return None
+            self._refused_groups.add(update.chat_id)
+            log.info("Zalo message %s from a group chat refused", update.message_id)
+            return Answer(incoming, [Reply(t(self.language, "zalo.group_refusal"))])
+        return Answer(incoming, await self.router.handle(incoming))
+
+    def _send_soon(self, answer: Answer) -> None:
+        chat = answer.incoming.chat_id
+        task = asyncio.create_task(self._send_after(self._tails.get(chat), answer))
+        self._tails[chat] = task
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._tails.get(chat) is done:
+                del self._tails[chat]
+
+        task.add_done_callback(forget)
+
+    async def _send_after(self, previous: asyncio.Task[None] | None, answer: Answer) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        try:
+            async with self._parallel_chats:
+                await self._deliver(answer)
+            await self.router.replied(answer.incoming)
+        except Exception:
+            log.exception("Zalo message %s: sending failed", answer.incoming.update_key)
+
+    async def _deliver(self, answer: Answer) -> None:
+        """Send the replies of one message; what cannot be sent now goes to the outbox."""
+        incoming = answer.incoming
+        sent = 0
+        try:
+            for reply in answer.replies:
+                await self.send(incoming.chat_id, reply)
+                sent += 1
+        except ZaloError as exc:
+            # The change is committed; the outbox retries (and paces) the rest.
+            log.error(
+                "Zalo message %s: reply not sent (%s); queued in the outbox",
+                incoming.update_key,
+                exc,
+            )
+            await self.router.reply_later(incoming, answer.replies[sent:])
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        """Send one reply as one or more texts."""
+        for piece in zalo_texts(reply, self.language):
+            await self.client.send_message(chat_id, piece)

@@ -1,0 +1,40 @@
+"""Exports for the department: the report workbook (or CSV files) and the organisation workbook.
+
+Pure Python and openpyxl, no channel library: the CLI and the `/xuat` chat command both call it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from bot.export.sink import CsvSink, ExportWriteError, Sink, XlsxSink
+from bot.export.workbook import ExportRequest, ExportResult, write_export
+from handlers.workcal import WorkingCalendar
+from storage.db import Tx
+
+__all__ = ["ExportRequest", "ExportResult", "ExportWriteError", "export_to", "open_sink"]
+
+
+def open_sink(target: Path, fmt: str) -> Sink:
+    """An .xlsx workbook (fmt 'xlsx') or a folder of CSV files (fmt 'csv') at `target`."""
+    return CsvSink(target) if fmt == "csv" else XlsxSink(target)
+
+
+async def export_to(
+    tx: Tx,
+    request: ExportRequest,
+    calendar: WorkingCalendar,
+    target: Path,
+    now: datetime,
+    fmt: str = "xlsx",
+) -> ExportResult:
+    """Write the export to `target`; nothing is left behind if it fails half-way."""
+    sink = open_sink(target, fmt)
+    try:
+        result = await write_export(tx, request, calendar, sink, now)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.commit()
+    return result

@@ -1,0 +1,275 @@
+"""Where export rows go: a streamed .xlsx workbook or a folder of CSV files, written atomically.
+
+Both write into a temporary file (or folder) beside the target and move it into place only when
+complete (`os.replace`), so a failed export never leaves half a file behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Protocol
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+Cell = str | int | float | date | datetime | None
+DATE_FORMAT = "dd/mm/yyyy"
+TIME_FORMAT = "dd/mm/yyyy hh:mm"
+PERCENT = "0.0%"
+SAMPLE_ROWS = 50  # rows looked at to fit column widths
+MAX_WIDTH = 60
+
+
+class ExportWriteError(Exception):
+    """The output cannot be written; the message is for the operator."""
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """A sheet: name, header, optional lines above the header, formats per column index."""
+
+    name: str
+    header: tuple[Cell, ...]
+    preamble: tuple[tuple[Cell, ...], ...] = ()
+    formats: dict[int, str] = field(default_factory=dict)
+    frozen_columns: int = 0
+    empty_note: str = ""
+
+
+class SheetOut(Protocol):
+    """One sheet being written."""
+
+    def append(self, row: Sequence[Cell]) -> None:
+        """Add a data row."""
+
+    @property
+    def rows(self) -> int:
+        """Data rows written so far."""
+
+
+class Sink(Protocol):
+    """An export target: sheets, then commit (or abort)."""
+
+    def sheet(self, spec: SheetSpec, *, first: bool = False) -> SheetOut:
+        """Start a sheet (sheets appear in the order they are started, or first)."""
+
+    def commit(self) -> None:
+        """Finish every sheet and move the result into place."""
+
+    def abort(self) -> None:
+        """Drop everything written."""
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _width(value: Cell, number_format: str | None) -> int:
+    if isinstance(value, datetime):
+        return 17
+    if isinstance(value, date):
+        return 11
+    if number_format == PERCENT:
+        return 7
+    longest = max((len(line) for line in _text(value).splitlines()), default=0)
+    return min(MAX_WIDTH, longest)
+
+
+class _XlsxSheet:
+    """A write-only worksheet that holds its first rows back until it can fit the widths."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
+        self.ws = ws
+        self.spec = spec
+        self._pending: list[Sequence[Cell]] = []
+        self._started = False
+        self.rows = 0
+        self.header_row = len(spec.preamble) + (1 if spec.preamble else 0) + 1
+        column = get_column_letter(spec.frozen_columns + 1)
+        ws.freeze_panes = f"{column}{self.header_row + 1}"
+
+    def append(self, row: Sequence[Cell]) -> None:
+        self.rows += 1
+        if self._started:
+            self.ws.append(self._cells(row))
+            return
+        self._pending.append(row)
+        if len(self._pending) >= SAMPLE_ROWS:
+            self._start()
+
+    def _start(self) -> None:
+        widths = [_width(h, None) + 2 for h in self.spec.header]
+        for row in self._pending:
+            for i, value in enumerate(row[: len(widths)]):
+                widths[i] = max(widths[i], _width(value, self.spec.formats.get(i)) + 2)
+        for i, width in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = min(width, MAX_WIDTH + 2)
+        for line in self.spec.preamble:
+            self.ws.append(self._cells(line, formatted=False))
+        if self.spec.preamble:
+            self.ws.append([])
+        bold = Font(bold=True)
+        header = []
+        for name in self.spec.header:
+            cell = WriteOnlyCell(self.ws, value=name)
+            cell.font = bold
+            cell.alignment = Alignment(horizontal="center")
+            if isinstance(name, date):
+                cell.number_format = DATE_FORMAT
+            header.append(cell)
+        self.ws.append(header)
+        self._started = True
+        for row in self._pending:
+            self.ws.append(self._cells(row))
+        self._pending = []
+
+    def _cells(self, row: Sequence[Cell], *, formatted: bool = True) -> list[object]:
+        cells: list[object] = []
+        for i, value in enumerate(row):
+            wanted = self.spec.formats.get(i) if formatted else None
+            if isinstance(value, datetime):
+                cell = WriteOnlyCell(self.ws, value=value.replace(tzinfo=None))
+                cell.number_format = wanted or TIME_FORMAT
+                cells.append(cell)
+            elif isinstance(value, date):
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.number_format = wanted or DATE_FORMAT
+                cells.append(cell)
+            elif wanted and isinstance(value, int | float):
+                cell = WriteOnlyCell(self.ws, value=value)
+                cell.number_format = wanted
+                cells.append(cell)
+            else:
+                cells.append(value)
+        return cells
+
+    def close(self) -> None:
+        if self.rows == 0 and self.spec.empty_note:
+            self._pending.append([self.spec.empty_note])
+            self.rows = 1
+        if not self._started:
+            self._start()
+        last = get_column_letter(max(1, len(self.spec.header)))
+        self.ws.auto_filter.ref = f"A{self.header_row}:{last}{self.header_row + self.rows}"
+
+
+class XlsxSink:
+    """A streamed (write-only) workbook saved to a temp file beside `target`, then moved."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self._temp = _temp_beside(target, suffix=".xlsx")
+        self.book = Workbook(write_only=True)
+        self._sheets: list[_XlsxSheet] = []
+
+    def sheet(self, spec: SheetSpec, *, first: bool = False) -> _XlsxSheet:
+        out = _XlsxSheet(self.book.create_sheet(spec.name, 0 if first else None), spec)
+        self._sheets.append(out)
+        return out
+
+    def commit(self) -> None:
+        try:
+            for out in self._sheets:
+                out.close()
+            self.book.save(self._temp)
+            os.replace(self._temp, self.target)
+        except OSError as exc:
+            self.abort()
+            raise ExportWriteError(f"không ghi được tệp {self.target}: {exc.strerror}") from exc
+
+    def abort(self) -> None:
+        Path(self._temp).unlink(missing_ok=True)
+
+
+class _CsvSheet:
+    def __init__(self, handle: IO[str], spec: SheetSpec) -> None:
+        self.handle = handle
+        self.spec = spec
+        self.writer = csv.writer(handle)
+        self.rows = 0
+        for line in spec.preamble:
+            self.writer.writerow([_text(v) for v in line])
+        if spec.preamble:
+            self.writer.writerow([])
+        self.writer.writerow([_text(h) for h in spec.header])
+
+    def append(self, row: Sequence[Cell]) -> None:
+        self.rows += 1
+        values = []
+        for i, value in enumerate(row):
+            if self.spec.formats.get(i) == PERCENT and isinstance(value, int | float):
+                values.append(f"{value * 100:.1f}%")
+            else:
+                values.append(_text(value))
+        self.writer.writerow(values)
+
+    def close(self) -> None:
+        if self.rows == 0 and self.spec.empty_note:
+            self.writer.writerow([self.spec.empty_note])
+        self.handle.close()
+
+
+class CsvSink:
+    """One CSV per sheet (UTF-8 with BOM, so Excel reads Vietnamese) in a folder `target`."""
+
+    def __init__(self, target: Path) -> None:
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise ExportWriteError(f"{target} đã có và không phải thư mục trống, chọn tên khác")
+        self.target = target
+        parent = target.parent if str(target.parent) else Path(".")
+        try:
+            self._temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        except OSError as exc:
+            raise ExportWriteError(f"không ghi được vào thư mục {parent}: {exc.strerror}") from exc
+        self._sheets: list[_CsvSheet] = []
+
+    def sheet(self, spec: SheetSpec, *, first: bool = False) -> _CsvSheet:
+        handle = (self._temp / f"{spec.name}.csv").open("w", encoding="utf-8-sig", newline="")
+        out = _CsvSheet(handle, spec)
+        self._sheets.append(out)
+        return out
+
+    def commit(self) -> None:
+        try:
+            for out in self._sheets:
+                out.close()
+            os.replace(self._temp, self.target)
+        except OSError as exc:
+            self.abort()
+            raise ExportWriteError(f"không ghi được {self.target}: {exc.strerror}") from exc
+
+    def abort(self) -> None:
+        for out in self._sheets:
+            out.handle.close()
+        shutil.rmtree(self._temp, ignore_errors=True)
+
+
+def _temp_beside(target: Path, suffix: str) -> str:
+    """A new temporary file in the target's folder (so os.replace is atomic)."""
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportWriteError(f"thư mục {parent} không tồn tại")
+    if target.is_dir():
+        raise ExportWriteError(f"{target} là một thư mục, hãy ghi tên tệp .xlsx")
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=parent)
+    except OSError as exc:
+        raise ExportWriteError(f"không ghi được vào thư mục {parent}: {exc.strerror}") from exc
+    os.close(handle)
+    return name

@@ -1,0 +1,53 @@
+"""Assembly of the Zalo channel: client, adapter, webhook or polling, and its outbox sender."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_api import ZaloClient
+from bot.channels.zalo_outbox import ZaloOutbox
+from bot.channels.zalo_transport import ZaloPolling, ZaloWebhook
+from bot.outbox_sender import OutboxSender, SenderSettings
+from bot.settings import Settings
+from handlers.router import Router
+from storage.db import Database
+
+
+def zalo_services(
+    settings: Settings, db: Database, router: Router
+) -> tuple[list[object], OutboxSender]:
+    """The services to start for Zalo (in order) and its outbox sender (the last of them)."""
+    assert settings.zalo_bot_token is not None
+    token, base = settings.zalo_bot_token, settings.zalo_api_base_url
+    channel = ZaloChannel(ZaloClient(token, base), router, settings.language)
+    services: list[object] = [channel]
+    if settings.zalo_webhook_url:
+        assert settings.zalo_webhook_secret is not None
+        services.append(
+            ZaloWebhook(
+                channel,
+                url=settings.zalo_webhook_url,
+                secret=settings.zalo_webhook_secret,
+                listen=settings.zalo_webhook_listen,
+                port=settings.zalo_webhook_port,
+                path=settings.zalo_webhook_path,
+            )
+        )
+    else:
+        services.append(ZaloPolling(channel, timeout=settings.zalo_poll_timeout))
+    delivery = ZaloOutbox(
+        ZaloClient(token, base), settings.language, quota_pause=settings.zalo_outbox_quota_pause
+    )
+    sender = OutboxSender(
+        db,
+        delivery,
+        SenderSettings(
+            messages_per_second=settings.zalo_outbox_messages_per_second,
+            chat_interval=settings.zalo_outbox_chat_interval,
+            max_attempts=settings.outbox_max_attempts,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+        ),
+    )
+    services += [delivery, sender]
+    return services, sender

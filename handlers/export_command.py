@@ -1,0 +1,179 @@
+"""/xuat (/export): a supervisor asks for the Excel workbook of a period, within their scope."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from bot.export import ExportRequest, export_to
+from handlers.dates import parse_leading_date
+from handlers.difficulty import working_calendar
+from handlers.digest_text import scope_label
+from handlers.messages import Choice, Reply
+from handlers.textfold import fold
+from handlers.turn import Turn
+from storage import digest as digest_reads
+from storage import export as reads
+from storage import scope
+from storage.export import ExportFilter
+
+EXPORT = "export"
+_DIVISION = re.compile(r"^[A-Za-z]{2,10}$")
+
+
+@dataclass(frozen=True)
+class ExportAsk:
+    """A period (both ends included) and, optionally, one division."""
+
+    first: date
+    last: date
+    division: str | None = None
+
+
+def month_start(day: date) -> date:
+    """The first day of the month of `day`."""
+    return day.replace(day=1)
+
+
+def named_period(word: str, today: date) -> tuple[date, date] | None:
+    """This/last week (Monday to Sunday) or month, from a folded word without spaces."""
+    monday = today - timedelta(days=today.weekday())
+    if word in ("tuannay", "tuan", "thisweek", "week"):
+        return monday, monday + timedelta(days=6)
+    if word in ("tuantruoc", "lastweek"):
+        return monday - timedelta(days=7), monday - timedelta(days=1)
+    if word in ("thangnay", "thang", "thismonth", "month"):
+        nxt = (month_start(today) + timedelta(days=32)).replace(day=1)
+        return month_start(today), nxt - timedelta(days=1)
+    if word in ("thangtruoc", "lastmonth"):
+        end = month_start(today) - timedelta(days=1)
+        return month_start(end), end
+    return None
+
+
+WAVE_WORDS = {"dotnay", "dot", "thiswave", "wave"}
+
+
+async def xuat(turn: Turn) -> list[Reply]:
+    """/xuat [kỳ] [mã phòng]: ask for the period, or export the one named."""
+    if turn.person is None or not await scope.is_supervisor(turn.tx, turn.person_id):
+        return turn.say("export.not_supervisor")
+    args = turn.msg.args.strip()
+    if not args:
+        return await _offer_periods(turn)
+    division = None
+    words = args.split()
+    known = await reads.division_names(turn.tx)
+    if len(words) > 1 and _DIVISION.match(words[-1]) and words[-1].upper() in known:
+        division, args = words[-1].upper(), " ".join(words[:-1])
+    word = fold(args).replace(" ", "")
+    if word in WAVE_WORDS:
+        wave = await reads.wave_on(turn.tx, turn.today)
+        if wave is None:
+            return turn.say("export.no_wave")
+        return await answer(turn, ExportAsk(wave[1], wave[2], division))
+    period = named_period(word, turn.today)
+    if period is None:
+        period = _dates(args, turn.today)
+    if period is None:
+        return turn.say("export.usage")
+    first, last = period
+    if first > last:
+        return turn.say("export.reversed", first=turn.day(first), last=turn.day(last))
+    return await answer(turn, ExportAsk(first, last, division))
+
+
+def _dates(text: str, today: date) -> tuple[date, date] | None:
+    """'01/11/2026 30/11/2026', '01/11/2026 - 30/11/2026', '1/11 đến 30/11'."""
+    start = parse_leading_date(text, today)
+    if start.day is None:
+        return None
+    rest = start.rest
+    for joiner in ("-", "–", "đến", "den", "to"):
+        if rest.startswith(joiner):
+            rest = rest[len(joiner) :].strip()
+            break
+    end = parse_leading_date(rest, today)
+    if end.day is None or end.rest:
+        return None
+    return start.day, end.day
+
+
+async def _offer_periods(turn: Turn) -> list[Reply]:
+    today = turn.today
+    choices = []
+    for key, word in (
+        ("export.this_week", "tuannay"),
+        ("export.last_week", "tuantruoc"),
+        ("export.this_month", "thangnay"),
+        ("export.last_month", "thangtruoc"),
+    ):
+        period = named_period(word, today)
+        assert period is not None
+        choices.append(Choice(turn.t(key), f"{period[0].isoformat()}:{period[1].isoformat()}"))
+    wave = await reads.wave_on(turn.tx, today)
+    if wave is not None:
+        choices.append(
+            Choice(turn.t("export.this_wave"), f"{wave[1].isoformat()}:{wave[2].isoformat()}")
+        )
+    turn.go(EXPORT, "period")
+    return turn.say("export.ask_period", *choices)
+
+
+async def export_choice(turn: Turn, value: str) -> list[Reply]:
+    """A period button: 'YYYY-MM-DD:YYYY-MM-DD'."""
+    first_text, _, last_text = value.partition(":")
+    try:
+        first, last = date.fromisoformat(first_text), date.fromisoformat(last_text)
+    except ValueError:
+        return turn.say("error.stale_choice")
+    turn.finish()
+    if turn.person is None or not await scope.is_supervisor(turn.tx, turn.person_id):
+        return turn.say("export.not_supervisor")
+    return await answer(turn, ExportAsk(first, last))
+
+
+async def export_message(turn: Turn) -> list[Reply]:
+    """Anything typed instead of a period is handled as if nothing had been asked."""
+    from handlers.worklog import offer
+
+    turn.finish()
+    return await offer(turn)
+
+
+async def answer(turn: Turn, ask: ExportAsk) -> list[Reply]:
+    """Build the workbook of the supervisor's scope (or one division of it) and send it."""
+    assert turn.person is not None
+    label = scope_label(turn.lang, await digest_reads.scope_of(turn.tx, turn.person_id))
+    division = ask.division
+    if division is not None:
+        names = await reads.division_names(turn.tx)
+        if division not in names:
+            return turn.say("export.unknown_division", code=division)
+        mine = await reads.supervised_division_codes(turn.tx, turn.person_id)
+        if not turn.person.supervises_all and division not in mine:
+            return turn.say("export.not_your_division", division=names[division])
+        label = names[division]
+    request = ExportRequest(
+        ask.first, ask.last, ExportFilter(turn.person_id, division_code=division), label
+    )
+    calendar = await working_calendar(turn)
+    name = f"bietphai-{ask.first:%d-%m-%Y}-{ask.last:%d-%m-%Y}.xlsx"
+    with tempfile.TemporaryDirectory(prefix="bietphai-xuat-") as folder:
+        target = Path(folder) / name
+        result = await export_to(turn.tx, request, calendar, target, turn.now)
+        content = target.read_bytes()
+    key = "export.empty" if result.empty else "export.done"
+    text = turn.t(
+        key,
+        first=ask.first.strftime("%d/%m/%Y"),
+        last=ask.last.strftime("%d/%m/%Y"),
+        scope=label,
+        officials=result.officials,
+        entries=result.entries,
+        difficulties=result.difficulties,
+    )
+    return [Reply(text, document=(name, content))]
