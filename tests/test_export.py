@@ -20,7 +20,7 @@ from bot.channels.telegram import TelegramChannel, build_application
 from bot.cli import main
 from bot.export import ExportRequest, export_to
 from bot.export import workbook as export_workbook
-from bot.export.attendance import PER_DIEM_RULE
+from bot.export.attendance import PER_DIEM_RULE, attendance
 from bot.export.workbook import (
     ATTENDANCE_HEADER,
     DIFFICULTY_HEADER,
@@ -35,7 +35,7 @@ from handlers.messages import Reply
 from handlers.router import Router
 from handlers.workcal import calendar_from
 from storage import Database, calendar, leave, worklog
-from storage.export import ExportFilter
+from storage.export import ExportAssignment, ExportFilter
 from storage.org_import import AssignmentRow, OrgData, WaveRow, apply_org, resolve_person
 from tests.chat import ZONE, Chat, local
 from tests.conftest import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
@@ -436,3 +436,16 @@ def test_a_stored_reply_with_a_document_is_resent_with_the_document_last() -> No
     pieces = delivery.pieces(Reply.from_json(reply.to_json()))
     assert [p.text for p in pieces] == ["Tệp Excel tháng 11", ""]
     assert pieces[-1].document == ("bietphai.xlsx", b"PK\x03\x04")
+
+
+def test_days_still_to_come_are_neither_done_nor_missing() -> None:
+    # "Tháng này" asked on Wednesday 25/11: Thursday and Friday have not happened yet.
+    days = [date(2026, 11, d) for d in (25, 26, 27)]
+    assignment = ExportAssignment(
+        1, "XA01", "Xã Hòa Vang Tây", date(2026, 11, 2), date(2026, 12, 25)
+    )
+    result = attendance(
+        days, frozenset(days), [assignment], [], {date(2026, 11, 25)}, date(2026, 11, 25)
+    )
+    assert result.codes == ("X", "", "")
+    assert (result.expected, result.missing) == (1, 0)

@@ -13,11 +13,13 @@ MISSING = "V"
 ON_LEAVE = "P"
 NOT_ASSIGNED = "-"
 DAY_OFF = "L"
+NOT_YET = ""  # a day still to come ("this month" asked for mid-month): neither done nor missing
 
 LEGEND = (
     f"Ký hiệu: {LOGGED} = đã ghi nhật ký; {MISSING} = chưa ghi nhật ký; {ON_LEAVE} = nghỉ phép; "
     f"{NOT_ASSIGNED} = ngoài thời gian biệt phái; {DAY_OFF} = ngày nghỉ (cuối tuần, lễ, Tết, "
-    "nghỉ theo lịch của Sở). Ngày làm bù tính như ngày làm việc. Phải báo cáo = ngày làm "
+    "nghỉ theo lịch của Sở); ô trống = ngày chưa đến. Ngày làm bù tính như ngày làm việc. "
+    "Phải báo cáo = ngày làm "
     "việc trong thời gian biệt phái, trừ ngày nghỉ phép không ghi nhật ký; "
     "tỷ lệ = đã ghi / phải báo cáo."
 )
@@ -80,8 +82,12 @@ def attendance(
     assignments: Sequence[ExportAssignment],
     leaves: Sequence[tuple[date, date]],
     logged: set[date],
+    today: date | None = None,
 ) -> Attendance:
-    """The code of each day and the totals: logging on a day of leave counts as logged."""
+    """The code of each day and the totals: logging on a day of leave counts as logged.
+
+    Days after `today` are not due yet: left blank and not counted, unless already logged.
+    """
     codes = []
     expected = done = missing = leave = 0
     # A day is credited to the commune of the first assignment covering it.
@@ -92,6 +98,8 @@ def attendance(
             codes.append(NOT_ASSIGNED)
         elif day not in working:
             codes.append(DAY_OFF)
+        elif today is not None and day > today and day not in logged:
+            codes.append(NOT_YET)
         elif day in logged:
             codes.append(LOGGED)
             expected += 1

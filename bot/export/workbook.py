@@ -254,8 +254,9 @@ async def write_export(
             ]
         )
 
+    today = _local(now, calendar).date()
     officials = await _officials_sheets(
-        tx, request, days, working, sink, whole, by_division, by_commune
+        tx, request, days, working, sink, whole, by_division, by_commune, today
     )
 
     result = ExportResult(officials, entries, raised)
@@ -311,6 +312,7 @@ async def _officials_sheets(
     whole: _Tally,
     by_division: dict[str, _Tally],
     by_commune: dict[str, _Tally],
+    today: date,
 ) -> int:
     """Chuyên cần and Công tác phí, a chunk of officials at a time; returns the official count."""
     first, last, scope = request.first, request.last, request.scope
@@ -353,7 +355,7 @@ async def _officials_sheets(
             mine = assignments[person.person_id]
             communes = ", ".join(dict.fromkeys(a.commune_name for a in mine))
             result = attendance(
-                days, working, mine, leaves[person.person_id], logged[person.person_id]
+                days, working, mine, leaves[person.person_id], logged[person.person_id], today
             )
             matrix.append(
                 [
