@@ -5,15 +5,15 @@ from __future__ import annotations
 SCHEDULE_TEXTS: dict[str, tuple[str, str]] = {
     "reminder.first": (
         "Chào anh/chị {name}, hôm nay ({day}) anh/chị chưa ghi nhật ký công tác. "
-        "Anh/chị gõ vài dòng về công việc trong ngày, hoặc bấm nút bên dưới.",
+        "Anh/chị gõ vài dòng về công việc trong ngày để ghi.",
         "Hello {name}, you have not logged your work today ({day}) yet. Type a few lines about "
-        "today's work, or tap a button below.",
+        "today's work to log it.",
     ),
     "reminder.follow_up": (
         "Nhắc lại: nhật ký công tác ngày {day} của anh/chị vẫn chưa có. Nếu hôm nay anh/chị "
-        'nghỉ phép, bấm "Hôm nay tôi nghỉ phép".',
-        "Reminder: your work log for {day} is still missing. If you are on leave today, tap "
-        '"I\'m on leave today".',
+        "nghỉ phép, hãy báo để bot không nhắc nữa.",
+        "Reminder: your work log for {day} is still missing. If you are on leave today, say so "
+        "and the bot stops reminding you.",
     ),
     "reminder.log_now": ("Ghi nhật ký ngay", "Log now"),
     "reminder.on_leave": ("Hôm nay tôi nghỉ phép", "I'm on leave today"),
