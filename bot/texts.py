@@ -7,6 +7,7 @@ from bot.texts_digest import DIGEST_TEXTS
 from bot.texts_export import EXPORT_TEXTS
 from bot.texts_leave import LEAVE_TEXTS
 from bot.texts_schedule import SCHEDULE_TEXTS
+from bot.texts_visits import VISIT_TEXTS
 from bot.texts_zalo import ZALO_TEXTS
 
 # key -> (Vietnamese, English). Placeholders use str.format names.
@@ -264,6 +265,7 @@ TEXTS.update(DIGEST_TEXTS)
 TEXTS.update(EXPORT_TEXTS)
 TEXTS.update(LEAVE_TEXTS)
 TEXTS.update(SCHEDULE_TEXTS)
+TEXTS.update(VISIT_TEXTS)
 TEXTS.update(ZALO_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.

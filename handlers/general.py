@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.messages import Reply
 from handlers.turn import Turn
-from storage import scope
+from storage import scope, visits
 from storage.models import Role
 
 
@@ -16,6 +16,8 @@ async def show_help(turn: Turn) -> list[Reply]:
         keys += ["help.nghi", "help.nhacnho"]
     if turn.person is not None and await scope.is_supervisor(turn.tx, turn.person.id):
         keys += ["help.baocao", "help.xuat", "help.dskhokhan", "help.caidat"]
+    if turn.person is not None and await visits.groups_of(turn.tx, turn.person.id):
+        keys += ["help.tocongtac"]
     keys += ["help.huy", "help.trogiup"]
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]
     return [Reply("\n".join(lines))]

@@ -21,6 +21,7 @@ from handlers import (
     onboarding,
     remind_prefs,
     reminder_buttons,
+    visits,
     worklog,
 )
 from handlers.messages import Choice, Incoming, Kind, Reply
@@ -67,6 +68,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "leave": leave.nghi,
     "nhacnho": remind_prefs.nhacnho,
     "remind": remind_prefs.nhacnho,
+    "tocongtac": visits.tocongtac,
+    "visit": visits.tocongtac,
 }
 
 FLOWS: dict[str, Flow] = {
@@ -83,6 +86,7 @@ FLOWS: dict[str, Flow] = {
     export_command.EXPORT: Flow(export_command.export_choice, export_command.export_message),
     leave.LEAVE: Flow(leave.leave_choice, leave.leave_message),
     remind_prefs.REMIND: Flow(remind_prefs.remind_choice, remind_prefs.remind_message),
+    visits.VISIT: Flow(visits.visit_choice, visits.visit_message),
 }
 # Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
 STANDING_PREFIX = "k:"

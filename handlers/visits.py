@@ -1,0 +1,316 @@
+"""Working-group visits (/tocongtac, /visit): a group leader plans a visit to a commune of the
+group — commune, date, members going, agenda — and the members going and the seconded officials
+of that commune are told through the outbox. Alone, /tocongtac lists the group's upcoming visits.
+
+- `/tocongtac moi` (or the button under the list) starts planning; `/tocongtac XA01` starts it
+  with that commune (a commune of another group, or no commune at all, is refused).
+- A date is dd/mm or dd/mm/yyyy; a past date is refused; a weekend, a public holiday or a day off
+  the admin declared is warned about and kept only when the leader confirms.
+- Members are picked one by one (tap again to take one off) or all at once, then "Xong".
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from bot.texts import t
+from handlers.dates import format_day
+from handlers.messages import Choice, Kind, Reply
+from handlers.notify import notify
+from handlers.steps import unreadable
+from handlers.textfold import fold
+from handlers.turn import Turn
+from handlers.workcal import calendar_from
+from storage import calendar, org, visits
+from storage.models import Commune
+from storage.visits import Group
+
+VISIT = "wg"
+PAGE = 10
+MAX_AGENDA_CHARS = 1000
+NEW_WORDS = {"moi", "new", "lenlich", "plan"}
+# dd/mm or dd/mm/yyyy, the whole message.
+_DATE = re.compile(r"^\s*(?:ngày\s+)?(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?\s*$", re.I)
+
+
+def parse_visit_day(text: str, today: date) -> date | str | None:
+    """A planned day from dd/mm[/yyyy]: None when not a date, 'invalid' when no such day.
+
+    Without a year, this year's day is meant, or next year's when this year's is long past
+    (planning January in December).
+    """
+    match = _DATE.match(text)
+    if not match:
+        return None
+    day, month = int(match.group(1)), int(match.group(2))
+    year = int(match.group(3)) if match.group(3) else today.year
+    try:
+        named = date(year, month, day)
+        if not match.group(3) and named < today - timedelta(days=180):
+            named = date(year + 1, month, day)
+    except ValueError:
+        return "invalid"
+    return named
+
+
+async def tocongtac(turn: Turn) -> list[Reply]:
+    """/tocongtac [moi | commune]: the upcoming visits, or plan a new one."""
+    args = turn.msg.args.strip()
+    led = await visits.groups_led_by(turn.tx, turn.person_id)
+    if not args:
+        return await show_upcoming(turn, led)
+    if not led:
+        return turn.say("wg.not_leader")
+    data: dict[str, Any] = {}
+    if len(led) == 1:
+        data["group"] = led[0].id
+    if fold(args).replace(" ", "") not in NEW_WORDS:
+        data["commune_text"] = args
+    return await advance(turn, data)
+
+
+async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
+    """The upcoming visits of the groups this person leads or belongs to."""
+    groups = await visits.groups_of(turn.tx, turn.person_id)
+    if not groups:
+        return turn.say("wg.not_in_group")
+    items = await visits.upcoming_visits(turn.tx, [g.id for g in groups], turn.today)
+    choices = (Choice(turn.t("wg.button.new"), "new"),) if led else ()
+    if led:
+        turn.go(VISIT, "list")
+    if not items:
+        return [Reply(turn.t("wg.none", groups=_names(groups)), choices)]
+    lines = [turn.t("wg.list_title", groups=_names(groups), total=len(items))]
+    for item in items[:PAGE]:
+        lines.append(
+            turn.t(
+                "wg.list_line",
+                day=turn.day(item.day),
+                commune=item.commune_name,
+                agenda=_short(item.agenda),
+                members=", ".join(item.member_names) or "—",
+            )
+        )
+    if len(items) > PAGE:
+        lines.append(turn.t("wg.list_more", more=len(items) - PAGE))
+    return [Reply("\n".join(lines), choices)]
+
+
+def _names(groups: list[Group]) -> str:
+    return ", ".join(g.name for g in groups)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+async def _group(turn: Turn, data: dict[str, Any]) -> Group | None:
+    led = await visits.groups_led_by(turn.tx, turn.person_id)
+    return next((g for g in led if g.id == data.get("group")), None)
+
+
+def _match_commune(text: str, communes: list[Commune]) -> Commune | None:
+    wanted = fold(text).strip()
+    for commune in communes:
+        if wanted in (fold(commune.code), fold(commune.name)):
+            return commune
+    for commune in communes:
+        if wanted and wanted in fold(commune.name):
+            return commune
+    return None
+
+
+async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Reply]:
+    """Ask for what is missing (group, commune, date, members, agenda), or save."""
+    prefix = note + "\n" if note else ""
+    group = await _group(turn, data)
+    if group is None:
+        led = await visits.groups_led_by(turn.tx, turn.person_id)
+        if not led:
+            turn.finish()
+            return turn.say("wg.not_leader")
+        turn.go(VISIT, "group", **data)
+        choices = tuple(Choice(g.name, f"g:{g.id}") for g in led)
+        return [Reply(prefix + turn.t("wg.pick_group"), choices)]
+    communes = await visits.group_communes(turn.tx, group.id)
+    if "commune_text" in data:
+        typed = str(data.pop("commune_text"))
+        found = _match_commune(typed, communes)
+        if found is not None:
+            data["commune"] = found.code
+        else:
+            everywhere = await _all_communes(turn)
+            other = _match_commune(typed, everywhere)
+            key = "wg.commune_not_in_group" if other else "wg.commune_unknown"
+            name = other.name if other else typed
+            prefix += turn.t(key, commune=name, group=group.name) + "\n"
+    if data.get("commune") not in {c.code for c in communes}:
+        turn.go(VISIT, "commune", **data)
+        choices = tuple(Choice(f"{c.name} ({c.code})", f"c:{c.code}") for c in communes)
+        return [Reply(prefix + turn.t("wg.pick_commune", group=group.name), choices)]
+    commune = next(c for c in communes if c.code == data["commune"])
+    if not data.get("day"):
+        turn.go(VISIT, "day", **data)
+        return [Reply(prefix + turn.t("wg.ask_day", commune=commune.name))]
+    day = date.fromisoformat(str(data["day"]))
+    if not data.get("offday_ok"):
+        cal = calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
+        if not cal.is_working_day(day):
+            turn.go(VISIT, "offday", **data)
+            why = cal.holiday_name(day) or turn.t("wg.day_off")
+            return turn.say(
+                "wg.offday_warning",
+                Choice(turn.t("wg.button.keep_day"), "keep"),
+                Choice(turn.t("wg.button.other_day"), "other"),
+                day=turn.day(day),
+                why=why,
+            )
+    members = await visits.group_members(turn.tx, group.id)
+    if not data.get("members_done"):
+        chosen = {int(m) for m in data.get("members", [])}
+        turn.go(VISIT, "members", **data)
+        picks = [
+            Choice(("✓ " if m.id in chosen else "") + m.full_name, f"m:{m.id}") for m in members
+        ]
+        picks.append(Choice(turn.t("wg.button.all"), "all"))
+        picks.append(Choice(turn.t("wg.button.done"), "done"))
+        picked = ", ".join(m.full_name for m in members if m.id in chosen) or "—"
+        text = prefix + turn.t("wg.pick_members", day=turn.day(day), picked=picked)
+        return [Reply(text, tuple(picks))]
+    if not str(data.get("agenda", "")).strip():
+        turn.go(VISIT, "agenda", **data)
+        return [Reply(prefix + turn.t("wg.ask_agenda", commune=commune.name, day=turn.day(day)))]
+    return await save(turn, group, commune, day, data)
+
+
+async def _all_communes(turn: Turn) -> list[Commune]:
+    rows = await turn.tx.all("SELECT code FROM communes ORDER BY code")
+    found = [await org.commune_by_code(turn.tx, r["code"]) for r in rows]
+    return [c for c in found if c is not None]
+
+
+async def save(
+    turn: Turn, group: Group, commune: Commune, day: date, data: dict[str, Any]
+) -> list[Reply]:
+    """Store the visit and queue the notices to the members going and the commune's officials."""
+    assert turn.person is not None
+    member_ids = [int(m) for m in data.get("members", [])]
+    agenda = str(data["agenda"]).strip()
+    visit_id = await visits.add_visit(
+        turn.tx,
+        group_id=group.id,
+        commune_code=commune.code,
+        day=day,
+        agenda=agenda,
+        planned_by=turn.person_id,
+        member_ids=member_ids,
+        now=turn.now,
+    )
+    members = [m for m in await visits.group_members(turn.tx, group.id) if m.id in member_ids]
+    officials = await visits.officials_in_commune_on(turn.tx, commune.code, day)
+    names = ", ".join(m.full_name for m in members)
+    told: dict[int, str] = {}
+    for person in [*members, *officials]:
+        if person.id == turn.person_id or person.id in told:
+            continue
+        told[person.id] = person.full_name
+        lang = person.language or turn.config.language
+        text = t(
+            lang,
+            "wg.notify.new",
+            leader=turn.person.full_name,
+            group=group.name,
+            commune=commune.name,
+            day=format_day(day, lang, weekday=True),
+            members=names,
+            agenda=agenda,
+        )
+        await notify(turn, person.id, f"wg:{visit_id}:new:{person.id}", Reply(text))
+    turn.finish()
+    return turn.say(
+        "wg.saved",
+        group=group.name,
+        commune=commune.name,
+        day=turn.day(day),
+        members=names,
+        told=", ".join(told.values()) or turn.t("wg.nobody"),
+    )
+
+
+async def visit_choice(turn: Turn, value: str) -> list[Reply]:
+    """A group, commune, confirmation or member picked while planning."""
+    data = dict(turn.state.data)
+    step = turn.state.step
+    if step == "list" and value == "new":
+        led = await visits.groups_led_by(turn.tx, turn.person_id)
+        return await advance(turn, {"group": led[0].id} if len(led) == 1 else {})
+    if step == "group" and value.startswith("g:") and value[2:].isdigit():
+        data["group"] = int(value[2:])
+    elif step == "commune" and value.startswith("c:"):
+        data["commune"] = value[2:]
+    elif step == "offday" and value == "keep":
+        data["offday_ok"] = True
+    elif step == "offday" and value == "other":
+        data.pop("day", None)
+    elif step == "members" and value in ("all", "done"):
+        group = await _group(turn, data)
+        if group is None:
+            return turn.say("error.stale_choice")
+        if value == "all":
+            data["members"] = [m.id for m in await visits.group_members(turn.tx, group.id)]
+        elif not data.get("members"):
+            return await advance(turn, data, turn.t("wg.members_empty"))
+        data["members_done"] = True
+    elif step == "members" and value.startswith("m:") and value[2:].isdigit():
+        chosen = [int(m) for m in data.get("members", [])]
+        person_id = int(value[2:])
+        data["members"] = (
+            [m for m in chosen if m != person_id]
+            if person_id in chosen
+            else [
+                *chosen,
+                person_id,
+            ]
+        )
+    else:
+        return turn.say("error.stale_choice")
+    return await advance(turn, data)
+
+
+async def visit_message(turn: Turn) -> list[Reply]:
+    """A typed commune, date or agenda; anything else shows the choices again."""
+    data = dict(turn.state.data)
+    step = turn.state.step
+    msg = turn.msg
+    if step == "list":
+        turn.finish()
+        from handlers.worklog import offer
+
+        return await offer(turn)
+    if msg.kind != Kind.TEXT:
+        return unreadable(turn)
+    text = msg.text.strip()
+    if step == "commune" and text:
+        data["commune_text"] = text
+        return await advance(turn, data)
+    if step == "day":
+        day = parse_visit_day(text, turn.today)
+        if day is None or isinstance(day, str):
+            key = "wg.no_such_day" if day == "invalid" else "wg.not_a_date"
+            return await advance(turn, data, turn.t(key, written=text))
+        if day < turn.today:
+            return await advance(turn, data, turn.t("wg.past_day", day=turn.day(day)))
+        data["day"] = day.isoformat()
+        data.pop("offday_ok", None)
+        return await advance(turn, data)
+    if step == "agenda":
+        if not text:
+            return await advance(turn, data)
+        if len(text) > MAX_AGENDA_CHARS:
+            return await advance(turn, data, turn.t("wg.agenda_too_long", limit=MAX_AGENDA_CHARS))
+        data["agenda"] = text
+        return await advance(turn, data)
+    return await advance(turn, data, turn.t("log.pick_again"))
