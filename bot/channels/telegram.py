@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.channels.reply_queue import ReplyQueue
 from bot.channels.textsplit import caption_of, split_text
 from bot.texts import COMMAND_MENU, t
 from handlers.messages import Attachment, Incoming, Kind, Reply
@@ -165,17 +165,12 @@ class TelegramChannel:
         self.application = application
         self.router = router
         self.language = language
-        # Replies in flight at once, across chats: enough to hide Telegram's round trip at its
-        # ~30 messages/s; more only adds HTTP connection-pool churn (measured in bench/).
-        self._parallel_chats = asyncio.Semaphore(parallel_sends)
+        self.replies: ReplyQueue[Answer] = ReplyQueue(
+            router, self._deliver, parallel=parallel_sends
+        )
         # The answers of the batch being decided (a context variable: webhook requests run
         # concurrently, each with its own batch).
         self._batch: ContextVar[list[Answer]] = ContextVar("telegram_batch")
-        # The latest sending task of each chat: the next one waits for it, keeping order.
-        self._tails: dict[str, asyncio.Task[None]] = {}
-        # Updates whose replies went out, marked sent in one transaction now and then.
-        self._sent: list[Incoming] = []
-        self._flush_task: asyncio.Task[None] | None = None
         application.add_handler(TypeHandler(Update, self._on_update))
 
     async def start(self) -> None:
@@ -202,11 +197,7 @@ class TelegramChannel:
 
     async def drain(self) -> None:
         """Wait until every decided reply has been sent (or queued) and marked."""
-        while self._tails:
-            await asyncio.wait(list(self._tails.values()))
-        if self._flush_task is not None:
-            await asyncio.wait([self._flush_task])
-        await self._flush()
+        await self.replies.drain()
 
     async def process_updates(self, updates: list[Update]) -> None:
         """Decide each update in order (committed when this returns); replies follow.
@@ -224,47 +215,7 @@ class TelegramChannel:
         finally:
             self._batch.reset(token)
         for answer in answers:
-            self._send_soon(answer)
-
-    def _send_soon(self, answer: Answer) -> None:
-        chat = answer.incoming.chat_id
-        task = asyncio.create_task(self._send_after(self._tails.get(chat), answer))
-        self._tails[chat] = task
-
-        def forget(done: asyncio.Task[None]) -> None:
-            if self._tails.get(chat) is done:
-                del self._tails[chat]
-
-        task.add_done_callback(forget)
-
-    async def _send_after(self, previous: asyncio.Task[None] | None, answer: Answer) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
-        try:
-            async with self._parallel_chats:
-                await self._deliver(answer)
-        except Exception:
-            log.exception("update %s: sending failed", answer.incoming.update_key)
-            return
-        self._sent.append(answer.incoming)
-        if self._flush_task is None:
-            self._flush_task = asyncio.create_task(self._flush_soon())
-
-    async def _flush_soon(self) -> None:
-        # A short pause gathers the marks of many chats into one transaction.
-        await asyncio.sleep(0.05)
-        self._flush_task = None
-        await self._flush()
-
-    async def _flush(self) -> None:
-        done, self._sent = self._sent, []
-        if not done:
-            return
-        try:
-            await self.router.replied(*done)
-        except Exception:
-            # Not fatal: an unmarked reply is only re-queued (once, by its key) after a restart.
-            log.exception("could not mark %d replies as sent", len(done))
+            self.replies.send_soon(answer)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Translate and route one update (PTB's handler); the batch sends the replies."""

@@ -6,11 +6,11 @@ messages with standing buttons (difficulty notices, reminders) get a command hin
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from bot.channels.reply_queue import ReplyQueue
 from bot.channels.textsplit import split_text
 from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
 from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
@@ -77,8 +77,9 @@ class ZaloChannel:
         self.client = client
         self.router = router
         self.language = language
-        self._parallel_chats = asyncio.Semaphore(parallel_sends)
-        self._tails: dict[str, asyncio.Task[None]] = {}
+        self.replies: ReplyQueue[Answer] = ReplyQueue(
+            router, self._deliver, parallel=parallel_sends
+        )
         # Group chats told once (per running process) that the bot works in private chats.
         self._refused_groups: set[str] = set()
 
@@ -94,8 +95,7 @@ class ZaloChannel:
 
     async def drain(self) -> None:
         """Wait until every decided reply has been sent (or queued in the outbox) and marked."""
-        while self._tails:
-            await asyncio.wait(list(self._tails.values()))
+        await self.replies.drain()
 
     async def process_updates(self, updates: list[ZaloUpdate]) -> None:
         """Decide each message in order (committed when this returns); replies follow."""
@@ -107,7 +107,7 @@ class ZaloChannel:
             ):
                 answers.append(answer)
         for answer in answers:
-            self._send_soon(answer)
+            self.replies.send_soon(answer)
 
     async def _decide(self, update: ZaloUpdate) -> Answer | None:
         incoming = to_incoming(update)
@@ -119,27 +119,6 @@ class ZaloChannel:
             log.info("Zalo message %s from a group chat refused", update.message_id)
             return Answer(incoming, [Reply(t(self.language, "zalo.group_refusal"))])
         return Answer(incoming, await self.router.handle(incoming))
-
-    def _send_soon(self, answer: Answer) -> None:
-        chat = answer.incoming.chat_id
-        task = asyncio.create_task(self._send_after(self._tails.get(chat), answer))
-        self._tails[chat] = task
-
-        def forget(done: asyncio.Task[None]) -> None:
-            if self._tails.get(chat) is done:
-                del self._tails[chat]
-
-        task.add_done_callback(forget)
-
-    async def _send_after(self, previous: asyncio.Task[None] | None, answer: Answer) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
-        try:
-            async with self._parallel_chats:
-                await self._deliver(answer)
-            await self.router.replied(answer.incoming)
-        except Exception:
-            log.exception("Zalo message %s: sending failed", answer.incoming.update_key)
 
     async def _deliver(self, answer: Answer) -> None:
         """Send the replies of one message; what cannot be sent now goes to the outbox."""
