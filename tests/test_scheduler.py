@@ -21,7 +21,7 @@ async def queued_at(db: Database, pattern: str) -> list[datetime]:
     return [from_db_time(r["created_at"]).astimezone(ZONE) for r in rows]
 
 
-async def wait_for_rows(db: Database, pattern: str, timeout: float = 10.0) -> list[datetime]:  # noqa: ASYNC109
+async def wait_for_rows(db: Database, pattern: str, timeout: float = 30.0) -> list[datetime]:  # noqa: ASYNC109
     """Wait until the scheduler has queued rows matching the pattern."""
     async with asyncio.timeout(timeout):
         while True:
