@@ -14,6 +14,7 @@ from typing import Protocol
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.channels.telegram_transport import TelegramPolling, TelegramWebhook
+from bot.image_server import file_server
 from bot.jobs import Jobs, Schedule
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.scheduler import WEEKDAYS, SchedulerService
@@ -45,6 +46,8 @@ def handler_config(settings: Settings) -> HandlerConfig:
         backdate_days=settings.backdate_days,
         reminder_first=settings.reminder_first,
         reminder_follow_up=settings.reminder_follow_up,
+        study_capacity=settings.study_capacity_per_week,
+        study_place=settings.study_place,
         deadlines=DeadlinePolicy(
             urgent_first_response_hours=settings.urgent_first_response_hours,
             normal_first_response_days=settings.normal_first_response_days,
@@ -83,6 +86,10 @@ async def build_app(settings: Settings) -> BotApp:
     db = await Database(settings.db_path).open()
     router = Router(db, handler_config(settings))
     app = BotApp(settings, db, router)
+    # BOT_PUBLIC_BASE_URL: the file server starts first, so links sent at start-up work.
+    files = file_server(settings, db)
+    if files is not None:
+        app.services.append(files[0])
     senders: list[OutboxSender] = []
     if settings.telegram_bot_token:
         application = build_application(
@@ -122,7 +129,7 @@ async def build_app(settings: Settings) -> BotApp:
         app.services.append(sender)
         senders.append(sender)
     if settings.zalo_bot_token:
-        zalo, zalo_sender = zalo_services(settings, db, router)
+        zalo, zalo_sender = zalo_services(settings, db, router, files[1] if files else None)
         app.services += zalo  # type: ignore[arg-type]
         senders.append(zalo_sender)
     if senders:
@@ -145,6 +152,7 @@ def schedule(settings: Settings) -> Schedule:
         weekly_time=settings.weekly_digest_time,
         escalation_every_minutes=settings.escalation_every_minutes,
         escalation_warning=timedelta(minutes=settings.escalation_warning_minutes),
+        visit_reminder=settings.visit_reminder_time,
     )
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import app as assembly
-from bot import calendar_cli, digest_cli, export_cli
+from bot import calendar_cli, digest_cli, export_cli, study_cli
 from bot.channels.console import chat_loop, link_console
+from bot.cli_parser import VietnameseParser
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
 from bot.settings import Settings
@@ -30,9 +31,9 @@ class CliError(Exception):
     """A problem the operator can fix; printed as one line."""
 
 
-def parser() -> argparse.ArgumentParser:
+def parser() -> VietnameseParser:
     """The argument parser with every sub-command."""
-    top = argparse.ArgumentParser(
+    top = VietnameseParser(
         prog="bietphai",
         description="bietphai — nhật ký công tác cho cán bộ biệt phái (Telegram, Zalo).",
     )
@@ -72,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     export_cli.add_org_arguments(
         command("export-org", "xuất tổ chức ra tệp .xlsx (nhập lại được bằng import-org)")
     )
+    study_cli.add_arguments(command("study", "học tập kinh nghiệm tại Sở: in lịch các đoàn"))
     return top
 
 
@@ -79,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; errors become one line on stderr and a non-zero exit."""
     args = parser().parse_args(argv)
     if args.command is None:
-        parser().print_help()
+        top = parser()
+        names = ", ".join(top.command_names())
+        print(
+            f"Lỗi: chưa có lệnh; các lệnh: {names}. Gõ bietphai --help để xem cách dùng.",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = Settings()
@@ -120,6 +127,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await export_cli.run(args, settings)
     if args.command == "export-org":
         return await export_cli.run_org(args, settings)
+    if args.command == "study":
+        return await study_cli.run(args, settings)
     raise CliError(f"không có lệnh {args.command}")
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bot.settings import Settings
+from bot.texts import t
 from handlers.digest import Digest, daily_digest, weekly_digest
 from handlers.phone import normalize_phone
 from handlers.workcal import calendar_from
@@ -59,7 +60,11 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     except DigestInputError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
-    print(digest.text)
+    text = digest.text
+    if args.chart is None:
+        # Without --chart no chart is written, so the text must not say one is attached.
+        text = text.removesuffix("\n\n" + t(settings.language, "digest.chart_note"))
+    print(text)
     if args.chart is not None and digest.image is not None:
         args.chart.write_bytes(digest.image)
         print(f"Đã lưu biểu đồ vào {args.chart}", file=sys.stderr)

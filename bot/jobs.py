@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import jobs_visits, study_jobs
 from handlers import escalation
 from handlers.digest import Digest, daily_digest, weekly_digest
 from handlers.escalation import Step
@@ -37,6 +38,7 @@ class Schedule:
     escalation_every_minutes: int = 15
     escalation_warning: timedelta = timedelta(minutes=60)
     weekly_useful_for: timedelta = timedelta(days=3)
+    visit_reminder: time = time(15, 0)
 
 
 class Jobs:
@@ -68,6 +70,8 @@ class Jobs:
         await self.send_daily_digests()
         await self.send_weekly_digests()
         await self.check_deadlines()
+        await self.send_visit_reminders()
+        await self.send_study_reminders()
 
     # Reminders ---------------------------------------------------------------------------
 
@@ -200,6 +204,26 @@ class Jobs:
                     tx, key=key, person_id=supervisor_id, payload=reply.to_json(), now=now
                 )
             )
+
+    # Working-group visits ----------------------------------------------------------------
+
+    async def send_visit_reminders(self) -> int:
+        """Remind those going on a working-group visit, the working day before (once)."""
+        queued = await jobs_visits.send_visit_reminders(
+            self.db, self.zone, self.language, self.schedule.visit_reminder, self.clock()
+        )
+        if queued:
+            self._queued()
+        return queued
+
+    async def send_study_reminders(self) -> int:
+        """Remind commune contacts two working days before a confirmed study week (once)."""
+        queued = await study_jobs.send_study_reminders(
+            self.db, self.zone, self.language, self.clock()
+        )
+        if queued:
+            self._queued()
+        return queued
 
     # Deadlines ---------------------------------------------------------------------------
 

@@ -37,6 +37,9 @@ SHEETS: dict[str, tuple[str, ...]] = {
     "calendar": ("date", "kind", "reason"),
 }
 OPTIONAL_SHEETS = {"calendar", "working_groups"}
+# Columns a sheet may have but older workbooks lack; export-org writes them after the others.
+# `people.commune`: the commune a commune contact (commune_official) speaks for (study visits).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"people": ("commune",)}
 ROLES = ("official", "supervisor", "admin", "commune_official")
 YES = {"có", "co", "yes", "y", "x", "1", "true"}
 NO = {"không", "khong", "no", "n", "0", "false", ""}
@@ -222,7 +225,9 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
         commune_codes.add(code)
         org.communes.append(CommuneRow(code, name, row.text("district"), border in YES))
     person_keys = dict(known.person_keys)
-    _check_people(sheets.get("people", []), division_codes, problems, org, person_keys)
+    _check_people(
+        sheets.get("people", []), division_codes, problems, org, person_keys, commune_codes
+    )
     wave_names = set(known.waves)
     wave_dates: dict[str, tuple[date, date]] = {}
     for row in sheets.get("waves", []):
@@ -289,6 +294,7 @@ def _check_people(
     problems: Problems,
     org: OrgData,
     person_keys: dict[str, int],
+    commune_codes: set[str],
 ) -> None:
     seen_phones: dict[str, int] = {}
     for row in rows:
@@ -298,7 +304,14 @@ def _check_people(
         raw_phone = row.text("phone")
         phone = normalize_phone(raw_phone) if raw_phone else None
         supervises = split_list(row.text("supervises"))
+        commune = row.text("commune").upper() or None
         bad = False
+        if commune and role != "commune_official":
+            problems.add(row, "cột commune chỉ ghi cho đầu mối xã (commune_official)")
+            bad = True
+        elif commune and commune not in commune_codes:
+            problems.add(row, f"xã '{row.text('commune')}' ở cột commune không có trong communes")
+            bad = True
         if not full_name:
             problems.add(row, "thiếu họ tên (full_name)")
             bad = True
@@ -324,7 +337,9 @@ def _check_people(
             continue
         if phone:
             seen_phones[phone] = row.number
-        org.people.append(PersonRow(full_name, role, division, phone, codes, supervises_all))
+        org.people.append(
+            PersonRow(full_name, role, division, phone, codes, supervises_all, commune)
+        )
     # A person named in a later sheet may match a stored person or one from this sheet.
     stored_names = dict(person_keys)
     for person in org.people:

@@ -51,6 +51,21 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
             timezone=zone,
         ),
     )
+    # Visit reminders tick every 15 minutes, aligned on the setting's minute, so a visit planned
+    # late is still reminded; the job itself decides what is due and queues it once.
+    _add(
+        scheduler,
+        "visit_reminders",
+        jobs.send_visit_reminders,
+        CronTrigger(minute=f"{schedule.visit_reminder.minute % 15}-59/15", timezone=zone),
+    )
+    # Study-visit reminders: once a day at 08:00 is enough (the job finds what is due).
+    _add(
+        scheduler,
+        "study_reminders",
+        jobs.send_study_reminders,
+        CronTrigger(hour=8, minute=0, timezone=zone),
+    )
     return scheduler
 
 

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     weekly_digest_time: time = Field(time(16, 0), alias="BOT_WEEKLY_DIGEST_TIME")
     escalation_every_minutes: int = Field(15, ge=1, le=60, alias="BOT_ESCALATION_EVERY_MINUTES")
     escalation_warning_minutes: int = Field(60, ge=0, alias="BOT_ESCALATION_WARNING_MINUTES")
+    study_capacity_per_week: int = Field(5, ge=1, le=500, alias="BOT_STUDY_CAPACITY_PER_WEEK")
+    study_place: str = Field("Sở Nội vụ", min_length=1, alias="BOT_STUDY_PLACE")
+    visit_reminder_time: time = Field(time(15, 0), alias="BOT_VISIT_REMINDER_TIME")
 
     zalo_bot_token: str | None = Field(None, alias="ZALO_BOT_TOKEN")
     zalo_api_base_url: str = Field(
@@ -78,6 +81,12 @@ class Settings(BaseSettings):
     )
     zalo_outbox_chat_interval: float = Field(1.5, ge=0, alias="ZALO_OUTBOX_CHAT_INTERVAL_SECONDS")
     zalo_outbox_quota_pause: float = Field(10.0, gt=0, alias="ZALO_OUTBOX_QUOTA_PAUSE_SECONDS")
+
+    # Public address of the bot's small file server (the weekly chart as a link on Zalo).
+    public_base_url: str | None = Field(None, alias="BOT_PUBLIC_BASE_URL")
+    public_listen: str = Field("127.0.0.1", alias="BOT_PUBLIC_LISTEN")
+    public_port: int = Field(8445, alias="BOT_PUBLIC_PORT")
+    image_link_hours: int = Field(168, ge=1, le=2160, alias="BOT_IMAGE_LINK_HOURS")
 
     @field_validator("timezone")
     @classmethod
@@ -96,6 +105,7 @@ class Settings(BaseSettings):
         "zalo_bot_token",
         "zalo_webhook_url",
         "zalo_webhook_secret",
+        "public_base_url",
         mode="before",
     )
     @classmethod
@@ -128,6 +138,18 @@ class Settings(BaseSettings):
     def telegram_webhook_path(self) -> str:
         """Path served by the Telegram webhook server (the path of the public URL)."""
         return webhook_path(self.telegram_webhook_url or "", "/telegram")
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str | None) -> str | None:
+        if value is not None and urlparse(value).scheme not in ("http", "https"):
+            raise ValueError("BOT_PUBLIC_BASE_URL must start with https:// (or http://)")
+        return value.rstrip("/") if value else value
+
+    @property
+    def public_path(self) -> str:
+        """Path prefix served by the file server (the path of BOT_PUBLIC_BASE_URL, no slash)."""
+        return urlparse(self.public_base_url or "").path.rstrip("/")
 
     @property
     def zalo_webhook_path(self) -> str:

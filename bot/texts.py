@@ -5,8 +5,12 @@ from __future__ import annotations
 from bot.texts_difficulty import DIFFICULTY_TEXTS
 from bot.texts_digest import DIGEST_TEXTS
 from bot.texts_export import EXPORT_TEXTS
+from bot.texts_followups import FOLLOWUP_TEXTS
 from bot.texts_leave import LEAVE_TEXTS
+from bot.texts_review import REVIEW_TEXTS
 from bot.texts_schedule import SCHEDULE_TEXTS
+from bot.texts_settings import SETTINGS_TEXTS
+from bot.texts_study import STUDY_TEXTS
 from bot.texts_visits import VISIT_TEXTS
 from bot.texts_zalo import ZALO_TEXTS
 
@@ -108,14 +112,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "/issue (or /khokhan) — raise a difficulty or ask leadership for guidance; follow them",
     ),
     "help.dskhokhan": (
-        "/dskhokhan (hoặc /issues) — khó khăn đang mở trong phạm vi phụ trách; lọc: quahan, "
-        "trạng thái, mã xã, lĩnh vực",
+        "/dskhokhan (hoặc /issues) — khó khăn đang mở trong phạm vi phụ trách; lọc theo quá "
+        "hạn, trạng thái, xã hoặc lĩnh vực, ví dụ /dskhokhan quá hạn",
         "/issues (or /dskhokhan) — open difficulties in your scope; filter: overdue, status, "
         "commune, topic",
     ),
     "help.caidat": (
-        "/caidat (hoặc /settings) — chọn nhận thông báo khó khăn ngay hay chỉ trong báo cáo",
-        "/settings (or /caidat) — difficulty notices at once or only in digests",
+        "/caidat (hoặc /settings) — chọn kênh nhận thông báo (Telegram hoặc Zalo); lãnh đạo "
+        "chọn nhận khó khăn ngay hay chỉ trong báo cáo",
+        "/settings (or /caidat) — the channel notifications go to (Telegram or Zalo); "
+        "supervisors: difficulty notices at once or only in digests",
     ),
     "help.huy": (
         "/huy (hoặc /cancel) — hủy thao tác đang làm",
@@ -180,10 +186,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{count} photo(s)/file(s) received. Type what you did to save them with it.",
     ),
     "log.saved": (
-        "Đã ghi nhật ký số {number} ngày {day}.\n{commune} · Lĩnh vực: {topic}{attachments}\n"
-        "Gõ /cuatoi để xem hoặc sửa.",
-        "Saved work log no. {number} for {day}.\n{commune} · Topic: {topic}{attachments}\n"
-        "Type /mine to see or edit it.",
+        "Đã ghi nhật ký ngày {day} (gửi lúc {time}): «{preview}»\n"
+        "{commune} · Lĩnh vực: {topic}{attachments}\nGõ /cuatoi để xem hoặc sửa.",
+        "Saved your work log for {day} (sent at {time}): «{preview}»\n"
+        "{commune} · Topic: {topic}{attachments}\nType /mine to see or edit it.",
     ),
     "log.saved_attachments": (" · {count} ảnh/tệp", " · {count} photo(s)/file(s)"),
     "log.pick_again": (
@@ -215,35 +221,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Your work log ({shown} of {total}, newest first). Pick one to edit or delete:",
     ),
     "mine.line": (
-        "{n}. Số {number} · {day} · {commune} · {topic}{flags}\n   {preview}",
-        "{n}. No. {number} · {day} · {commune} · {topic}{flags}\n   {preview}",
+        "{stamp} · {commune} · {topic}{flags}\n   {preview}",
+        "{stamp} · {commune} · {topic}{flags}\n   {preview}",
     ),
-    "mine.choice": ("Số {number} · {day}", "No. {number} · {day}"),
+    "mine.choice": ("{n}. {stamp}", "{n}. {stamp}"),
     "mine.edited": (" (đã sửa)", " (edited)"),
     "mine.more": ("Xem thêm", "More"),
     "mine.entry": (
-        "Nhật ký số {number} · {day}\n{commune} · Lĩnh vực: {topic}{flags}\n\n{text}",
-        "Work log no. {number} · {day}\n{commune} · Topic: {topic}{flags}\n\n{text}",
+        "Nhật ký {stamp}\n{commune} · Lĩnh vực: {topic}{flags}\n\n{text}",
+        "Work log {stamp}\n{commune} · Topic: {topic}{flags}\n\n{text}",
     ),
     "mine.edit": ("Sửa nội dung", "Edit text"),
     "mine.delete": ("Xóa", "Delete"),
     "mine.back": ("Quay lại danh sách", "Back to the list"),
     "mine.ask_new_text": (
-        "Anh/chị gõ nội dung mới cho nhật ký số {number}. Bản cũ vẫn được lưu lại.",
-        "Type the new text for entry no. {number}. The old version is kept.",
+        "Anh/chị gõ nội dung mới cho nhật ký {stamp}. Bản cũ vẫn được lưu lại.",
+        "Type the new text for the entry {stamp}. The old version is kept.",
     ),
     "mine.edited_ok": (
-        "Đã sửa nhật ký số {number}. Bản cũ vẫn được lưu trong lịch sử.",
-        "Entry no. {number} was updated. The old version is kept in its history.",
+        "Đã sửa nhật ký {stamp}. Bản cũ vẫn được lưu trong lịch sử.",
+        "The entry {stamp} was updated. The old version is kept in its history.",
     ),
     "mine.confirm_delete": (
-        "Xóa nhật ký số {number} ngày {day}?",
-        "Delete entry no. {number} of {day}?",
+        "Xóa nhật ký {stamp}?",
+        "Delete the entry {stamp}?",
     ),
     "mine.confirm_yes": ("Xóa nhật ký này", "Delete it"),
     "mine.confirm_no": ("Không xóa", "Keep it"),
-    "mine.deleted": ("Đã xóa nhật ký số {number}.", "Entry no. {number} was deleted."),
-    "mine.kept": ("Đã giữ nguyên nhật ký số {number}.", "Entry no. {number} was kept."),
+    "mine.deleted": ("Đã xóa nhật ký {stamp}.", "The entry {stamp} was deleted."),
+    "mine.kept": ("Đã giữ nguyên nhật ký {stamp}.", "The entry {stamp} was kept."),
     "mine.not_yours": (
         "Anh/chị chỉ sửa hoặc xóa được nhật ký của chính mình.",
         "You can only edit or delete your own entries.",
@@ -263,10 +269,14 @@ TEXTS: dict[str, tuple[str, str]] = {
 TEXTS.update(DIFFICULTY_TEXTS)
 TEXTS.update(DIGEST_TEXTS)
 TEXTS.update(EXPORT_TEXTS)
+TEXTS.update(FOLLOWUP_TEXTS)
 TEXTS.update(LEAVE_TEXTS)
 TEXTS.update(SCHEDULE_TEXTS)
+TEXTS.update(SETTINGS_TEXTS)
 TEXTS.update(VISIT_TEXTS)
+TEXTS.update(STUDY_TEXTS)
 TEXTS.update(ZALO_TEXTS)
+TEXTS.update(REVIEW_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.
 COMMAND_MENU: tuple[tuple[str, str, str], ...] = (
@@ -278,7 +288,7 @@ COMMAND_MENU: tuple[tuple[str, str, str], ...] = (
     ("dskhokhan", "Khó khăn cần xử lý (lãnh đạo)", "Difficulties to handle (supervisors)"),
     ("baocao", "Báo cáo tổng hợp (lãnh đạo)", "Digest (supervisors)"),
     ("xuat", "Xuất Excel (lãnh đạo)", "Export to Excel (supervisors)"),
-    ("caidat", "Cài đặt thông báo (lãnh đạo)", "Notification settings (supervisors)"),
+    ("caidat", "Cài đặt thông báo", "Notification settings"),
     ("huy", "Hủy thao tác đang làm", "Cancel the current step"),
     ("trogiup", "Hướng dẫn sử dụng", "Help"),
 )

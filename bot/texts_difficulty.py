@@ -155,8 +155,8 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
         "No open difficulties match.",
     ),
     "kk.list_hint": (
-        "Lọc: /dskhokhan quahan | trạng thái (moi, datiepnhan, datraloi, canbosung, dachuyen, "
-        "molai) | mã xã | mã lĩnh vực.",
+        "Lọc: /dskhokhan quá hạn | mới, đã tiếp nhận, đã trả lời, cần bổ sung, đã chuyển, mở lại "
+        "| tên hoặc mã xã | lĩnh vực.",
         "Filter: /issues overdue | status | commune code | topic code.",
     ),
     "kk.age": ("{days} ngày", "{days} d"),

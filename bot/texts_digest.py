@@ -171,7 +171,7 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest.usage": (
         "Anh/chị gõ /baocao để xem báo cáo hôm nay; /baocao hôm qua; /baocao 27/11 cho một "
-        "ngày; /baocao tuan cho tuần này; /baocao tuan truoc cho tuần trước.",
+        "ngày; /baocao tuần cho tuần này; /baocao tuần trước cho tuần trước.",
         "Type /digest for today; /digest yesterday; /digest 27/11 for one day; /digest week for "
         "this week; /digest last week for the week before.",
     ),
@@ -185,7 +185,7 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     "digest.button_last_week": ("Tuần trước", "Last week"),
     "help.baocao": (
         "/baocao (hoặc /digest) — báo cáo tổng hợp hôm nay; thêm hôm qua, ngày dd/mm, "
-        "tuan hoặc tuan truoc",
+        "tuần hoặc tuần trước",
         "/digest (or /baocao) — today's digest; add yesterday, dd/mm, week or last week",
     ),
 }

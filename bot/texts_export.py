@@ -19,10 +19,13 @@ EXPORT_TEXTS: dict[str, tuple[str, str]] = {
     "export.last_month": ("Tháng trước", "Last month"),
     "export.this_wave": ("Đợt này", "This wave"),
     "export.usage": (
-        "Chưa hiểu kỳ cần xuất. Gõ /xuat rồi chọn kỳ, hoặc: /xuat thang truoc, "
-        "/xuat 01/11/2026 30/11/2026, /xuat thang nay TCBC.",
-        "I could not read the period. Type /export and pick one, or: /export last month, "
-        "/export 01/11/2026 30/11/2026, /export this month TCBC.",
+        "Chưa hiểu «{args}». /xuat nhận một kỳ: tuần này, tuần trước, tháng này, tháng trước, "
+        "đợt này, hoặc hai ngày (/xuat 01/11/2026 30/11/2026); thêm mã phòng ở cuối để chỉ "
+        "xuất một phòng ({codes}), ví dụ /xuat tháng này TCBC. Gõ /xuat để chọn kỳ bằng nút.",
+        "I could not read «{args}». /export takes a period: this week, last week, this month, "
+        "last month, this wave, or two dates (/export 01/11/2026 30/11/2026); add a division "
+        "code at the end for one division ({codes}), e.g. /export this month TCBC. Type /export "
+        "to pick a period.",
     ),
     "export.reversed": (
         "Ngày bắt đầu {first} sau ngày kết thúc {last}. Anh/chị vui lòng gõ lại.",
@@ -37,8 +40,8 @@ EXPORT_TEXTS: dict[str, tuple[str, str]] = {
         "You do not supervise {division}, so its data cannot be exported.",
     ),
     "export.unknown_division": (
-        "Không có phòng mã {code}.",
-        "There is no division with code {code}.",
+        "Không có phòng mã {code}. Mã phòng: {codes}.",
+        "There is no division with code {code}. Division codes: {codes}.",
     ),
     "export.done": (
         "Tệp Excel {first}–{last}, phạm vi: {scope}: {officials} cán bộ, {entries} nhật ký, "

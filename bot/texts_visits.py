@@ -4,10 +4,10 @@ from __future__ import annotations
 
 VISIT_TEXTS: dict[str, tuple[str, str]] = {
     "help.tocongtac": (
-        "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã; trưởng tổ gõ /tocongtac moi để "
-        "lên lịch",
-        "/visit (or /tocongtac) — the working group's visits to communes; a group leader types "
-        "/visit new to plan one",
+        "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi; trưởng tổ gõ "
+        "/tocongtac mới để lên lịch; /tocongtac ketqua để ghi kết quả chuyến đi",
+        "/visit (or /tocongtac) — the working group's visits to communes and follow-up items; a "
+        "group leader types /visit new to plan one; /visit outcome records a visit's outcome",
     ),
     "wg.not_leader": (
         "Chỉ trưởng tổ công tác lên lịch đến xã. Gõ /tocongtac để xem lịch của tổ.",

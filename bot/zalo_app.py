@@ -8,6 +8,7 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
 from bot.channels.zalo_transport import ZaloPolling, ZaloWebhook
+from bot.image_links import ImageLinks
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.settings import Settings
 from handlers.router import Router
@@ -15,12 +16,15 @@ from storage.db import Database
 
 
 def zalo_services(
-    settings: Settings, db: Database, router: Router
+    settings: Settings, db: Database, router: Router, links: ImageLinks | None = None
 ) -> tuple[list[object], OutboxSender]:
-    """The services to start for Zalo (in order) and its outbox sender (the last of them)."""
+    """The services to start for Zalo (in order) and its outbox sender (the last of them).
+
+    `links` (BOT_PUBLIC_BASE_URL set) makes the weekly chart a link instead of a note.
+    """
     assert settings.zalo_bot_token is not None
     token, base = settings.zalo_bot_token, settings.zalo_api_base_url
-    channel = ZaloChannel(ZaloClient(token, base), router, settings.language)
+    channel = ZaloChannel(ZaloClient(token, base), router, settings.language, links=links)
     services: list[object] = [channel]
     if settings.zalo_webhook_url:
         assert settings.zalo_webhook_secret is not None
@@ -37,7 +41,10 @@ def zalo_services(
     else:
         services.append(ZaloPolling(channel, timeout=settings.zalo_poll_timeout))
     delivery = ZaloOutbox(
-        ZaloClient(token, base), settings.language, quota_pause=settings.zalo_outbox_quota_pause
+        ZaloClient(token, base),
+        settings.language,
+        quota_pause=settings.zalo_outbox_quota_pause,
+        links=links,
     )
     sender = OutboxSender(
         db,

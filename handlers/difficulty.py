@@ -54,12 +54,20 @@ async def khokhan(turn: Turn) -> list[Reply]:
 
 
 def my_open_list(turn: Turn, items: list[Difficulty], *, with_new_button: bool) -> Reply:
-    """The person's open difficulties with their status, each one a button."""
+    """The person's open difficulties with their status, each one a button.
+
+    "Nêu khó khăn mới" comes first, so on numbered channels its number is always 1 however
+    many are open; there the numbered choices are the list itself (shown once, not twice).
+    """
+    choices = [Choice(turn.t("kk.new_button"), "k:new:0")] if with_new_button else []
     lines = [turn.t("kk.mine_title")]
-    lines += [summary_line(turn.lang, d, turn.now) for d in items[:10]]
-    choices = [Choice(d.reference, f"k:view:{d.id}") for d in items[:10]]
-    if with_new_button:
-        choices.append(Choice(turn.t("kk.new_button"), "k:new:0"))
+    for item in items[:10]:
+        line = summary_line(turn.lang, item, turn.now)
+        if turn.msg.numbered_choices:
+            choices.append(Choice(line, f"k:view:{item.id}"))
+        else:
+            lines.append(line)
+            choices.append(Choice(item.reference, f"k:view:{item.id}"))
     return Reply("\n".join(lines), tuple(choices))
 
 

@@ -3,23 +3,26 @@ adds detail, confirms or reopens. Every step goes through the lifecycle table.""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from bot.texts import t
-from handlers.difficulty_views import detail_card, history_lines, status_label, summary_line
+from handlers.ages import age_text
+from handlers.difficulty_filters import Filters, parse_filters
+from handlers.difficulty_views import (
+    detail_card,
+    history_lines,
+    latest_answer,
+    status_label,
+    summary_line,
+)
 from handlers.lifecycle import FIRST_RESPONSE, Action, Actor, Status, allowed_actions, next_status
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify, standing
 from handlers.steps import unreadable
-from handlers.textfold import fold
-from handlers.topics import is_topic
 from handlers.turn import Turn
-from storage import difficulties, prefs, scope
+from storage import difficulties, org, prefs, scope
 from storage.difficulties import Difficulty
 from storage.worklog import NewAttachment, add_attachment
 
 ACT = "kkact"
-SETTINGS = "settings"
 PAGE = 10
 BUTTONS = {
     Action.ACKNOWLEDGE: "kk.button.ack",
@@ -38,16 +41,6 @@ PROMPTS = {
     Action.REOPEN: "kk.ask.reopen",
     Action.FORWARD: "kk.ask.forward_note",
 }
-STATUS_WORDS = {
-    "moi": Status.NEW,
-    "datiepnhan": Status.ACKNOWLEDGED,
-    "datraloi": Status.ANSWERED,
-    "canbosung": Status.MORE_INFO,
-    "dachuyen": Status.FORWARDED,
-    "molai": Status.REOPENED,
-    **{s.value: s for s in Status},
-}
-OVERDUE_WORDS = {"quahan", "overdue"}
 
 
 def action_choices(lang: str, difficulty_id: int, actor: Actor, status: Status) -> list[Choice]:
@@ -86,6 +79,10 @@ async def show(turn: Turn, difficulty_id: int) -> list[Reply]:
     choices = action_choices(turn.lang, item.id, actor, Status(item.status))
     choices.append(Choice(turn.t("kk.button.history"), f"k:hist:{item.id}"))
     text = detail_card(turn.lang, item, turn.now, turn.config.zone)
+    events = await difficulties.events_of(turn.tx, item.id)
+    answer = latest_answer(turn.lang, item.status, events, turn.config.zone)
+    if answer:
+        text += "\n\n" + answer
     return [Reply(text, tuple(choices))]
 
 
@@ -333,59 +330,35 @@ async def list_in_scope(turn: Turn) -> list[Reply]:
     if turn.person is None or not await scope.is_supervisor(turn.tx, turn.person_id):
         return turn.say("kk.not_supervisor")
     items = await difficulties.open_difficulties_in_scope(turn.tx, turn.person_id)
-    for word in turn.msg.args.split():
-        items = _filtered(items, fold(word), turn)
+    communes = await org.all_communes(turn.tx)
+    wanted = parse_filters(turn.msg.args, communes)
+    if wanted.unknown:
+        example = communes[0].name if communes else "XA01"
+        return turn.say("kk.filter_unknown", words=" ".join(wanted.unknown), commune=example)
+    items = [i for i in items if _matches(i, wanted, turn)]
     if not items:
         return [Reply(turn.t("kk.list_none") + "\n" + turn.t("kk.list_hint"))]
     shown = items[:PAGE]
     lines = [turn.t("kk.list_title", shown=len(shown), total=len(items))]
+    choices = []
     for item in shown:
         age = turn.now - item.created_at
-        lines.append(f"{summary_line(turn.lang, item, turn.now)} · {_age(turn, age)}")
+        line = f"{summary_line(turn.lang, item, turn.now)} · {age_text(turn.lang, age)}"
+        # Without buttons the numbered choices are the list: showing both repeats it.
+        if turn.msg.numbered_choices:
+            choices.append(Choice(line, f"k:view:{item.id}"))
+        else:
+            lines.append(line)
+            choices.append(Choice(item.reference, f"k:view:{item.id}"))
     lines.append(turn.t("kk.list_hint"))
-    choices = [Choice(item.reference, f"k:view:{item.id}") for item in shown]
     return [Reply("\n".join(lines), tuple(choices))]
 
 
-def _filtered(items: list[Difficulty], word: str, turn: Turn) -> list[Difficulty]:
-    if word in OVERDUE_WORDS:
-        return [i for i in items if i.overdue(turn.now)]
-    if word in STATUS_WORDS:
-        return [i for i in items if i.status == STATUS_WORDS[word].value]
-    if is_topic(word):
-        return [i for i in items if i.topic == word]
-    return [i for i in items if fold(i.commune_code) == word or word in fold(i.commune_name)]
-
-
-def _age(turn: Turn, age: timedelta) -> str:
-    if age < timedelta(days=1):
-        return turn.t("kk.age_hours", hours=max(1, int(age.total_seconds() // 3600)))
-    return turn.t("kk.age", days=age.days)
-
-
-async def show_settings(turn: Turn) -> list[Reply]:
-    """/caidat: how normal difficulties reach this supervisor."""
-    if turn.person is None or not await scope.is_supervisor(turn.tx, turn.person_id):
-        return turn.say("kk.not_supervisor")
-    mode = await prefs.notify_mode(turn.tx, turn.person_id)
-    turn.go(SETTINGS, "mode")
-    return turn.say(
-        "settings.title",
-        Choice(turn.t("settings.instant"), "instant"),
-        Choice(turn.t("settings.digest"), "digest"),
-        mode=turn.t(f"settings.{mode}"),
+def _matches(item: Difficulty, wanted: Filters, turn: Turn) -> bool:
+    """Kinds of filter narrow together; several of one kind widen (either commune)."""
+    return (
+        (not wanted.overdue or item.overdue(turn.now))
+        and (not wanted.statuses or item.status in wanted.statuses)
+        and (not wanted.communes or item.commune_code in wanted.communes)
+        and (not wanted.topics or item.topic in wanted.topics)
     )
-
-
-async def settings_choice(turn: Turn, value: str) -> list[Reply]:
-    """A notification mode picked."""
-    if value not in ("instant", "digest"):
-        return turn.say("error.stale_choice")
-    await prefs.set_notify_mode(turn.tx, turn.person_id, value)
-    turn.finish()
-    return turn.say("settings.saved", mode=turn.t(f"settings.{value}"))
-
-
-async def settings_message(turn: Turn) -> list[Reply]:
-    """Anything typed while choosing: show the choice again."""
-    return [Reply(turn.t("log.pick_again")), *await show_settings(turn)]

@@ -81,3 +81,24 @@ def history_lines(
             )
         )
     return "\n".join(lines)
+
+
+def latest_answer(
+    lang: str, status: str, events: list[DifficultyEvent], zone: ZoneInfo
+) -> str | None:
+    """The latest answer (who, when, text), and what was asked while detail is awaited.
+
+    The reporter opens a difficulty to read what leadership said: that belongs on the card,
+    not only under "Xem lịch sử". Supervisors see the same card, so they see it too.
+    """
+    wanted = ["answer", "ask"] if status == "more_info" else ["answer"]
+    lines = []
+    for action in wanted:
+        found = [e for e in events if e.action == action and e.text]
+        if found:
+            last = found[-1]
+            key = "kk.latest_answer" if action == "answer" else "kk.latest_ask"
+            lines.append(
+                t(lang, key, actor=last.actor_name, at=when(last.at, zone), text=last.text)
+            )
+    return "\n\n".join(lines) or None

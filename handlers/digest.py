@@ -29,6 +29,7 @@ from handlers.digest_text import (
     urgent_mark,
 )
 from handlers.digest_weekly import weekly_digest
+from handlers.followup_digest import followup_section
 from handlers.lifecycle import OPEN
 from handlers.textfold import fold
 from handlers.topics import topic_label
@@ -53,6 +54,7 @@ async def daily_digest(
     new = await reads.difficulties_raised_between(tx, supervisor.id, start, end)
     open_items = await reads.difficulties_with_status(tx, supervisor.id, [s.value for s in OPEN])
     unreachable = await reads.unreachable_officials(tx, supervisor.id, day)
+    followup_lines = await followup_section(tx, supervisor.id, now, calendar, lang)
 
     local_now = now.astimezone(calendar.zone)
     title = [
@@ -101,6 +103,7 @@ async def daily_digest(
         _people_section(lang, "digest.leave_title", on_leave),
         _entry_lines(lang, entries, day, calendar) if officials or entries else [],
         *_difficulty_sections(lang, new, open_items, now),
+        followup_lines,
         _unreachable_section(lang, unreachable),
     )
     empty = not officials and not entries and not new and not open_items

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.texts import t
+from handlers import ages
 from handlers.difficulty_views import status_label
 from handlers.textfold import fold
 from handlers.workcal import WorkingCalendar
@@ -62,10 +63,8 @@ def one_line(text: str, limit: int) -> str:
 
 
 def age_text(lang: str, age: timedelta) -> str:
-    """'5 giờ' under a day, else '3 ngày'."""
-    if age < timedelta(days=1):
-        return say(lang, "kk.age_hours", hours=max(1, int(age.total_seconds() // 3600)))
-    return say(lang, "kk.age", days=age.days)
+    """'25 phút' under an hour, '5 giờ' under a day, else '3 ngày' (see handlers/ages.py)."""
+    return ages.age_text(lang, age)
 
 
 def duration_text(lang: str, span: timedelta) -> str:

@@ -24,6 +24,7 @@ from handlers.digest_text import (
     scope_label,
     sections,
 )
+from handlers.followup_digest import followup_section
 from handlers.lifecycle import OPEN
 from handlers.textfold import fold
 from handlers.topics import TOPICS, topic_label
@@ -174,6 +175,7 @@ async def weekly_digest(
     tallies = await reads.entry_tallies(tx, supervisor.id, first, last)
     touched, answered = await reads.difficulties_touched_between(tx, supervisor.id, start, end)
     open_items = await reads.difficulties_with_status(tx, supervisor.id, [s.value for s in OPEN])
+    followup_lines = await followup_section(tx, supervisor.id, now, calendar, lang)
 
     working_days = calendar.working_days(first, counted_until) if counted_until >= first else []
     figures = week_figures(assignments, leaves, tallies, working_days, first, last)
@@ -256,6 +258,7 @@ async def weekly_digest(
         _activity_section(lang, figures),
         difficulties,
         oldest_section,
+        followup_lines,
         [say(lang, "digest.chart_note")] if image else [],
     )
     return Digest(text, image, week_period(first), empty)

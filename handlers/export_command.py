@@ -79,11 +79,26 @@ async def xuat(turn: Turn) -> list[Reply]:
     if period is None:
         period = _dates(args, turn.today)
     if period is None:
-        return turn.say("export.usage")
+        return _not_understood(turn, words, known)
     first, last = period
     if first > last:
         return turn.say("export.reversed", first=turn.day(first), last=turn.day(last))
     return await answer(turn, ExportAsk(first, last, division))
+
+
+def _not_understood(turn: Turn, words: list[str], known: dict[str, str]) -> list[Reply]:
+    """Name what was not understood: a division code that does not exist, or the period.
+
+    "/xuat tháng này ZZZ" has a good period and an unknown division: saying the period was
+    not understood sent people the wrong way, so the division is named with the valid codes.
+    """
+    codes = ", ".join(sorted(known))
+    rest = " ".join(words[:-1])
+    if len(words) > 1 and _DIVISION.match(words[-1]):
+        word = fold(rest).replace(" ", "")
+        if word in WAVE_WORDS or named_period(word, turn.today) or _dates(rest, turn.today):
+            return turn.say("export.unknown_division", code=words[-1], codes=codes)
+    return turn.say("export.usage", args=" ".join(words), codes=codes)
 
 
 def _dates(text: str, today: date) -> tuple[date, date] | None:
@@ -152,7 +167,8 @@ async def answer(turn: Turn, ask: ExportAsk) -> list[Reply]:
     if division is not None:
         names = await reads.division_names(turn.tx)
         if division not in names:
-            return turn.say("export.unknown_division", code=division)
+            codes = ", ".join(sorted(names))
+            return turn.say("export.unknown_division", code=division, codes=codes)
         mine = await reads.supervised_division_codes(turn.tx, turn.person_id)
         if not turn.person.supervises_all and division not in mine:
             return turn.say("export.not_your_division", division=names[division])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.messages import Reply
 from handlers.turn import Turn
-from storage import scope, visits
+from storage import followups, scope, visits
 from storage.models import Role
 
 
@@ -15,10 +15,20 @@ async def show_help(turn: Turn) -> list[Reply]:
         keys += ["help.nhatky", "help.plain", "help.khokhan", "help.cuatoi"]
         keys += ["help.nghi", "help.nhacnho"]
     if turn.person is not None and await scope.is_supervisor(turn.tx, turn.person.id):
-        keys += ["help.baocao", "help.xuat", "help.dskhokhan", "help.caidat"]
-    if turn.person is not None and await visits.groups_of(turn.tx, turn.person.id):
+        keys += ["help.baocao", "help.xuat", "help.dskhokhan"]
+    if turn.person is not None and turn.person.role == Role.ADMIN:
+        keys += ["help.admin"]  # administration happens on the server, with `bietphai`
+    if turn.person is not None and (
+        await visits.groups_of(turn.tx, turn.person.id)
+        # A commune's official in no group still follows up the items that concern them.
+        or await followups.open_followups_concerning(turn.tx, turn.person.id, turn.today)
+    ):
         keys += ["help.tocongtac"]
-    keys += ["help.huy", "help.trogiup"]
+    if turn.person is not None and (
+        turn.person.role == Role.COMMUNE_OFFICIAL or "help.baocao" in keys
+    ):
+        keys += ["help.hoctap"]
+    keys += ["help.caidat", "help.huy", "help.trogiup"]
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]
     return [Reply("\n".join(lines))]
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from handlers import worklog as log_flow
 from handlers.difficulty import my_open_list
+from handlers.difficulty_views import summary_line
+from handlers.entry_names import entry_short, entry_stamp
 from handlers.messages import Choice, Kind, Reply
 from handlers.steps import unreadable
 from handlers.topics import topic_label
 from handlers.turn import Turn
 from storage import difficulties, worklog
+from storage.difficulties import Difficulty
 from storage.models import Role, WorkLog
 
 MINE = "mine"
@@ -16,39 +19,56 @@ PAGE = 10
 
 
 async def show_list(turn: Turn, offset: int = 0) -> list[Reply]:
-    """The latest entries, ten at a time, each one a choice."""
+    """The latest entries, ten at a time, each one a choice (listed once on every channel)."""
     if turn.person is None or turn.person.role != Role.OFFICIAL:
         return turn.say("not_official")
     total = await worklog.count_work_logs(turn.tx, turn.person_id)
     entries = await worklog.recent_work_logs(turn.tx, turn.person_id, PAGE, offset)
     open_items = await difficulties.open_difficulties_of_reporter(turn.tx, turn.person_id)
-    tail = (
-        [my_open_list(turn, open_items, with_new_button=False)] if open_items and not offset else []
-    )
+    tail = [_open_tail(turn, open_items)] if open_items and not offset else []
     if not entries:
         turn.finish()
         return [*turn.say("mine.empty"), *tail]
-    lines = [turn.t("mine.title", shown=offset + len(entries), total=total)]
-    choices = []
+    title = turn.t("mine.title", shown=offset + len(entries), total=total)
+    lines, choices = [title], []
     for n, entry in enumerate(entries, start=offset + 1):
-        lines.append(
-            turn.t(
-                "mine.line",
-                n=n,
-                number=entry.id,
-                day=entry.work_date.strftime("%d/%m/%Y"),
-                commune=entry.commune_name,
-                topic=topic_label(entry.topic, turn.lang),
-                flags=_flags(turn, entry),
-                preview=log_flow.preview(entry.text, 80),
-            )
+        line = turn.t(
+            "mine.line",
+            stamp=_stamp(turn, entry),
+            commune=entry.commune_name,
+            topic=topic_label(entry.topic, turn.lang),
+            flags=_flags(turn, entry),
+            preview=log_flow.preview(entry.text, 80),
         )
-        label = turn.t("mine.choice", number=entry.id, day=f"{entry.work_date:%d/%m}")
-        choices.append(Choice(label, f"o:{entry.id}"))
+        if turn.msg.numbered_choices:
+            # Without buttons the numbered choices are the list: showing both repeats it.
+            choices.append(Choice(line, f"o:{entry.id}"))
+            continue
+        lines.append(f"{n}. {line}")
+        short = entry_short(entry.work_date, entry.sent_at, turn.config.zone)
+        choices.append(Choice(turn.t("mine.choice", n=n, stamp=short), f"o:{entry.id}"))
     if offset + len(entries) < total:
         choices.append(Choice(turn.t("mine.more"), f"m:{offset + PAGE}"))
     turn.go(MINE, "list", offset=offset)
     return [Reply("\n".join(lines), tuple(choices)), *tail]
+
+
+def _open_tail(turn: Turn, items: list[Difficulty]) -> Reply:
+    """The open difficulties under the entries; without buttons, named by /khokhan N.
+
+    On numbered channels only the last numbered list answers a number, so a second list
+    would steal the numbers of the entries: there each difficulty says how to open it.
+    """
+    if not turn.msg.numbered_choices:
+        return my_open_list(turn, items, with_new_button=False)
+    lines = [turn.t("kk.mine_title")]
+    lines += [summary_line(turn.lang, item, turn.now) for item in items[:PAGE]]
+    lines.append(turn.t("kk.open_by_number", number=items[0].id))
+    return Reply("\n".join(lines))
+
+
+def _stamp(turn: Turn, entry: WorkLog) -> str:
+    return entry_stamp(turn.lang, entry.work_date, entry.sent_at, turn.config.zone)
 
 
 def _flags(turn: Turn, entry: WorkLog) -> str:
@@ -77,8 +97,7 @@ async def mine_choice(turn: Turn, value: str) -> list[Reply]:
         turn.go(MINE, "entry", offset=offset)
         text = turn.t(
             "mine.entry",
-            number=entry.id,
-            day=turn.day(entry.work_date),
+            stamp=_stamp(turn, entry),
             commune=entry.commune_name,
             topic=topic_label(entry.topic, turn.lang),
             flags=_flags(turn, entry),
@@ -92,21 +111,20 @@ async def mine_choice(turn: Turn, value: str) -> list[Reply]:
         return [Reply(text, choices)]
     if action == "e":
         turn.go(MINE, "edit", entry=entry.id, offset=offset)
-        return turn.say("mine.ask_new_text", number=entry.id)
+        return turn.say("mine.ask_new_text", stamp=_stamp(turn, entry))
     if action == "d":
         turn.go(MINE, "confirm_delete", entry=entry.id, offset=offset)
         return turn.say(
             "mine.confirm_delete",
             Choice(turn.t("mine.confirm_yes"), f"y:{entry.id}"),
             Choice(turn.t("mine.confirm_no"), f"n:{entry.id}"),
-            number=entry.id,
-            day=turn.day(entry.work_date),
+            stamp=_stamp(turn, entry),
         )
     turn.finish()
     if action == "y":
         await worklog.delete_work_log(turn.tx, entry.id, by=turn.person_id, now=turn.now)
-        return turn.say("mine.deleted", number=entry.id)
-    return turn.say("mine.kept", number=entry.id)
+        return turn.say("mine.deleted", stamp=_stamp(turn, entry))
+    return turn.say("mine.kept", stamp=_stamp(turn, entry))
 
 
 async def mine_message(turn: Turn) -> list[Reply]:
@@ -131,4 +149,4 @@ async def mine_message(turn: Turn) -> list[Reply]:
         turn.tx, entry_id, text=text, topic=None, by=turn.person_id, now=turn.now
     )
     turn.finish()
-    return turn.say("mine.edited_ok", number=entry_id)
+    return turn.say("mine.edited_ok", stamp=_stamp(turn, entry))

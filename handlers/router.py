@@ -15,12 +15,17 @@ from handlers import (
     difficulty_actions,
     digest_command,
     export_command,
+    followups,
     general,
     leave,
     mine,
     onboarding,
     remind_prefs,
     reminder_buttons,
+    settings_command,
+    study,
+    study_actions,
+    visit_outcome,
     visits,
     worklog,
 )
@@ -58,8 +63,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "issue": difficulty.khokhan,
     "dskhokhan": difficulty_actions.list_in_scope,
     "issues": difficulty_actions.list_in_scope,
-    "caidat": difficulty_actions.show_settings,
-    "settings": difficulty_actions.show_settings,
+    "caidat": settings_command.show_settings,
+    "settings": settings_command.show_settings,
     "baocao": digest_command.baocao,
     "digest": digest_command.baocao,
     "xuat": export_command.xuat,
@@ -70,6 +75,8 @@ COMMANDS: dict[str, CommandHandler] = {
     "remind": remind_prefs.nhacnho,
     "tocongtac": visits.tocongtac,
     "visit": visits.tocongtac,
+    "hoctap": study.hoctap,
+    "study": study.hoctap,
 }
 
 FLOWS: dict[str, Flow] = {
@@ -79,14 +86,17 @@ FLOWS: dict[str, Flow] = {
     difficulty.RAISE: Flow(difficulty.raise_choice, difficulty.raise_message),
     difficulty.AFTER: Flow(difficulty.after_choice, difficulty.after_message),
     difficulty_actions.ACT: Flow(difficulty_actions.act_choice, difficulty_actions.act_message),
-    difficulty_actions.SETTINGS: Flow(
-        difficulty_actions.settings_choice, difficulty_actions.settings_message
+    settings_command.SETTINGS: Flow(
+        settings_command.settings_choice, settings_command.settings_message
     ),
     digest_command.DIGEST: Flow(digest_command.digest_choice, digest_command.digest_message),
     export_command.EXPORT: Flow(export_command.export_choice, export_command.export_message),
     leave.LEAVE: Flow(leave.leave_choice, leave.leave_message),
     remind_prefs.REMIND: Flow(remind_prefs.remind_choice, remind_prefs.remind_message),
     visits.VISIT: Flow(visits.visit_choice, visits.visit_message),
+    study.FLOW: Flow(study.study_choice, study.study_message),
+    visit_outcome.OUTCOME: Flow(visit_outcome.outcome_choice, visit_outcome.outcome_message),
+    followups.NOTE: Flow(followups.note_choice, followups.note_message),
 }
 # Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
 STANDING_PREFIX = "k:"
@@ -94,6 +104,8 @@ STANDING_PREFIX = "k:"
 STANDING: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
     STANDING_PREFIX: difficulty_actions.on_action,
     reminder_buttons.PREFIX: reminder_buttons.on_button,
+    study_actions.PREFIX: study_actions.on_button,
+    followups.PREFIX: followups.on_button,
 }
 
 # How stale `last_seen_at` may get before a message refreshes it (it picks the channel that

@@ -26,6 +26,9 @@ class HandlerConfig:
     # BOT_REMINDER_FIRST / BOT_REMINDER_FOLLOW_UP; an official moves the first with /nhacnho.
     reminder_first: time = time(16, 30)
     reminder_follow_up: time = time(20, 0)
+    # BOT_STUDY_CAPACITY_PER_WEEK / BOT_STUDY_PLACE: study visits at the department.
+    study_capacity: int = 5
+    study_place: str = "Sở Nội vụ"
 
 
 @dataclass

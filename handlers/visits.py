@@ -7,6 +7,10 @@ of that commune are told through the outbox. Alone, /tocongtac lists the group's
 - A date is dd/mm or dd/mm/yyyy; a past date is refused; a weekend, a public holiday or a day off
   the admin declared is warned about and kept only when the leader confirms.
 - Members are picked one by one (tap again to take one off) or all at once, then "Xong".
+- The list also shows past visits waiting for an outcome ("Ghi kết quả", see
+  `handlers.visit_outcome`) and the open follow-up items that concern the person
+  (`handlers.followups`): `/tocongtac ketqua` records an outcome, `/tocongtac TCT-0001` opens an
+  item. An official of a commune who is in no group still sees the items that concern them.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.texts import t
+from handlers import followups, visit_outcome
 from handlers.dates import format_day
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
@@ -24,6 +29,7 @@ from handlers.textfold import fold
 from handlers.turn import Turn
 from handlers.workcal import calendar_from
 from storage import calendar, org, visits
+from storage import followups as stored_followups
 from storage.models import Commune
 from storage.visits import Group
 
@@ -31,6 +37,7 @@ VISIT = "wg"
 PAGE = 10
 MAX_AGENDA_CHARS = 1000
 NEW_WORDS = {"moi", "new", "lenlich", "plan"}
+OUTCOME_WORDS = {"ketqua", "kq", "outcome", "result"}
 # dd/mm or dd/mm/yyyy, the whole message.
 _DATE = re.compile(r"^\s*(?:ngày\s+)?(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?\s*$", re.I)
 
@@ -61,6 +68,11 @@ async def tocongtac(turn: Turn) -> list[Reply]:
     led = await visits.groups_led_by(turn.tx, turn.person_id)
     if not args:
         return await show_upcoming(turn, led)
+    if fold(args).replace(" ", "") in OUTCOME_WORDS:
+        return await visit_outcome.start_from_command(turn)
+    reference = followups.parse_reference(args)
+    if reference is not None:
+        return await followups.show_card(turn, reference)
     if not led:
         return turn.say("wg.not_leader")
     data: dict[str, Any] = {}
@@ -72,16 +84,43 @@ async def tocongtac(turn: Turn) -> list[Reply]:
 
 
 async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
-    """The upcoming visits of the groups this person leads or belongs to."""
+    """The upcoming visits of this person's groups, visits waiting for an outcome, and the open
+    follow-up items that concern them (a commune's official sees those without a group)."""
     groups = await visits.groups_of(turn.tx, turn.person_id)
-    if not groups:
+    waiting = await stored_followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
+    items = await stored_followups.open_followups_concerning(turn.tx, turn.person_id, turn.today)
+    if not groups and not items:
         return turn.say("wg.not_in_group")
-    items = await visits.upcoming_visits(turn.tx, [g.id for g in groups], turn.today)
-    choices = (Choice(turn.t("wg.button.new"), "new"),) if led else ()
+    choices: list[Choice] = [Choice(turn.t("wg.button.new"), "new")] if led else []
     if led:
         turn.go(VISIT, "list")
+    sections = [await _upcoming_lines(turn, groups)] if groups else []
+    if waiting:
+        lines = [turn.t("wg.pending_title", count=len(waiting))]
+        for visit in waiting[:PAGE]:
+            lines.append(
+                turn.t("wg.pending_line", day=turn.day(visit.day), commune=visit.commune_name)
+            )
+            label = turn.t(
+                "wg.button.outcome_for", commune=visit.commune_name, day=format_day(visit.day)
+            )
+            choices.append(Choice(label, f"{followups.PREFIX}out:{visit.id}"))
+        sections.append(lines)
+    if items:
+        overdue = sum(1 for i in items if i.overdue(turn.today))
+        lines = [turn.t("wg.followups_title", count=len(items), overdue=overdue)]
+        lines += [followups.item_line(turn.lang, i, turn.today) for i in items[:PAGE]]
+        if len(items) > PAGE:
+            lines.append(turn.t("wg.followups_more", more=len(items) - PAGE))
+        choices += [Choice(i.reference, f"{followups.PREFIX}view:{i.id}") for i in items[:PAGE]]
+        sections.append(lines)
+    return [Reply("\n\n".join("\n".join(lines) for lines in sections), tuple(choices))]
+
+
+async def _upcoming_lines(turn: Turn, groups: list[Group]) -> list[str]:
+    items = await visits.upcoming_visits(turn.tx, [g.id for g in groups], turn.today)
     if not items:
-        return [Reply(turn.t("wg.none", groups=_names(groups)), choices)]
+        return [turn.t("wg.none", groups=_names(groups))]
     lines = [turn.t("wg.list_title", groups=_names(groups), total=len(items))]
     for item in items[:PAGE]:
         lines.append(
@@ -95,7 +134,7 @@ async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
         )
     if len(items) > PAGE:
         lines.append(turn.t("wg.list_more", more=len(items) - PAGE))
-    return [Reply("\n".join(lines), choices)]
+    return lines
 
 
 def _names(groups: list[Group]) -> str:
@@ -142,7 +181,7 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
         if found is not None:
             data["commune"] = found.code
         else:
-            everywhere = await _all_communes(turn)
+            everywhere = await org.all_communes(turn.tx)
             other = _match_commune(typed, everywhere)
             key = "wg.commune_not_in_group" if other else "wg.commune_unknown"
             name = other.name if other else typed
@@ -184,12 +223,6 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
         turn.go(VISIT, "agenda", **data)
         return [Reply(prefix + turn.t("wg.ask_agenda", commune=commune.name, day=turn.day(day)))]
     return await save(turn, group, commune, day, data)
-
-
-async def _all_communes(turn: Turn) -> list[Commune]:
-    rows = await turn.tx.all("SELECT code FROM communes ORDER BY code")
-    found = [await org.commune_by_code(turn.tx, r["code"]) for r in rows]
-    return [c for c in found if c is not None]
 
 
 async def save(

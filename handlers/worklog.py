@@ -17,6 +17,8 @@ from storage.worklog import NewAttachment
 LOG = "log"
 OFFER = "offer"
 PREVIEW_CHARS = 300
+# The confirmation quotes the start of the entry, so the person sees which text was saved.
+SAVED_PREVIEW_CHARS = 60
 
 
 def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
@@ -95,7 +97,8 @@ async def save(turn: Turn, data: dict[str, Any], commune_name: str) -> list[Repl
     """Store the entry; the confirmation is only sent after the router commits."""
     day = date.fromisoformat(data["day"])
     attachments = tuple(NewAttachment(kind, file_id) for kind, file_id in data.get("files", []))
-    number = await worklog.add_work_log(
+    sent_at = datetime.fromisoformat(data["sent_at"])
+    await worklog.add_work_log(
         turn.tx,
         person_id=turn.person_id,
         commune_code=data["commune"],
@@ -103,7 +106,7 @@ async def save(turn: Turn, data: dict[str, Any], commune_name: str) -> list[Repl
         topic=data["topic"],
         text=str(data["text"]).strip(),
         channel=turn.msg.channel,
-        sent_at=datetime.fromisoformat(data["sent_at"]),
+        sent_at=sent_at,
         now=turn.now,
         attachments=attachments,
     )
@@ -111,8 +114,9 @@ async def save(turn: Turn, data: dict[str, Any], commune_name: str) -> list[Repl
     extra = turn.t("log.saved_attachments", count=len(attachments)) if attachments else ""
     return turn.say(
         "log.saved",
-        number=number,
         day=turn.day(day),
+        time=f"{sent_at.astimezone(turn.config.zone):%H:%M}",
+        preview=preview(str(data["text"]), SAVED_PREVIEW_CHARS),
         commune=commune_name,
         topic=topic_label(data["topic"], turn.lang),
         attachments=extra,
@@ -137,39 +141,56 @@ async def log_message(turn: Turn) -> list[Reply]:
 
 
 async def offer(turn: Turn) -> list[Reply]:
-    """Plain text (or a captioned photo) outside a flow: offer to save it as an entry."""
+    """Plain text (or a captioned photo) outside a flow: offer to save it as an entry.
+
+    A second message while an offer is still open joins the first (nothing typed is lost):
+    the texts are kept in order, one per line, photos gather, and a day named in the new
+    message moves the joined draft to that day.
+    """
     msg = turn.msg
-    if turn.person is None or turn.person.role != Role.OFFICIAL:
+    if turn.person is None:
         return turn.say("not_official")
+    if turn.person.role != Role.OFFICIAL:
+        from handlers.role_answers import plain_text_answer
+
+        return await plain_text_answer(turn)
     if msg.kind not in (Kind.TEXT, Kind.PHOTO, Kind.FILE):
         return unreadable(turn)
+    pending = dict(turn.state.data) if turn.state.flow == OFFER else None
     named = parse_leading_date(msg.text, turn.today)
     if named.invalid:
         return turn.say("log.bad_date")
-    if not named.rest:
+    files = [[a.kind, a.file_id] for a in msg.attachments]
+    if not named.rest and not (pending and files):
         if msg.kind in (Kind.PHOTO, Kind.FILE):
             return turn.say("offer.photo_needs_text")
         return turn.say("log.empty")
+    text = named.rest
     day = named.day or turn.today
+    if pending:
+        text = "\n".join(part for part in (str(pending.get("text", "")), text) if part)
+        files = [*pending.get("files", []), *files]
+        day = named.day or date.fromisoformat(str(pending["day"]))
     refusal = await check_day(turn, day)
     if refusal:
         return refusal
     data: dict[str, Any] = {
         "day": day.isoformat(),
-        "sent_at": msg.sent_at.isoformat(),
-        "text": named.rest,
-        "files": [[a.kind, a.file_id] for a in msg.attachments],
+        "sent_at": str(pending["sent_at"]) if pending else msg.sent_at.isoformat(),
+        "text": text,
+        "files": files,
     }
     turn.go(OFFER, "confirm", **data)
-    return turn.say(
-        "offer.question",
+    question = turn.t("offer.question", day=turn.day(day), preview=preview(text))
+    if pending:
+        question += "\n\n" + turn.t("offer.joined")
+    choices = (
         Choice(turn.t("offer.save"), "save"),
         Choice(turn.t("offer.topic"), "topic"),
         Choice(turn.t("offer.difficulty"), "kk"),
         Choice(turn.t("offer.cancel"), "drop"),
-        day=turn.day(day),
-        preview=preview(named.rest),
     )
+    return [Reply(question, choices)]
 
 
 async def offer_choice(turn: Turn, value: str) -> list[Reply]:

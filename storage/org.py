@@ -137,6 +137,12 @@ async def commune_by_code(tx: Tx, code: str) -> Commune | None:
     return None if row is None else _commune(row)
 
 
+async def all_communes(tx: Tx) -> list[Commune]:
+    """Every commune, by code."""
+    rows = await tx.all("SELECT code, name, district, border FROM communes ORDER BY code")
+    return [_commune(r) for r in rows]
+
+
 async def link_identity(
     tx: Tx,
     *,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from storage.db import Tx
+from storage.study import put_contact_commune
 from storage.timefmt import to_db_date, to_db_time
 
 
@@ -37,6 +38,8 @@ class PersonRow:
     phone: str | None
     supervises: tuple[str, ...] = ()
     supervises_all: bool = False
+    # A commune contact's commune (optional `commune` column); empty keeps what is stored.
+    commune_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,8 @@ async def _upsert_person(tx: Tx, p: PersonRow, now: datetime) -> None:
     await _replace_links(
         tx, "supervised_divisions", "person_id", person_id, "division_code", p.supervises
     )
+    if p.commune_code:
+        await put_contact_commune(tx, person_id, p.commune_code)
 
 
 async def _upsert_working_group(tx: Tx, g: WorkingGroupRow) -> None:

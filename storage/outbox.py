@@ -34,15 +34,19 @@ async def enqueue(
     now: datetime,
     channel: str | None = None,
 ) -> bool:
-    """Queue a message to a person on the channel they used last (or `channel`).
+    """Queue a message to a person on their pinned channel, else the one used last (or `channel`).
 
+    A pinned channel (/caidat) wins while it is linked and reachable; otherwise the message goes
+    where the person wrote last, so a pin never makes a notification undeliverable.
     Returns False when a message with this key was queued before (never sent twice). A person
     with no reachable chat gets an 'unreachable' row, so digests can report it.
     """
     row = await tx.one(
         "SELECT channel, chat_id FROM channel_identities WHERE person_id = ? "
         "AND unreachable_at IS NULL AND (? IS NULL OR channel = ?) "
-        "ORDER BY last_seen_at DESC LIMIT 1",
+        "ORDER BY coalesce(channel = (SELECT preferred_channel FROM channel_prefs "
+        "WHERE channel_prefs.person_id = channel_identities.person_id), 0) DESC, "
+        "last_seen_at DESC LIMIT 1",
         (person_id, channel, channel),
     )
     status = "pending" if row else "unreachable"

@@ -158,7 +158,7 @@ async def test_a_failure_inside_a_handler_saves_nothing_and_says_so(
         # Break the history table so that an edit fails halfway.
         await tx.execute("DROP TABLE work_log_revisions")
     await chat.say("/cuatoi")
-    await chat.press("Số ")
+    await chat.press("1. ")
     await chat.press("Sửa nội dung")
     reply = await chat.say("Bản sửa")
     assert reply == "Chưa lưu được, anh/chị vui lòng gửi lại."

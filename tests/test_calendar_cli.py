@@ -158,7 +158,7 @@ def test_every_calendar_action_explains_itself_in_vietnamese(
             main(["calendar", action, "--help"])
         assert exit_.value.code == 0
         out = capsys.readouterr().out
-        assert out.startswith(f"usage: bietphai calendar {action}")
+        assert out.startswith(f"cách dùng: bietphai calendar {action}")
     assert "ngày làm bù" in (commands()["calendar"].description or "")
 
 

@@ -49,7 +49,7 @@ FIRST_USER_ID = 8001
 KILL_AFTER_CONFIRMATIONS = 80  # about 40% of the 200 entries
 MAX_ATTEMPTS = 5
 WAIT = 30.0  # seconds a person waits for an answer, across the restart
-SAVED = re.compile(r"^Đã ghi nhật ký số (\d+) ")
+SAVED = re.compile(r"^Đã ghi nhật ký ngày .*: «(\[\d+-\d+\])")
 STALE = "Lựa chọn này đã cũ"
 
 
@@ -113,7 +113,7 @@ def offer_of(user_id: int, text: str) -> Callable[[Call], bool]:
 
 
 def outcome_in(user_id: int) -> Callable[[Call], bool]:
-    """Matches "Đã ghi nhật ký số N" or the stale-button answer in this chat."""
+    """Matches "Đã ghi nhật ký ngày …: «[pp-nn] …»" or the stale-button answer in this chat."""
 
     def match(call: Call) -> bool:
         text = call.params.get("text", "")
@@ -126,7 +126,7 @@ def outcome_in(user_id: int) -> Callable[[Call], bool]:
 class Morning:
     """What the officials saw: which entry each confirmation was for, and how often."""
 
-    confirmed: dict[str, int] = field(default_factory=dict)  # entry text -> number
+    confirmed: dict[str, str] = field(default_factory=dict)  # entry text -> quoted tag
     stale_presses: int = 0
 
 
@@ -149,7 +149,7 @@ async def official_logs_the_day(
             at = await next_call(fake, at + 1, outcome_in(user_id), f"saving {text!r}")
             outcome = SAVED.match(fake.calls[at].params["text"])
             if outcome is not None:
-                morning.confirmed[text] = int(outcome.group(1))
+                morning.confirmed[text] = outcome.group(1)
                 break
             # The offer went stale (lost in the crash): send the text again, as a person would.
             morning.stale_presses += 1
@@ -288,7 +288,7 @@ async def test_sigkill_in_a_busy_morning_loses_nothing_and_stores_nothing_twice(
         assert recovered, "no interrupted reply was sent after the restart"
         sent = [c.params for c in fake.calls if c.ok and c.method == "sendMessage"]
         confirmations = [
-            (int(m.group(1)), str(params["chat_id"]))
+            (m.group(1), str(params["chat_id"]))
             for params in sent
             if (m := SAVED.match(params["text"]))
         ]
@@ -297,7 +297,7 @@ async def test_sigkill_in_a_busy_morning_loses_nothing_and_stores_nothing_twice(
         assert others == []
 
     entries = await stored_entries(db_path, list(people.values()))
-    by_id = {entry.id: entry for entry in entries}
+    by_tag = {entry.text.split("]")[0] + "]": entry for entry in entries}
     texts = [entry.text for entry in entries]
     every_text = {
         entry_text(person, n)
@@ -307,12 +307,12 @@ async def test_sigkill_in_a_busy_morning_loses_nothing_and_stores_nothing_twice(
     # No text stored twice, every text stored in the end.
     assert len(texts) == len(set(texts)), "a work log text was stored twice"
     assert set(texts) == every_text
-    # Every "Đã ghi nhật ký số N" the bot sent (resent ones too) names a stored entry of the
+    # Every "Đã ghi nhật ký" the bot sent (resent ones too) quotes a stored entry of the
     # person it was sent to, and the one whose "Lưu" that person pressed.
-    for number, chat_id in confirmations:
-        assert number in by_id, f"confirmed entry {number} is not stored"
-        assert by_id[number].person_id == people[int(chat_id)]
-    assert morning.confirmed == {entry.text: entry.id for entry in entries}
+    for tag, chat_id in confirmations:
+        assert tag in by_tag, f"confirmed entry {tag} is not stored"
+        assert by_tag[tag].person_id == people[int(chat_id)]
+    assert morning.confirmed == {entry.text: entry.text.split("]")[0] + "]" for entry in entries}
     # A redelivered message handled again would make a new offer and turn the button the
     # official already pressed stale; updates are recognised, so nobody had to send again.
     assert morning.stale_presses == 0, f"{morning.stale_presses} presses went stale"

@@ -197,7 +197,7 @@ async def test_normal_difficulties_respect_digest_only(
 ) -> None:
     thu = await linked_chat(THU)
     await thu.say("/caidat")
-    assert "Chỉ trong báo cáo tổng hợp" in thu.buttons
+    assert "Khó khăn thường: Chỉ trong báo cáo tổng hợp" in thu.buttons
     await thu.press("Chỉ trong báo cáo tổng hợp")
     await linked_chat(THANH)
     an = await linked_chat(AN)

@@ -403,7 +403,7 @@ async def test_baocao_today_another_day_and_the_week_with_its_chart(
     assert "chưa tới" in await thu.say("/baocao 31/12/2026")
     assert "/baocao hôm qua" in await thu.say("/baocao ngày mai nhé")
     # A plain text after a digest is handled as usual (a supervisor does not log work).
-    assert "dành cho cán bộ biệt phái" in await thu.say("Cảm ơn")
+    assert "Tin nhắn này không được lưu" in await thu.say("Cảm ơn")
     assert "/baocao (hoặc /digest) — báo cáo tổng hợp hôm nay" in await thu.say("/trogiup")
 
 

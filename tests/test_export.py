@@ -43,7 +43,16 @@ from tests.test_cli import OPERATOR_SETTINGS, bietphai
 from tests.test_difficulties import THU, raise_urgent
 
 BINH = "Trần Thị Bình"
-SHEETS = ["Tổng hợp", "Nhật ký", "Khó khăn", "Lịch sử", "Chuyên cần", "Công tác phí"]
+SHEETS = [
+    "Tổng hợp",
+    "Nhật ký",
+    "Khó khăn",
+    "Lịch sử",
+    "Chuyên cần",
+    "Công tác phí",
+    "Tổ công tác",
+    "Học tập",
+]
 FEB_FIRST, FEB_LAST = date(2027, 2, 1), date(2027, 2, 28)
 MAKE_UP_SATURDAY = date(2027, 2, 20)
 

@@ -19,7 +19,8 @@ async def test_help_for_a_supervisor_does_not_offer_logging(linked_chat: MakeCha
     reply = await chat.say("/trogiup")
     assert "/nhatky" not in reply and "/huy" in reply
     assert "dành cho cán bộ biệt phái" in await chat.say("/nhatky")
-    assert "dành cho cán bộ biệt phái" in await chat.say("Một tin nhắn")
+    reply = await chat.say("Một tin nhắn")
+    assert "không được lưu" in reply and "/baocao" in reply
 
 
 async def test_greeting_names_the_person_and_their_commune(linked_chat: MakeChat) -> None:

@@ -24,13 +24,13 @@ async def test_official_logs_work_with_nhatky_step_by_step(
     await chat.press("Vị trí việc làm")
     assert "gõ nội dung" in chat.text
     reply = await chat.say("Hướng dẫn UBND xã rà soát đề án vị trí việc làm")
-    assert reply.startswith("Đã ghi nhật ký số")
+    assert reply.startswith("Đã ghi nhật ký ngày Thứ Tư, 25/11/2026 (gửi lúc 09:00)")
     assert "Thứ Tư, 25/11/2026" in reply
     [entry] = await entries_of(org_db, AN)
     assert entry.text == "Hướng dẫn UBND xã rà soát đề án vị trí việc làm"
     assert entry.topic == "vitri" and entry.commune_code == "XA01"
     assert entry.work_date.isoformat() == "2026-11-25"
-    assert f"số {entry.id} " in reply
+    assert f"«{entry.text}»" in reply and "số" not in reply.split("\n")[0]
 
 
 async def test_official_with_two_communes_picks_the_commune_first(

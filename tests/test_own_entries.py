@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from storage import Database, worklog
 from tests.chat import Chat
 from tests.conftest import AN, LAN, MakeChat
 from tests.test_log_work import entries_of
+
+ENTRY_BUTTON = re.compile(r"^\d+\. \d\d/\d\d \d\d:\d\d$")
 
 
 async def log(chat_text: str, chat: Chat) -> None:
@@ -21,7 +25,7 @@ async def test_cuatoi_shows_the_last_ten_and_offers_more(linked_chat: MakeChat) 
     reply = await chat.say("/cuatoi")
     assert "10/12 mục" in reply
     assert "Việc số 11" in reply and "Việc số 1\n" not in reply
-    assert len([b for b in chat.buttons if b.startswith("Số ")]) == 10
+    assert len([b for b in chat.buttons if ENTRY_BUTTON.match(b)]) == 10
     reply = await chat.press("Xem thêm")
     assert "12/12 mục" in reply and "Việc số 0" in reply
 
@@ -30,7 +34,7 @@ async def test_edit_keeps_the_previous_version(linked_chat: MakeChat, org_db: Da
     chat = await linked_chat(AN)
     await log("Họp với xã về biên chế", chat)
     await chat.say("/cuatoi")
-    await chat.press("Số ")
+    await chat.press("1. ")
     await chat.press("Sửa nội dung")
     reply = await chat.say("Họp với UBND xã về biên chế năm 2027")
     assert "Đã sửa" in reply
@@ -47,13 +51,13 @@ async def test_delete_asks_first_and_keeps_history(linked_chat: MakeChat, org_db
     await log("Ghi nhầm", chat)
     [entry] = await entries_of(org_db, AN)
     await chat.say("/cuatoi")
-    await chat.press("Số ")
+    await chat.press("1. ")
     reply = await chat.press("Xóa")
-    assert f"Xóa nhật ký số {entry.id}" in reply
+    assert "Xóa nhật ký 25/11/2026 09:00?" in reply
     await chat.press("Không xóa")
     assert len(await entries_of(org_db, AN)) == 1
     await chat.say("/cuatoi")
-    await chat.press("Số ")
+    await chat.press("1. ")
     await chat.press("Xóa")
     assert "Đã xóa" in await chat.press("Xóa nhật ký này")
     assert await entries_of(org_db, AN) == []
@@ -73,7 +77,7 @@ async def test_another_persons_entry_cannot_be_touched(
     # A forged button naming An's entry, with Lan's own valid token.
     for action in ("o", "e", "d", "y"):
         await lan.say("/cuatoi")
-        token = lan.button_data("Số ").split(":")[0]
+        token = lan.button_data("1. ").split(":")[0]
         reply = await lan.press_data(f"{token}:{action}:{an_entry.id}")
         assert "của chính mình" in reply
     [still] = await entries_of(org_db, AN)
@@ -84,5 +88,5 @@ async def test_a_missing_entry_id_is_answered_politely(linked_chat: MakeChat) ->
     chat = await linked_chat(AN)
     await log("Một việc", chat)
     await chat.say("/cuatoi")
-    token = chat.button_data("Số ").split(":")[0]
+    token = chat.button_data("1. ").split(":")[0]
     assert "không còn" in await chat.press_data(f"{token}:o:99999")

@@ -208,10 +208,10 @@ async def entries_of(db: Database, name: str) -> list[WorkLog]:
         return await worklog.recent_work_logs(tx, await resolve_person(tx, name), limit=1000)
 
 
-def saved_number(message: BotMessage) -> int:
-    """The entry number in a "Đã ghi nhật ký số N" confirmation."""
-    assert message.text.startswith("Đã ghi nhật ký số "), message.text
-    return int(message.text.removeprefix("Đã ghi nhật ký số ").split()[0])
+def saved_quote(message: BotMessage) -> str:
+    """The start of the entry quoted in a "Đã ghi nhật ký ngày …: «…»" confirmation."""
+    assert message.text.startswith("Đã ghi nhật ký ngày "), message.text
+    return message.text.split("«", 1)[1].split("»", 1)[0].removesuffix(" …")
 
 
 # ----------------------------------------------------------------------------- polling
@@ -233,10 +233,10 @@ async def test_official_links_account_and_saves_an_offered_entry(
 
     press = an.press_update("Lưu", offer)
     [confirmation] = await an.sends(press)
-    number = saved_number(confirmation)
+    quote = saved_quote(confirmation)
     assert "Thứ Tư, 25/11/2026" in confirmation.text and "Xã Hòa Vang Tây" in confirmation.text
     [entry] = await entries_of(org_db, AN)
-    assert entry.id == number
+    assert entry.text.startswith(quote)
     assert entry.text == "Họp với UBND xã Hòa Vang Tây về sắp xếp bộ máy sau sáp nhập"
     assert entry.work_date.isoformat() == "2026-11-25" and entry.commune_code == "XA01"
 
@@ -305,7 +305,9 @@ async def test_update_delivered_twice_is_stored_and_answered_once(
     [again_offer, confirmation] = messages_in(fake, AN_USER)[chat_before:]
     assert again_offer == offer
     [entry] = await entries_of(org_db, AN)
-    assert saved_number(confirmation) == entry.id and entry.text == "Dự họp giao ban UBND xã"
+    assert (
+        entry.text.startswith(saved_quote(confirmation)) and entry.text == "Dự họp giao ban UBND xã"
+    )
 
 
 async def test_handled_updates_are_confirmed_so_a_restart_does_not_handle_them_again(
@@ -387,12 +389,14 @@ async def test_bot_keeps_running_when_telegram_fails_to_send(
         waiting = await tx.all("SELECT key, payload FROM outbox WHERE key LIKE 'reply:telegram:%'")
     assert len(waiting) == 1 and "Lưu nội dung này" in waiting[0]["payload"]
 
-    # Still polling: the next message is answered as usual.
+    # Still polling: the next message is answered as usual, joined to the offer still open.
     [offer] = await an.says("Rà soát thủ tục hành chính tại xã, lần 2")
     [confirmation] = await an.presses("Lưu", offer)
     [entry] = await entries_of(org_db, AN)
-    assert saved_number(confirmation) == entry.id
-    assert entry.text == "Rà soát thủ tục hành chính tại xã, lần 2"
+    assert " ".join(entry.text.split()).startswith(saved_quote(confirmation))
+    assert (
+        entry.text == "Rà soát thủ tục hành chính tại xã\nRà soát thủ tục hành chính tại xã, lần 2"
+    )
 
 
 async def test_sticker_voice_and_location_get_a_polite_answer_and_nothing_is_stored(
@@ -425,7 +429,7 @@ async def test_a_very_long_entry_is_saved_whole(
     [confirmation] = await an.presses("Lưu", offer)
     [entry] = await entries_of(org_db, AN)
     assert entry.text == long_text and len(entry.text) == 4000
-    assert saved_number(confirmation) == entry.id
+    assert entry.text.startswith(saved_quote(confirmation))
     assert all(len(m["text"]) <= 4096 for m in fake.sent_messages)
 
 
@@ -500,7 +504,10 @@ async def test_webhook_story(
     status, [confirmation] = await webhook_bot.push({**press, "update_id": 3})
     assert status == 200
     [entry] = await entries_of(org_db, AN)
-    assert saved_number(confirmation) == entry.id and entry.text == "Làm việc với Chủ tịch UBND xã"
+    assert (
+        entry.text.startswith(saved_quote(confirmation))
+        and entry.text == "Làm việc với Chủ tịch UBND xã"
+    )
 
     # Someone who is not Telegram (wrong or no secret) is turned away before anything happens.
     forged = fake.text_message(AN_USER, "Tin giả mạo", date=unix(MORNING))

@@ -158,7 +158,7 @@ async def test_official_links_with_a_bare_code_and_logs_work_by_number(
     assert offer.startswith("Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?")
     assert "1. Lưu" in offer and "Trả lời bằng số thứ tự để chọn." in offer
     confirmation = await an.picks("Lưu", offer)
-    assert confirmation.startswith("Đã ghi nhật ký số ")
+    assert confirmation.startswith("Đã ghi nhật ký ngày Thứ Tư, 25/11/2026")
     async with org_db.read() as tx:
         [entry] = await worklog.recent_work_logs(tx, await resolve_person(tx, AN), limit=10)
     assert entry.text == "Họp với UBND xã Hòa Vang Tây về sắp xếp bộ máy"

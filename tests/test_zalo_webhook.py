@@ -121,7 +121,7 @@ async def test_webhook_registers_itself_and_logs_work_by_number(
     assert registered.params == {"url": WEBHOOK_URL, "secret_token": SECRET}
     offer = await an.says("Làm việc với Chủ tịch UBND xã")
     assert "1. Lưu" in offer
-    assert (await an.says("1")).startswith("Đã ghi nhật ký số ")
+    assert (await an.says("1")).startswith("Đã ghi nhật ký ngày ")
     assert await entries(org_db) == 1
 
 
@@ -176,7 +176,7 @@ async def test_sticker_voice_and_image_where_text_is_expected(
     status, texts = await an.push(fake.image(AN_ZALO, "https://zalo.example/p/1.jpg"))
     assert status == 200
     [please_pick, asked_again] = texts
-    assert please_pick == "Anh/chị vui lòng chọn một mục bên dưới, hoặc /huy để thôi."
+    assert please_pick.startswith("Đã giữ ảnh anh/chị vừa gửi, chưa mất gì.")
     assert asked_again == offer and "8. Khác" in asked_again
     assert await entries(org_db) == 0
 
@@ -210,7 +210,7 @@ async def test_the_same_message_delivered_twice_is_stored_and_answered_once(
     status, [saved] = await an.push(pick)
     assert status == 200
     assert await an.push(pick) == (200, [])
-    assert saved.startswith("Đã ghi nhật ký số ") and await entries(org_db) == 1
+    assert saved.startswith("Đã ghi nhật ký ngày ") and await entries(org_db) == 1
     assert first.startswith("Lưu nội dung này")
 
 

@@ -2,6 +2,10 @@
 
 Zalo has no buttons, so choices become a numbered list (the reply "2" picks the second) and
 messages with standing buttons (difficulty notices, reminders) get a command hint instead.
+Zalo takes no uploaded picture: with BOT_PUBLIC_BASE_URL set, the weekly chart comes first as a
+link to the bot's own file server (bot/image_links.py), as Telegram sends the photo first;
+without it, a note says the chart is on Telegram. We send the link as text rather than through
+sendPhoto: a text always arrives, while sendPhoto depends on Zalo's servers fetching the file.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from bot.channels.reply_queue import ReplyQueue
 from bot.channels.textsplit import split_text
 from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
 from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
+from bot.image_links import ImageLinks
 from bot.texts import t
-from handlers import reminder_buttons
+from handlers import reminder_buttons, study_actions
 from handlers.messages import Incoming, Reply
 from handlers.router import STANDING_PREFIX, Router, choices_as_lines
 
@@ -24,10 +29,11 @@ log = logging.getLogger(__name__)
 RECOVER_WITHIN = timedelta(hours=12)
 
 
-def zalo_texts(reply: Reply, lang: str) -> list[str]:
+def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[str]:
     """A reply as Zalo texts of 1–2000 characters, cut on paragraph or line boundaries."""
     standing = bool(reply.choice_data) and all(
-        data.startswith((STANDING_PREFIX, reminder_buttons.PREFIX)) for data in reply.choice_data
+        data.startswith((STANDING_PREFIX, reminder_buttons.PREFIX, study_actions.PREFIX))
+        for data in reply.choice_data
     )
     # Buttons that carry their own meaning cannot be answered with a later "2": say instead
     # which command does the same.
@@ -37,7 +43,7 @@ def zalo_texts(reply: Reply, lang: str) -> list[str]:
         parts = [choices_as_lines(reply, lang)]
     if reply.ask_contact:
         parts.append(t(lang, "zalo.no_contact_button"))
-    if reply.image is not None:
+    if reply.image is not None and not chart_linked:
         parts.append(t(lang, "zalo.chart_note"))
     if getattr(reply, "document", None) is not None:
         # Zalo's Bot API sends no files (the /xuat workbook).
@@ -46,12 +52,34 @@ def zalo_texts(reply: Reply, lang: str) -> list[str]:
     return [piece for piece in split_text(text, MAX_TEXT_LENGTH) if piece.strip()]
 
 
+def zalo_pieces(reply: Reply, lang: str, *, chart_links: bool) -> list[Reply]:
+    """The messages of one reply: the chart's link piece first (chart links on), then texts.
+
+    The link piece carries the picture and no text; `piece_text` stores it and writes the link
+    when it is sent, so an outbox row keeps the picture until then.
+    """
+    pieces = [Reply(text) for text in zalo_texts(reply, lang, chart_linked=chart_links)]
+    if reply.image is not None and chart_links:
+        pieces.insert(0, Reply("", image=reply.image))
+    return pieces
+
+
+async def piece_text(piece: Reply, links: ImageLinks | None, lang: str) -> str:
+    """What to send for one piece: its text, or the link to its picture."""
+    if piece.image is not None and links is not None:
+        return await links.chart_text(piece.image, lang)
+    return piece.text
+
+
 def standing_hints(reply: Reply, lang: str) -> list[str]:
     """'Gõ /khokhan 42 để xử lý.' for difficulty buttons, the reminder commands for reminders."""
     hints: list[str] = []
     for data in reply.choice_data:
         if data.startswith(reminder_buttons.PREFIX):
             hint = t(lang, "zalo.reminder_hint")
+        elif data.startswith(study_actions.PREFIX):
+            # h:<action>:<request>:<part>[:<week>]: the request number opens its card.
+            hint = t(lang, "ht.numbered_hint", number=data.split(":")[2])
         else:
             number = data.split(":")[-1]
             hint = t(lang, "kk.numbered_hint", number=number) if number.isdigit() else ""
@@ -72,11 +100,19 @@ class ZaloChannel:
     """Feeds Zalo messages to the router and sends its replies, in order within each chat."""
 
     def __init__(
-        self, client: ZaloClient, router: Router, language: str = "vi", *, parallel_sends: int = 4
+        self,
+        client: ZaloClient,
+        router: Router,
+        language: str = "vi",
+        *,
+        parallel_sends: int = 4,
+        links: ImageLinks | None = None,
     ) -> None:
         self.client = client
         self.router = router
         self.language = language
+        # Set when BOT_PUBLIC_BASE_URL is: pictures are sent as links to the bot's file server.
+        self.links = links
         self.replies: ReplyQueue[Answer] = ReplyQueue(
             router, self._deliver, parallel=parallel_sends
         )
@@ -138,6 +174,8 @@ class ZaloChannel:
             await self.router.reply_later(incoming, answer.replies[sent:])
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        """Send one reply as one or more texts."""
-        for piece in zalo_texts(reply, self.language):
-            await self.client.send_message(chat_id, piece)
+        """Send one reply as one or more texts (a picture as a link, when links are on)."""
+        for piece in zalo_pieces(reply, self.language, chart_links=self.links is not None):
+            await self.client.send_message(
+                chat_id, await piece_text(piece, self.links, self.language)
+            )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.channels.zalo import zalo_texts
+from bot.channels.zalo import piece_text, zalo_pieces
 from bot.channels.zalo_api import QUOTA_EXCEEDED, ZaloClient, ZaloError
+from bot.image_links import ImageLinks
 from bot.outbox_sender import Rejected, RetryLater, Unreachable
 from handlers.messages import Reply
 
@@ -16,9 +17,18 @@ class ZaloOutbox:
 
     name = "zalo"
 
-    def __init__(self, client: ZaloClient, language: str = "vi", *, quota_pause: float = 5.0):
+    def __init__(
+        self,
+        client: ZaloClient,
+        language: str = "vi",
+        *,
+        quota_pause: float = 5.0,
+        links: ImageLinks | None = None,
+    ):
         self.client = client
         self.language = language
+        # Set when BOT_PUBLIC_BASE_URL is: the weekly chart goes out as a link.
+        self.links = links
         # Zalo's 429 "Quota exceeded" carries no retry_after: every chat waits this long.
         self.quota_pause = quota_pause
 
@@ -31,13 +41,14 @@ class ZaloOutbox:
         await self.client.stop()
 
     def pieces(self, reply: Reply) -> list[Reply]:
-        """The reply as texts: choices numbered or replaced by a command hint, no picture."""
-        return [Reply(text) for text in zalo_texts(reply, self.language)]
+        """The reply as texts: choices numbered or replaced by a command hint, a chart as a link."""
+        return zalo_pieces(reply, self.language, chart_links=self.links is not None)
 
     async def deliver(self, chat_id: str, piece: Reply) -> None:
         """Send one piece; errors say whether to retry, give up, or mark the chat unreachable."""
         try:
-            await self.client.send_message(chat_id, piece.text)
+            text = await piece_text(piece, self.links, self.language)
+            await self.client.send_message(chat_id, text)
         except ZaloError as exc:
             code = exc.error_code
             if code == QUOTA_EXCEEDED:

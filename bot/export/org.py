@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.export.sink import CsvSink, SheetSpec, Sink, XlsxSink
-from bot.orgbook import SHEETS
+from bot.orgbook import OPTIONAL_COLUMNS, SHEETS
 from storage.db import Tx
 from storage.export import org_rows
 
@@ -16,7 +16,7 @@ async def export_org(tx: Tx, target: Path, fmt: str = "xlsx") -> dict[str, int]:
     sink: Sink = CsvSink(target) if fmt == "csv" else XlsxSink(target)
     try:
         for name, header in SHEETS.items():
-            sheet = sink.sheet(SheetSpec(name, header))
+            sheet = sink.sheet(SheetSpec(name, header + OPTIONAL_COLUMNS.get(name, ())))
             for row in rows[name]:
                 sheet.append(row)
     except BaseException:

@@ -1,8 +1,10 @@
-"""The department's export: six sheets written row by row from streamed reads.
+"""The department's export: its sheets written row by row from streamed reads.
 
 Sheets: Tổng hợp (summary), Nhật ký (entries), Khó khăn (difficulties), Lịch sử (their events),
-Chuyên cần (attendance matrix), Công tác phí (per-diem days). The summary is the first sheet
-but is written last, from tallies kept while the other sheets stream.
+Chuyên cần (attendance matrix), Công tác phí (per-diem days), Tổ công tác (working-group visits
+and follow-ups, `bot.export.visits_sheet`), Học tập (study visits, `bot.export.study_sheet`).
+The summary is the first sheet but is written last, from tallies kept while the other sheets
+stream.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 
 from bot.export.attendance import LEGEND, PER_DIEM_RULE, attendance, per_diem
 from bot.export.sink import PERCENT, Cell, SheetSpec, Sink
+from bot.export.study_sheet import write_study_sheet
+from bot.export.visits_sheet import write_visits_sheet
 from bot.texts import t
 from handlers.topics import topic_label
 from handlers.workcal import WorkingCalendar
@@ -258,6 +262,8 @@ async def write_export(
     officials = await _officials_sheets(
         tx, request, days, working, sink, whole, by_division, by_commune, today
     )
+    await write_visits_sheet(tx, scope, first, last, calendar, sink, now)
+    await write_study_sheet(tx, scope, first, last, calendar, sink)
 
     result = ExportResult(officials, entries, raised)
     median = (

@@ -1,0 +1,67 @@
+"""Links to pictures the bot serves itself: Zalo gets the weekly chart as a link.
+
+Zalo's Bot API takes no uploaded picture (its sendPhoto wants a public URL), so the chart is
+stored under an unguessable token (256 random bits) that expires after BOT_IMAGE_LINK_HOURS,
+and served by bot/image_server.py at BOT_PUBLIC_BASE_URL. Expired pictures are deleted each
+time a new one is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.texts import t
+from handlers.dates import format_day
+from storage import image_links
+from storage.db import Database
+
+PNG = "image/png"
+
+
+@dataclass(frozen=True)
+class ImageLink:
+    """A public URL of a stored picture and the moment it stops working."""
+
+    url: str
+    expires_at: datetime
+
+
+class ImageLinks:
+    """Stores pictures and makes links under the public base URL."""
+
+    def __init__(
+        self,
+        db: Database,
+        base_url: str,
+        lifetime: timedelta,
+        zone: ZoneInfo,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db = db
+        self.base_url = base_url.rstrip("/")
+        self.lifetime = lifetime
+        self.zone = zone
+        self.clock = clock
+
+    async def link(self, png: bytes) -> ImageLink:
+        """Store a PNG and return its link."""
+        async with self.db.transaction() as tx:
+            stored = await image_links.store_image(
+                tx, body=png, content_type=PNG, now=self.clock(), lifetime=self.lifetime
+            )
+        return ImageLink(f"{self.base_url}/{stored.token}.png", stored.expires_at)
+
+    async def chart_text(self, png: bytes, lang: str) -> str:
+        """'Biểu đồ báo cáo tuần: <link> (… đến 16:00 ngày 04/12/2026 …)'."""
+        link = await self.link(png)
+        local = link.expires_at.astimezone(self.zone)
+        return t(
+            lang,
+            "zalo.chart_link",
+            url=link.url,
+            time=local.strftime("%H:%M"),
+            day=format_day(local.date(), lang),
+        )

@@ -1,0 +1,97 @@
+"""The reminder the working day before a working-group visit (nhắc lịch tổ công tác).
+
+A stateless tick: it reads the planned visits of the coming weeks, and for each one whose
+reminder moment (the setting's time, default 15:00, on the last working day before the visit)
+has passed and whose day has not yet begun, it queues one message per person under the key
+`wgrem:<visit>:<person>`, so a rerun, a start-up catch-up or a second process sends nothing twice.
+
+Decisions: the people reminded are the members going, the group leader and the seconded
+officials assigned to the commune on the visit day. A Monday visit is reminded on Friday, a
+visit right after Tết on the last working day before Tết. A visit planned after its reminder
+moment gets no separate reminder (the planning notice has just told everyone), and once the
+visit day has begun a missed reminder is stale and skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.texts import t
+from handlers.dates import format_day
+from handlers.messages import Reply
+from handlers.workcal import WorkingCalendar, calendar_from
+from storage import calendar, followups, org, outbox, visits
+from storage.db import Database
+from storage.followups import VisitInfo
+
+log = logging.getLogger(__name__)
+LOOK_AHEAD_DAYS = 40  # covers the longest run of days off (Tết) between a reminder and a visit
+
+
+def reminder_day(visit_day: date, cal: WorkingCalendar) -> date:
+    """The last working day before the visit day."""
+    day = visit_day - timedelta(days=1)
+    while not cal.is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def reminder_due(
+    visit: VisitInfo, planned_at: datetime, now: datetime, at: time, cal: WorkingCalendar
+) -> bool:
+    """Whether the reminder of this visit is due at `now` (and not stale, not redundant)."""
+    moment = datetime.combine(reminder_day(visit.day, cal), at, cal.zone)
+    visit_starts = datetime.combine(visit.day, time(0, 0), cal.zone)
+    return moment <= now < visit_starts and planned_at < moment
+
+
+async def send_visit_reminders(
+    db: Database, zone: ZoneInfo, language: str, at: time, now: datetime
+) -> int:
+    """Queue the reminders due now; returns how many messages were queued."""
+    today = now.astimezone(zone).date()
+    queued = 0
+    async with db.transaction() as tx:
+        cal = calendar_from(zone, await calendar.declared_days(tx))
+        upcoming = await followups.visits_between(
+            tx, today + timedelta(days=1), today + timedelta(days=LOOK_AHEAD_DAYS)
+        )
+        for visit in upcoming:
+            planned_at = await followups.visit_created_at(tx, visit.id)
+            if not reminder_due(visit, planned_at, now, at, cal):
+                continue
+            members = await visits.group_members(tx, visit.group_id)
+            going = [m for m in members if m.id in visit.member_ids]
+            people = list(going)
+            if visit.leader_id is not None:
+                leader = await org.person_by_id(tx, visit.leader_id)
+                if leader is not None and leader.active:
+                    people.append(leader)
+            people += await visits.officials_in_commune_on(tx, visit.commune_code, visit.day)
+            seen: set[int] = set()
+            for person in people:
+                if person.id in seen:
+                    continue
+                seen.add(person.id)
+                lang = person.language or language
+                text = t(
+                    lang,
+                    "wg.notify.reminder",
+                    group=visit.group_name,
+                    commune=visit.commune_name,
+                    day=format_day(visit.day, lang, weekday=True),
+                    members=", ".join(m.full_name for m in going) or "—",
+                    agenda=visit.agenda,
+                )
+                queued += await outbox.enqueue(
+                    tx,
+                    key=f"wgrem:{visit.id}:{person.id}",
+                    person_id=person.id,
+                    payload=Reply(text).to_json(),
+                    now=now,
+                )
+    if queued:
+        log.info("queued %d working-group visit reminders", queued)
+    return queued

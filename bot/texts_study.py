@@ -1,0 +1,227 @@
+"""Catalog texts of study visits at the department (học tập kinh nghiệm tại Sở)."""
+
+from __future__ import annotations
+
+STUDY_TEXTS: dict[str, tuple[str, str]] = {
+    "help.hoctap": (
+        "/hoctap (hoặc /study) — học tập kinh nghiệm tại Sở: đầu mối xã đăng ký đoàn "
+        "(/hoctap moi), lãnh đạo phòng xem lịch các tuần tới; /hoctap 7 mở đăng ký HT-0007",
+        "/study (or /hoctap) — study visits at the department: a commune contact registers a "
+        "group (/study new), a division head sees the coming weeks; /study 7 opens HT-0007",
+    ),
+    "ht.not_for_you": (
+        "Lệnh /hoctap dành cho đầu mối của xã/phường và lãnh đạo phòng. Gõ /trogiup để xem "
+        "việc anh/chị làm được.",
+        "/study is for commune contacts and division heads. Type /help to see what you can do.",
+    ),
+    "ht.pick_commune": (
+        "Anh/chị là đầu mối của xã/phường nào? Chọn một lần, sau đó chỉ quản trị viên thay đổi "
+        "được (có thể gõ mã hoặc tên xã).",
+        "Which commune or ward do you represent? Chosen once; afterwards only the admin can "
+        "change it (you may type its code or name).",
+    ),
+    "ht.commune_unknown": (
+        "Không có xã/phường «{commune}» trong danh sách.",
+        "There is no commune «{commune}» in the list.",
+    ),
+    "ht.commune_set": (
+        "Đã ghi: anh/chị là đầu mối của {commune}.",
+        "Noted: you represent {commune}.",
+    ),
+    "ht.none": (
+        "{commune} chưa có đăng ký học tập nào.",
+        "{commune} has no study visit requests yet.",
+    ),
+    "ht.ask_people": (
+        "Đăng ký học tập kinh nghiệm tại Sở. Gửi danh sách cán bộ đi học tập, mỗi người một "
+        "dòng: Họ tên — chức vụ (tối đa {limit} người).",
+        "Study visit request. Send the officials coming, one per line: Full name — position "
+        "(at most {limit} people).",
+    ),
+    "ht.zero_people": (
+        "Đăng ký cần ít nhất một người. Chưa lưu gì.",
+        "A request needs at least one person. Nothing was saved.",
+    ),
+    "ht.too_many_people": (
+        "Một đăng ký tối đa {limit} người; hãy chia thành nhiều đăng ký.",
+        "At most {limit} people per request; please send several requests.",
+    ),
+    "ht.pick_divisions": (
+        "Đoàn {people} người muốn học tập ở phòng nào? Chọn một hoặc nhiều phòng rồi bấm "
+        "«Xong». Đã chọn: {picked}",
+        "Which divisions does the group of {people} want to learn from? Pick one or more, then "
+        "«Done». Chosen: {picked}",
+    ),
+    "ht.button.done": ("Xong", "Done"),
+    "ht.divisions_empty": ("Hãy chọn ít nhất một phòng.", "Please pick at least one division."),
+    "ht.ask_weeks": (
+        "Đoàn muốn đến tuần nào? Chọn dưới đây hoặc gõ một ngày trong tuần đó (dd/mm hoặc "
+        "dd/mm/yyyy); nhiều tuần thì cách nhau dấu phẩy. Sớm nhất: {first}.",
+        "Which week would the group like to come? Pick below or type a day of that week "
+        "(dd/mm or dd/mm/yyyy); several weeks separated by commas. Earliest: {first}.",
+    ),
+    "ht.not_a_week": (
+        "Chưa đọc được tuần trong «{written}».",
+        "Could not read a week in «{written}».",
+    ),
+    "ht.no_such_day": (
+        "Ngày trong «{written}» không có trên lịch.",
+        "The date in «{written}» does not exist.",
+    ),
+    "ht.past_week": (
+        "{week} đã qua hoặc đã bắt đầu. Chọn từ {first} trở đi.",
+        "{week} has passed or already started. Choose {first} or later.",
+    ),
+    "ht.too_many_weeks": (
+        "Chọn tối đa {limit} tuần mong muốn.",
+        "Choose at most {limit} preferred weeks.",
+    ),
+    "ht.ask_topic": (
+        "Nội dung muốn học tập (chủ đề)?",
+        "What does the group want to learn (topic)?",
+    ),
+    "ht.topic_too_long": (
+        "Nội dung dài quá {limit} ký tự, anh/chị rút gọn giúp.",
+        "The topic is longer than {limit} characters, please shorten it.",
+    ),
+    "ht.saved": (
+        "Đã gửi đăng ký {ref} — {commune}, {people} người, nội dung: {topic}",
+        "Request {ref} sent — {commune}, {people} people, topic: {topic}",
+    ),
+    "ht.saved_placed": (
+        "{division}: {week}, chờ phòng xác nhận.",
+        "{division}: {week}, waiting for the division to confirm.",
+    ),
+    "ht.saved_moved": (
+        "{division}: {preferred} đã đủ chỗ; đề xuất {week}, chờ phòng xác nhận.",
+        "{division}: {preferred} is full; {week} proposed, waiting for the division to confirm.",
+    ),
+    "ht.saved_next": (
+        "Anh/chị sẽ được báo khi phòng xác nhận. Gõ /hoctap để xem các đăng ký.",
+        "You will be told when the division confirms. Type /study to see your requests.",
+    ),
+    "ht.list_hint": (
+        "Gõ /hoctap moi để đăng ký đoàn mới.",
+        "Type /study new to register a new group.",
+    ),
+    "ht.list_title": (
+        "{commune} — đăng ký học tập tại Sở ({total}):",
+        "{commune} — study visit requests ({total}):",
+    ),
+    "ht.button.new": ("Đăng ký đoàn mới", "Register a new group"),
+    "ht.request_title": (
+        "{ref} — {commune}, {people} người, nội dung: {topic}",
+        "{ref} — {commune}, {people} people, topic: {topic}",
+    ),
+    "ht.request_people": ("Đoàn: {names}", "Group: {names}"),
+    "ht.line_waiting": (
+        "{division}: {week}, chờ phòng xác nhận",
+        "{division}: {week}, waiting for confirmation",
+    ),
+    "ht.line_confirmed": (
+        "{division}: đã xác nhận {week}, {people} người; liên hệ {by}, {phone}",
+        "{division}: confirmed {week}, {people} people; contact {by}, {phone}",
+    ),
+    "ht.not_found": (
+        "Không tìm thấy đăng ký {ref} trong phạm vi của anh/chị. Gõ /hoctap để xem danh sách.",
+        "No request {ref} within your scope. Type /study to see the list.",
+    ),
+    "ht.no_right": (
+        "Anh/chị không có quyền xử lý {ref}: việc này do lãnh đạo phòng được đăng ký quyết định.",
+        "You may not act on {ref}: the division asked for decides.",
+    ),
+    "ht.card": (
+        "Đăng ký học tập {ref} — {commune} (đầu mối: {contact})\n"
+        "Học tập tại: {division}, {people} người:\n{members}\nNội dung: {topic}\n{where}",
+        "Study visit request {ref} — {commune} (contact: {contact})\n"
+        "At: {division}, {people} people:\n{members}\nTopic: {topic}\n{where}",
+    ),
+    "ht.card.placed": (
+        "Tuần mong muốn {week} còn chỗ: đã xếp vào tuần này, chờ phòng xác nhận.",
+        "The preferred {week} has room: placed there, waiting for your confirmation.",
+    ),
+    "ht.card.moved": (
+        "Tuần mong muốn {preferred} đã đủ chỗ; đề xuất {week}, chờ phòng xác nhận.",
+        "The preferred {preferred} is full; {week} proposed, waiting for your confirmation.",
+    ),
+    "ht.button.confirm": ("Xác nhận tuần {week}", "Confirm week {week}"),
+    "ht.button.move": ("Chuyển sang tuần {week}", "Move to week {week}"),
+    "ht.button.split": ("Tách: {chunks}", "Split: {chunks}"),
+    "ht.chunk": ("{people} người {week}", "{people} people {week}"),
+    "ht.already_confirmed": (
+        "{ref} ({division}) đã được {by} xác nhận: {week}.",
+        "{ref} ({division}) was already confirmed by {by}: {week}.",
+    ),
+    "ht.cancelled_part": ("{ref} đã hủy.", "{ref} was cancelled."),
+    "ht.week_taken": (
+        "{week} vừa hết chỗ. Các lựa chọn mới:",
+        "{week} has just filled up. New options:",
+    ),
+    "ht.no_split": (
+        "Không cần tách nữa: chỗ trống đã thay đổi. Các lựa chọn mới:",
+        "No split needed any more: the room has changed. New options:",
+    ),
+    "ht.head_done": (
+        "Đã xác nhận {ref} — {division}, {commune}: {weeks}. Đã báo {contact}.",
+        "Confirmed {ref} — {division}, {commune}: {weeks}. {contact} has been told.",
+    ),
+    "ht.contact_confirmed": (
+        "{ref}: {division} đã xác nhận lịch học tập của đoàn {commune}:",
+        "{ref}: {division} confirmed the study visit of {commune}:",
+    ),
+    "ht.week_line": (
+        "{week} ({monday} – {friday}): {people} người — {names}",
+        "{week} ({monday} – {friday}): {people} people — {names}",
+    ),
+    "ht.place": ("Địa điểm: {place}", "Place: {place}"),
+    "ht.contact_person": ("Người liên hệ: {name}, {phone}", "Contact person: {name}, {phone}"),
+    "ht.reminder": (
+        "Nhắc lịch học tập {ref}: đoàn {commune} học tập tại {division} {week}, bắt đầu "
+        "{monday}.\n{people} người — {names}\nĐịa điểm: {place}\nNgười liên hệ: {name}, {phone}",
+        "Reminder {ref}: the group of {commune} studies at {division} {week}, starting "
+        "{monday}.\n{people} people — {names}\nPlace: {place}\nContact person: {name}, {phone}",
+    ),
+    "ht.no_divisions": (
+        "Anh/chị chưa phụ trách phòng nào nên không có lịch học tập để xem.",
+        "You head no division, so there is no study calendar to show.",
+    ),
+    "ht.cal.title": (
+        "Lịch học tập kinh nghiệm tại Sở — {divisions}; {weeks} tuần tới, mỗi phòng đón tối đa "
+        "{capacity} người/tuần:",
+        "Study visits at the department — {divisions}; next {weeks} weeks, at most {capacity} "
+        "people per division and week:",
+    ),
+    "ht.cal.holiday": (
+        "tuần có ngày nghỉ lễ/ngày nghỉ — không đón đoàn",
+        "a week with a public holiday or day off — no groups",
+    ),
+    "ht.cal.division": (
+        "{division}: {people} người, còn {room} chỗ",
+        "{division}: {people} people, {room} places left",
+    ),
+    "ht.cal.part": (
+        "{ref} {commune}, {people} người ({status})",
+        "{ref} {commune}, {people} people ({status})",
+    ),
+    "ht.cal.free": (
+        "Chưa có đoàn: {divisions} (còn {room} chỗ mỗi phòng)",
+        "No group yet: {divisions} ({room} places each)",
+    ),
+    "ht.cal.cli_title": (
+        "Lịch học tập kinh nghiệm tại Sở từ {first} đến {last}; mỗi phòng đón tối đa "
+        "{capacity} người/tuần:",
+        "Study visits at the department from {first} to {last}; at most {capacity} people per "
+        "division and week:",
+    ),
+    "ht.cal.hint": (
+        "Gõ /hoctap 7 để xem và xử lý đăng ký HT-0007.",
+        "Type /study 7 to see and act on request HT-0007.",
+    ),
+    "ht.status.waiting": ("chờ xác nhận", "waiting"),
+    "ht.status.confirmed": ("đã xác nhận", "confirmed"),
+    "ht.status.cancelled": ("đã hủy", "cancelled"),
+    "ht.numbered_hint": (
+        "Gõ /hoctap {number} để xem và xử lý đăng ký này.",
+        "Type /study {number} to see and act on this request.",
+    ),
+}

@@ -1,0 +1,104 @@
+"""The filters of /dskhokhan as people type them: with or without diacritics and spaces.
+
+"quá hạn", "qua han" and "quahan" all mean overdue; "đã tiếp nhận" a status; "Hòa Vang Tây"
+or "XA01" a commune; "vị trí việc làm" or "vitri" a topic. Words are matched after folding
+(no case, no diacritics), joining neighbouring words so multi-word names match, longest first.
+A word that is none of these is not dropped silently: the caller answers with what is valid.
+Decisions: filters of different kinds narrow together (overdue AND a commune), as before;
+two of the same kind widen (two communes: either). A commune may also be named by part of its
+name ("hoa vang"), as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from handlers.lifecycle import Status
+from handlers.textfold import fold
+from handlers.topics import TOPICS
+from storage.models import Commune
+
+OVERDUE_WORDS = {"quahan", "overdue"}
+STATUS_WORDS: dict[str, Status] = {
+    "moi": Status.NEW,
+    "datiepnhan": Status.ACKNOWLEDGED,
+    "tiepnhan": Status.ACKNOWLEDGED,
+    "datraloi": Status.ANSWERED,
+    "traloi": Status.ANSWERED,
+    "canbosung": Status.MORE_INFO,
+    "bosung": Status.MORE_INFO,
+    "dachuyen": Status.FORWARDED,
+    "chuyen": Status.FORWARDED,
+    "molai": Status.REOPENED,
+    **{s.value.replace("_", ""): s for s in Status},
+}
+# The longest run of typed words tried as one name ("huyện … xã Hòa Vang Tây").
+LONGEST_NAME = 6
+# Part of a commune's name matches from this many letters ("vang"), not "xa" or "a".
+SHORTEST_PART = 3
+
+
+@dataclass
+class Filters:
+    """What the typed words ask for; `unknown` holds words that match nothing."""
+
+    overdue: bool = False
+    statuses: set[str] = field(default_factory=set)
+    communes: set[str] = field(default_factory=set)
+    topics: set[str] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)
+
+
+def squash(text: str) -> str:
+    """Folded and without spaces or commas: 'Quá hạn' -> 'quahan'."""
+    return "".join(fold(text).replace(",", " ").split())
+
+
+def parse_filters(args: str, communes: list[Commune]) -> Filters:
+    """Read the words after /dskhokhan."""
+    words = args.split()
+    found = Filters()
+    commune_keys: dict[str, str] = {}
+    for commune in communes:
+        commune_keys[squash(commune.code)] = commune.code
+        commune_keys[squash(commune.name)] = commune.code
+        # "Hòa Vang Tây" is often typed without its "Xã"/"Phường".
+        bare = commune.name.split(" ", 1)
+        if len(bare) == 2 and squash(bare[0]) in ("xa", "phuong"):
+            commune_keys[squash(bare[1])] = commune.code
+    topic_keys = {squash(t.code): t.code for t in TOPICS}
+    topic_keys.update({squash(t.vi): t.code for t in TOPICS})
+    topic_keys.update({squash(t.en): t.code for t in TOPICS})
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + LONGEST_NAME), start, -1):
+            key = squash(" ".join(words[start:end]))
+            if _take(found, key, commune_keys, topic_keys) or _part_of_name(found, key, communes):
+                start = end
+                break
+        else:
+            found.unknown.append(words[start])
+            start += 1
+    return found
+
+
+def _take(found: Filters, key: str, communes: dict[str, str], topics: dict[str, str]) -> bool:
+    if key in OVERDUE_WORDS:
+        found.overdue = True
+    elif key in STATUS_WORDS:
+        found.statuses.add(STATUS_WORDS[key].value)
+    elif key in communes:
+        found.communes.add(communes[key])
+    elif key in topics:
+        found.topics.add(topics[key])
+    else:
+        return False
+    return True
+
+
+def _part_of_name(found: Filters, key: str, communes: list[Commune]) -> bool:
+    if len(key) < SHORTEST_PART:
+        return False
+    matching = {c.code for c in communes if key in squash(c.name)}
+    found.communes |= matching
+    return bool(matching)

@@ -1,0 +1,35 @@
+"""The digest section of open follow-up items of working-group visits (TCT-0001).
+
+A supervisor's daily and weekly digests list the open items of the groups they lead and those
+owned by a division they head (everything for department leadership), soonest due first, with
+QUÁ HẠN on those past their due date as of the moment the digest is built. No open item: no
+section, so a digest without working-group work reads as before.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.digest_text import DIFFICULTIES_SHOWN, say
+from handlers.followups import item_line
+from handlers.workcal import WorkingCalendar
+from storage import followups
+from storage.db import Tx
+
+
+async def followup_section(
+    tx: Tx, supervisor_id: int, now: datetime, calendar: WorkingCalendar, lang: str
+) -> list[str]:
+    """The titled list of open follow-ups in this supervisor's digest (empty when none)."""
+    items = await followups.open_followups_for_supervisor(tx, supervisor_id)
+    if not items:
+        return []
+    today = now.astimezone(calendar.zone).date()
+    overdue = [i for i in items if i.overdue(today)]
+    # Overdue first, then the rest by due date: what needs chasing is at the top.
+    ordered = overdue + [i for i in items if not i.overdue(today)]
+    lines = [say(lang, "digest.tct_title", count=len(items), overdue=len(overdue))]
+    lines += [item_line(lang, i, today) for i in ordered[:DIFFICULTIES_SHOWN]]
+    if len(items) > DIFFICULTIES_SHOWN:
+        lines.append(say(lang, "digest.tct_more", count=len(items) - DIFFICULTIES_SHOWN))
+    return lines

@@ -1,0 +1,31 @@
+"""Plain text from someone who is not a seconded official: a short answer fitting their role.
+
+Only seconded officials keep a work log, so plain text from anyone else is not saved. Before,
+they were told "this is for seconded officials, type /trogiup", and for admins and commune
+officials /trogiup listed only /huy and /trogiup: a loop. Now the answer greets them, says the
+text was not saved and lists, in the same message, what this person can do (the lines of their
+/trogiup): a supervisor the leadership commands, an admin the command-line work on the server
+(where administration happens), a commune official the study-visit registration (/hoctap).
+"""
+
+from __future__ import annotations
+
+from handlers import general
+from handlers.messages import Reply
+from handlers.turn import Turn
+from storage.models import Person
+
+
+def given_name(person: Person) -> str:
+    """The given name, last word of a Vietnamese full name ('Cao Thị Thu' -> 'Thu')."""
+    return person.full_name.split()[-1]
+
+
+async def plain_text_answer(turn: Turn) -> list[Reply]:
+    """Not saved; here is what you can do (no detour through /trogiup)."""
+    person = turn.person
+    assert person is not None
+    [help_reply] = await general.show_help(turn)
+    lines = help_reply.text.split("\n")[1:]  # the help without its title
+    lead = turn.t(f"role.plain.{person.role.value}", name=given_name(person))
+    return [Reply("\n".join([lead, *lines]))]

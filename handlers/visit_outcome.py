@@ -1,0 +1,321 @@
+"""Recording the outcome of a working-group visit: what was reviewed, findings, follow-ups.
+
+Decisions (the issue is silent):
+- The leader of the group or a member who went records it, on the visit day or later
+  (`/tocongtac ketqua`, or the "Ghi kết quả" button under /tocongtac). A visit still to come is
+  refused with its date; a visit already recorded is refused with who recorded it (when two
+  record at once, the first to save wins and the other is told).
+- Steps: reviewed → findings → follow-up items one by one (text, owner, due date) → "Xong".
+  Everything stays in the conversation state until "Xong", then the outcome and all items are
+  saved in one transaction; the visit shows as done.
+- An owner is the visited commune (its UBND), one of the seconded officials assigned there on
+  the visit day, or a division. Due dates are dd/mm[/yyyy], not in the past; a day off moves
+  to the next working day and the bot says so.
+- Told through the outbox: the owner (the commune's seconded officials for a commune, the
+  person, the division's heads), and the leader when a member recorded the outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.texts import t
+from handlers import visits as planning
+from handlers.dates import format_day
+from handlers.followups import PREFIX, action_choices, owner_label
+from handlers.messages import Choice, Kind, Reply
+from handlers.notify import notify, standing
+from handlers.steps import unreadable
+from handlers.turn import Turn
+from handlers.workcal import calendar_from
+from storage import calendar, followups, org, visits
+from storage.followups import FollowUp, NewFollowUp, VisitInfo
+from storage.models import Person
+
+OUTCOME = "wgkq"
+MAX_TEXT_CHARS = 2000
+MAX_ITEMS = 20
+
+
+def may_record(person_id: int, visit: VisitInfo) -> bool:
+    """The group's leader or a member who went."""
+    return visit.leader_id == person_id or person_id in visit.member_ids
+
+
+async def start_from_command(turn: Turn) -> list[Reply]:
+    """/tocongtac ketqua: the visits waiting for an outcome, or straight in when only one."""
+    waiting = await followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
+    if len(waiting) == 1:
+        return await start_outcome(turn, waiting[0].id)
+    if waiting:
+        choices = tuple(
+            Choice(
+                turn.t("wg.button.outcome_for", commune=v.commune_name, day=format_day(v.day)),
+                f"{PREFIX}out:{v.id}",
+            )
+            for v in waiting[:10]
+        )
+        return [Reply(turn.t("wg.outcome_pick", count=len(waiting)), choices)]
+    coming = await followups.next_visit_of(turn.tx, turn.person_id, turn.today)
+    if coming is not None:
+        return turn.say("wg.outcome_not_yet", commune=coming.commune_name, day=turn.day(coming.day))
+    return turn.say("wg.outcome_none")
+
+
+async def start_outcome(turn: Turn, visit_id: int) -> list[Reply]:
+    """Begin recording the outcome of a visit, after checking who and when."""
+    visit = await followups.visit_by_id(turn.tx, visit_id)
+    if visit is None or not may_record(turn.person_id, visit):
+        return turn.say("wg.outcome_not_yours")
+    refusal = _refusal(turn, visit)
+    if refusal:
+        return refusal
+    return await advance(turn, {"visit": visit.id})
+
+
+def _refusal(turn: Turn, visit: VisitInfo) -> list[Reply]:
+    if visit.status == "done":
+        assert visit.outcome_at is not None
+        at = visit.outcome_at.astimezone(turn.config.zone).strftime("%d/%m/%Y %H:%M")
+        return turn.say(
+            "wg.outcome_already",
+            commune=visit.commune_name,
+            day=turn.day(visit.day),
+            name=visit.outcome_by_name,
+            at=at,
+        )
+    if visit.status != "planned":
+        return turn.say("wg.outcome_not_yours")
+    if visit.day > turn.today:
+        return turn.say("wg.outcome_not_yet", commune=visit.commune_name, day=turn.day(visit.day))
+    return []
+
+
+async def _owners(turn: Turn, visit: VisitInfo) -> list[Choice]:
+    """The commune, its seconded officials on the visit day, then every division."""
+    choices = [
+        Choice(turn.t("tct.owner.commune", name=visit.commune_name), f"c:{visit.commune_code}")
+    ]
+    for person in await visits.officials_in_commune_on(turn.tx, visit.commune_code, visit.day):
+        choices.append(Choice(person.full_name, f"p:{person.id}"))
+    for code, name in await followups.divisions(turn.tx):
+        choices.append(Choice(name, f"d:{code}"))
+    return choices
+
+
+async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Reply]:
+    """Ask for what is missing (reviewed, findings, item text, owner, due date)."""
+    prefix = note + "\n" if note else ""
+    visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+    if visit is None or not may_record(turn.person_id, visit):
+        turn.finish()
+        return turn.say("wg.outcome_not_yours")
+    day = turn.day(visit.day)
+    if not data.get("reviewed"):
+        turn.go(OUTCOME, "reviewed", **data)
+        return [Reply(prefix + turn.t("wg.ask_reviewed", commune=visit.commune_name, day=day))]
+    if not data.get("findings"):
+        turn.go(OUTCOME, "findings", **data)
+        return [Reply(prefix + turn.t("wg.ask_findings"))]
+    current: dict[str, Any] = dict(data.get("current") or {})
+    if not current.get("text"):
+        turn.go(OUTCOME, "item", **data)
+        items = list(data.get("items", []))
+        key = "wg.ask_item_next" if items else "wg.ask_item_first"
+        label = "wg.button.save_outcome" if items else "wg.button.no_items"
+        text = prefix + turn.t(key, number=len(items) + 1)
+        return [Reply(text, (Choice(turn.t(label), "save"),))]
+    if not current.get("owner"):
+        turn.go(OUTCOME, "owner", **data)
+        text = prefix + turn.t("wg.ask_owner", item=current["text"])
+        return [Reply(text, tuple(await _owners(turn, visit)))]
+    turn.go(OUTCOME, "due", **data)
+    return [Reply(prefix + turn.t("wg.ask_due", item=current["text"]))]
+
+
+async def outcome_choice(turn: Turn, value: str) -> list[Reply]:
+    """An owner picked, or 'Xong' / 'Không có việc cần theo dõi'."""
+    data = dict(turn.state.data)
+    step = turn.state.step
+    if step == "item" and value == "save":
+        return await save(turn, data)
+    if step == "owner" and value[:2] in ("c:", "p:", "d:"):
+        visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+        if visit is None:
+            return turn.say("error.stale_choice")
+        if value not in {c.value for c in await _owners(turn, visit)}:
+            return await advance(turn, data, turn.t("log.pick_again"))
+        data["current"] = {**dict(data.get("current") or {}), "owner": value}
+        return await advance(turn, data)
+    return turn.say("error.stale_choice")
+
+
+async def outcome_message(turn: Turn) -> list[Reply]:
+    """Typed reviewed topics, findings, an item, or a due date."""
+    data = dict(turn.state.data)
+    step = turn.state.step
+    if turn.msg.kind != Kind.TEXT:
+        return unreadable(turn)
+    text = turn.msg.text.strip()
+    if not text:
+        return await advance(turn, data)
+    if len(text) > MAX_TEXT_CHARS:
+        return await advance(turn, data, turn.t("wg.text_too_long", limit=MAX_TEXT_CHARS))
+    if step in ("reviewed", "findings"):
+        data[step] = text
+        return await advance(turn, data)
+    if step == "item":
+        if len(data.get("items", [])) >= MAX_ITEMS:
+            return await advance(turn, data, turn.t("wg.too_many_items", limit=MAX_ITEMS))
+        data["current"] = {"text": text}
+        return await advance(turn, data)
+    if step == "due":
+        return await _due(turn, data, text)
+    return await advance(turn, data, turn.t("log.pick_again"))
+
+
+async def _due(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+    """A due date: readable, not past; a day off moves to the next working day."""
+    day = planning.parse_visit_day(text, turn.today)
+    if day is None or isinstance(day, str):
+        key = "wg.no_such_day" if day == "invalid" else "wg.not_a_date"
+        return await advance(turn, data, turn.t(key, written=text))
+    if day < turn.today:
+        return await advance(turn, data, turn.t("wg.due_past", day=turn.day(day)))
+    cal = calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
+    note = ""
+    if not cal.is_working_day(day):
+        moved = cal.next_working_day(day)
+        why = cal.holiday_name(day) or turn.t("wg.day_off")
+        note = turn.t("wg.due_moved", day=turn.day(day), why=why, moved=turn.day(moved)) + "\n"
+        day = moved
+    current = dict(data.pop("current"))
+    items = [*data.get("items", []), {**current, "due": day.isoformat()}]
+    data["items"] = items
+    label = await _owner_text(turn, str(current["owner"]))
+    added = turn.t(
+        "wg.item_added", number=len(items), item=current["text"], owner=label, due=turn.day(day)
+    )
+    return await advance(turn, data, note + added)
+
+
+async def _owner_text(turn: Turn, owner: str) -> str:
+    kind, _, code = owner.partition(":")
+    if kind == "c":
+        commune = await org.commune_by_code(turn.tx, code)
+        return turn.t("tct.owner.commune", name=commune.name if commune else code)
+    if kind == "p":
+        person = await org.person_by_id(turn.tx, int(code))
+        return person.full_name if person else code
+    return dict(await followups.divisions(turn.tx)).get(code, code)
+
+
+def _new_item(raw: dict[str, Any]) -> NewFollowUp:
+    kind, _, code = str(raw["owner"]).partition(":")
+    owner_kind = {"c": "commune", "p": "person", "d": "division"}[kind]
+    return NewFollowUp(
+        text=str(raw["text"]),
+        owner_kind=owner_kind,
+        owner_code=code if kind in ("c", "d") else None,
+        owner_person_id=int(code) if kind == "p" else None,
+        due=date.fromisoformat(str(raw["due"])),
+    )
+
+
+async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    """Store the outcome and its follow-ups at once, then tell the owners (and the leader)."""
+    visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+    turn.finish()
+    if visit is None or not may_record(turn.person_id, visit):
+        return turn.say("wg.outcome_not_yours")
+    refusal = _refusal(turn, visit)
+    if refusal:
+        return refusal
+    ids = await followups.record_outcome(
+        turn.tx,
+        visit.id,
+        reviewed=str(data["reviewed"]),
+        findings=str(data["findings"]),
+        by=turn.person_id,
+        now=turn.now,
+        items=[_new_item(raw) for raw in data.get("items", [])],
+    )
+    assert ids is not None  # the status was checked in this same write transaction
+    items = [i for i in [await followups.followup_by_id(turn.tx, n) for n in ids] if i]
+    told: dict[int, str] = {}
+    for item in items:
+        for person in await _owner_people(turn, item):
+            if person.id != turn.person_id:
+                told[person.id] = person.full_name
+            await _tell_owner(turn, person, item)
+    if visit.leader_id is not None and visit.leader_id != turn.person_id:
+        leader = await org.person_by_id(turn.tx, visit.leader_id)
+        if leader is not None and leader.active:
+            told[leader.id] = leader.full_name
+            await _tell_leader(turn, leader, visit, items)
+    lines = [
+        turn.t(
+            "wg.outcome_saved",
+            commune=visit.commune_name,
+            day=turn.day(visit.day),
+            count=len(items),
+        )
+    ]
+    lines += [
+        turn.t(
+            "wg.outcome_item",
+            reference=i.reference,
+            owner=owner_label(turn.lang, i),
+            due=format_day(i.due),
+        )
+        for i in items
+    ]
+    lines.append(turn.t("wg.told", told=", ".join(told.values()) or turn.t("wg.nobody")))
+    return [Reply("\n".join(lines))]
+
+
+async def _owner_people(turn: Turn, item: FollowUp) -> list[Person]:
+    """Who is told of a new item: the commune's officials, the person, the division's heads."""
+    if item.owner_kind == "commune" and item.owner_code:
+        return await visits.officials_in_commune_on(turn.tx, item.owner_code, turn.today)
+    if item.owner_kind == "person" and item.owner_person_id is not None:
+        person = await org.person_by_id(turn.tx, item.owner_person_id)
+        return [person] if person is not None and person.active else []
+    if item.owner_kind == "division" and item.owner_code:
+        return await followups.division_heads(turn.tx, item.owner_code)
+    return []
+
+
+async def _tell_owner(turn: Turn, person: Person, item: FollowUp) -> None:
+    if person.id == turn.person_id:
+        return
+    lang = person.language or turn.config.language
+    text = t(
+        lang,
+        "tct.notify.new",
+        reference=item.reference,
+        group=item.group_name,
+        commune=item.commune_name,
+        day=format_day(item.visit_day, lang),
+        item=item.text,
+        owner=owner_label(lang, item),
+        due=format_day(item.due, lang, weekday=True),
+    )
+    reply = standing(text, *action_choices(lang, item))
+    await notify(turn, person.id, f"tct:{item.id}:new:{person.id}", reply)
+
+
+async def _tell_leader(turn: Turn, leader: Person, visit: VisitInfo, items: list[FollowUp]) -> None:
+    assert turn.person is not None
+    lang = leader.language or turn.config.language
+    text = t(
+        lang,
+        "wg.notify.outcome",
+        name=turn.person.full_name,
+        commune=visit.commune_name,
+        day=format_day(visit.day, lang),
+        count=len(items),
+        references=", ".join(i.reference for i in items) or "—",
+    )
+    await notify(turn, leader.id, f"wg:{visit.id}:outcome:{leader.id}", Reply(text))

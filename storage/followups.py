@@ -1,0 +1,449 @@
+"""Outcomes of working-group visits and their follow-up items (việc cần theo dõi, TCT-0001).
+
+A follow-up belongs to one visit and has one owner: a commune (its UBND), a person (usually a
+seconded official of that commune) or a division of the department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from storage.db import Row, Tx
+from storage.models import Person
+from storage.org import PERSON_COLUMNS, person_from_row
+from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
+
+
+def reference(followup_id: int) -> str:
+    """TCT-0007 for id 7 (tổ công tác)."""
+    return f"TCT-{followup_id:04d}"
+
+
+@dataclass(frozen=True)
+class VisitInfo:
+    """A visit with what deciding who may record its outcome needs."""
+
+    id: int
+    group_id: int
+    group_name: str
+    leader_id: int | None
+    commune_code: str
+    commune_name: str
+    day: date
+    agenda: str
+    status: str
+    member_ids: tuple[int, ...]
+    reviewed: str
+    findings: str
+    outcome_by_name: str
+    outcome_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One follow-up item with its visit, owner and state."""
+
+    id: int
+    visit_id: int
+    group_id: int
+    group_name: str
+    leader_id: int | None
+    commune_code: str
+    commune_name: str
+    visit_day: date
+    text: str
+    owner_kind: str  # commune, person, division
+    owner_code: str | None  # commune or division code
+    owner_person_id: int | None
+    owner_name: str  # commune name, full name or division name
+    due: date
+    status: str  # open, done
+    created_at: datetime
+    done_by_name: str
+    done_at: datetime | None
+    last_note: str
+
+    @property
+    def reference(self) -> str:
+        """The number people quote: TCT-0001."""
+        return reference(self.id)
+
+    def overdue(self, today: date) -> bool:
+        """Still open after its due date (due dates are always working days)."""
+        return self.status == "open" and today > self.due
+
+
+@dataclass(frozen=True)
+class NewFollowUp:
+    """A follow-up item to store with an outcome."""
+
+    text: str
+    owner_kind: str
+    owner_code: str | None
+    owner_person_id: int | None
+    due: date
+
+
+@dataclass(frozen=True)
+class FollowUpNote:
+    """A progress note or the closing step."""
+
+    person_name: str
+    kind: str
+    text: str
+    at: datetime
+
+
+_VISIT = (
+    "SELECT v.id, v.group_id, g.name AS group_name, g.leader_id, v.commune_code, "
+    "c.name AS commune_name, v.visit_date, v.agenda, v.status, coalesce(v.reviewed, '') AS rv, "
+    "coalesce(v.findings, '') AS fi, coalesce(ob.full_name, '') AS ob, v.outcome_at, "
+    "(SELECT group_concat(m.person_id) FROM wg_visit_members m WHERE m.visit_id = v.id) AS mids "
+    "FROM wg_visits v JOIN working_groups g ON g.id = v.group_id "
+    "JOIN communes c ON c.code = v.commune_code LEFT JOIN people ob ON ob.id = v.outcome_by "
+)
+
+
+def _visit(r: Row) -> VisitInfo:
+    mids = tuple(sorted(int(x) for x in r["mids"].split(","))) if r["mids"] else ()
+    return VisitInfo(
+        id=r["id"],
+        group_id=r["group_id"],
+        group_name=r["group_name"],
+        leader_id=r["leader_id"],
+        commune_code=r["commune_code"],
+        commune_name=r["commune_name"],
+        day=from_db_date(r["visit_date"]),
+        agenda=r["agenda"],
+        status=r["status"],
+        member_ids=mids,
+        reviewed=r["rv"],
+        findings=r["fi"],
+        outcome_by_name=r["ob"],
+        outcome_at=from_db_time(r["outcome_at"]) if r["outcome_at"] else None,
+    )
+
+
+async def visit_by_id(tx: Tx, visit_id: int) -> VisitInfo | None:
+    """The visit with this id."""
+    row = await tx.one(_VISIT + "WHERE v.id = ?", (visit_id,))
+    return None if row is None else _visit(row)
+
+
+_MINE = (
+    "(g.leader_id = :me OR EXISTS (SELECT 1 FROM wg_visit_members m WHERE m.visit_id = v.id "
+    "AND m.person_id = :me))"
+)
+
+
+async def visits_awaiting_outcome(tx: Tx, person_id: int, today: date) -> list[VisitInfo]:
+    """Visits up to today without an outcome that this person led or went on, oldest first."""
+    rows = await tx.all(
+        _VISIT + f"WHERE v.status = 'planned' AND v.visit_date <= :today AND {_MINE} "
+        "ORDER BY v.visit_date, v.id",
+        {"me": person_id, "today": to_db_date(today)},
+    )
+    return [_visit(r) for r in rows]
+
+
+async def next_visit_of(tx: Tx, person_id: int, today: date) -> VisitInfo | None:
+    """The next planned visit after today that this person leads or goes on."""
+    row = await tx.one(
+        _VISIT + f"WHERE v.status = 'planned' AND v.visit_date > :today AND {_MINE} "
+        "ORDER BY v.visit_date, v.id LIMIT 1",
+        {"me": person_id, "today": to_db_date(today)},
+    )
+    return None if row is None else _visit(row)
+
+
+async def visits_between(tx: Tx, first: date, last: date) -> list[VisitInfo]:
+    """Planned visits (no outcome yet) from first to last, soonest first."""
+    rows = await tx.all(
+        _VISIT + "WHERE v.status = 'planned' AND v.visit_date >= ? AND v.visit_date <= ? "
+        "ORDER BY v.visit_date, v.id",
+        (to_db_date(first), to_db_date(last)),
+    )
+    return [_visit(r) for r in rows]
+
+
+async def visit_created_at(tx: Tx, visit_id: int) -> datetime:
+    """When the visit was planned."""
+    return from_db_time(
+        str(await tx.value("SELECT created_at FROM wg_visits WHERE id = ?", (visit_id,)))
+    )
+
+
+async def record_outcome(
+    tx: Tx,
+    visit_id: int,
+    *,
+    reviewed: str,
+    findings: str,
+    by: int,
+    now: datetime,
+    items: list[NewFollowUp],
+) -> list[int] | None:
+    """Store the outcome and its follow-ups; None when an outcome was recorded meanwhile."""
+    changed = await tx.execute_count(
+        "UPDATE wg_visits SET status = 'done', reviewed = ?, findings = ?, outcome_by = ?, "
+        "outcome_at = ? WHERE id = ? AND status = 'planned'",
+        (reviewed, findings, by, to_db_time(now), visit_id),
+    )
+    if changed != 1:
+        return None
+    ids = []
+    for item in items:
+        ids.append(
+            await tx.execute(
+                "INSERT INTO wg_followups (visit_id, text, owner_kind, owner_commune, "
+                "owner_person, owner_division, due_date, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    visit_id,
+                    item.text,
+                    item.owner_kind,
+                    item.owner_code if item.owner_kind == "commune" else None,
+                    item.owner_person_id,
+                    item.owner_code if item.owner_kind == "division" else None,
+                    to_db_date(item.due),
+                    by,
+                    to_db_time(now),
+                ),
+            )
+        )
+    return ids
+
+
+_FOLLOWUP = (
+    "SELECT f.id, f.visit_id, v.group_id, g.name AS group_name, g.leader_id, v.commune_code, "
+    "c.name AS commune_name, v.visit_date, f.text, f.owner_kind, "
+    "coalesce(f.owner_commune, f.owner_division) AS owner_code, f.owner_person, "
+    "coalesce(oc.name, op.full_name, od.name, '') AS owner_name, f.due_date, f.status, "
+    "f.created_at, coalesce(db.full_name, '') AS done_by_name, f.done_at, "
+    "coalesce((SELECT n.text FROM wg_followup_notes n WHERE n.followup_id = f.id "
+    "AND n.kind = 'progress' ORDER BY n.id DESC LIMIT 1), '') AS last_note "
+    "FROM wg_followups f JOIN wg_visits v ON v.id = f.visit_id "
+    "JOIN working_groups g ON g.id = v.group_id JOIN communes c ON c.code = v.commune_code "
+    "LEFT JOIN communes oc ON oc.code = f.owner_commune "
+    "LEFT JOIN people op ON op.id = f.owner_person "
+    "LEFT JOIN divisions od ON od.code = f.owner_division "
+    "LEFT JOIN people db ON db.id = f.done_by "
+)
+
+
+def _followup(r: Row) -> FollowUp:
+    return FollowUp(
+        id=r["id"],
+        visit_id=r["visit_id"],
+        group_id=r["group_id"],
+        group_name=r["group_name"],
+        leader_id=r["leader_id"],
+        commune_code=r["commune_code"],
+        commune_name=r["commune_name"],
+        visit_day=from_db_date(r["visit_date"]),
+        text=r["text"],
+        owner_kind=r["owner_kind"],
+        owner_code=r["owner_code"],
+        owner_person_id=r["owner_person"],
+        owner_name=r["owner_name"],
+        due=from_db_date(r["due_date"]),
+        status=r["status"],
+        created_at=from_db_time(r["created_at"]),
+        done_by_name=r["done_by_name"],
+        done_at=from_db_time(r["done_at"]) if r["done_at"] else None,
+        last_note=r["last_note"],
+    )
+
+
+async def followup_by_id(tx: Tx, followup_id: int) -> FollowUp | None:
+    """The follow-up item with this id."""
+    row = await tx.one(_FOLLOWUP + "WHERE f.id = ?", (followup_id,))
+    return None if row is None else _followup(row)
+
+
+async def followups_of_visit(tx: Tx, visit_id: int) -> list[FollowUp]:
+    """The follow-ups of one visit, in the order they were recorded."""
+    rows = await tx.all(_FOLLOWUP + "WHERE f.visit_id = ? ORDER BY f.id", (visit_id,))
+    return [_followup(r) for r in rows]
+
+
+async def open_followups_concerning(tx: Tx, person_id: int, today: date) -> list[FollowUp]:
+    """Open follow-ups of this person's groups, owned by them, by a commune they are assigned
+    to today, or by a division they head; soonest due first."""
+    rows = await tx.all(
+        _FOLLOWUP + "WHERE f.status = 'open' AND (g.leader_id = :me "
+        "OR EXISTS (SELECT 1 FROM working_group_members m WHERE m.group_id = g.id "
+        "AND m.person_id = :me) OR f.owner_person = :me "
+        "OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = :me "
+        "AND a.commune_code = f.owner_commune AND a.start_date <= :today "
+        "AND a.end_date >= :today) "
+        "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = :me "
+        "AND s.division_code = f.owner_division)) ORDER BY f.due_date, f.id",
+        {"me": person_id, "today": to_db_date(today)},
+    )
+    return [_followup(r) for r in rows]
+
+
+async def open_followups_for_supervisor(tx: Tx, supervisor_id: int) -> list[FollowUp]:
+    """Open follow-ups in a supervisor's digest: of the groups they lead, owned by a division
+    they head, or everything for department leadership; soonest due first."""
+    rows = await tx.all(
+        _FOLLOWUP + "JOIN people me ON me.id = :me WHERE f.status = 'open' AND ("
+        "me.supervises_all = 1 OR g.leader_id = me.id "
+        "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = me.id "
+        "AND s.division_code = f.owner_division)) ORDER BY f.due_date, f.id",
+        {"me": supervisor_id},
+    )
+    return [_followup(r) for r in rows]
+
+
+async def is_group_member(tx: Tx, group_id: int, person_id: int) -> bool:
+    """Whether the person is a member of this working group."""
+    found = await tx.value(
+        "SELECT 1 FROM working_group_members WHERE group_id = ? AND person_id = ?",
+        (group_id, person_id),
+    )
+    return found is not None
+
+
+async def is_assigned_to(tx: Tx, person_id: int, commune_code: str, day: date) -> bool:
+    """Whether the person has an assignment to this commune covering this day."""
+    found = await tx.value(
+        "SELECT 1 FROM assignments WHERE person_id = ? AND commune_code = ? "
+        "AND start_date <= ? AND end_date >= ?",
+        (person_id, commune_code, to_db_date(day), to_db_date(day)),
+    )
+    return found is not None
+
+
+async def heads_division(tx: Tx, person_id: int, division_code: str) -> bool:
+    """Whether the person heads this division."""
+    found = await tx.value(
+        "SELECT 1 FROM supervised_divisions WHERE person_id = ? AND division_code = ?",
+        (person_id, division_code),
+    )
+    return found is not None
+
+
+async def division_heads(tx: Tx, division_code: str) -> list[Person]:
+    """The active heads of a division (department leadership not counted)."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS} FROM supervised_divisions s JOIN people p "
+        "ON p.id = s.person_id WHERE s.division_code = ? AND p.active = 1 ORDER BY p.id",
+        (division_code,),
+    )
+    return [person_from_row(r) for r in rows]
+
+
+async def divisions(tx: Tx) -> list[tuple[str, str]]:
+    """(code, name) of every division, by code."""
+    return [(r[0], r[1]) for r in await tx.all("SELECT code, name FROM divisions ORDER BY code")]
+
+
+async def mark_done(tx: Tx, followup_id: int, by: int, now: datetime) -> bool:
+    """Close an open follow-up; False when it was closed meanwhile."""
+    changed = await tx.execute_count(
+        "UPDATE wg_followups SET status = 'done', done_by = ?, done_at = ? "
+        "WHERE id = ? AND status = 'open'",
+        (by, to_db_time(now), followup_id),
+    )
+    if changed == 1:
+        await add_note(tx, followup_id, by, "done", "", now)
+    return changed == 1
+
+
+async def add_note(
+    tx: Tx, followup_id: int, person_id: int, kind: str, text: str, now: datetime
+) -> int:
+    """Record a progress note (or the closing step); returns its id."""
+    return await tx.execute(
+        "INSERT INTO wg_followup_notes (followup_id, person_id, kind, text, at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (followup_id, person_id, kind, text, to_db_time(now)),
+    )
+
+
+async def notes_of(tx: Tx, followup_id: int) -> list[FollowUpNote]:
+    """Every note of a follow-up, oldest first."""
+    rows = await tx.all(
+        "SELECT p.full_name, n.kind, n.text, n.at FROM wg_followup_notes n "
+        "JOIN people p ON p.id = n.person_id WHERE n.followup_id = ? ORDER BY n.id",
+        (followup_id,),
+    )
+    return [FollowUpNote(r[0], r[1], r[2], from_db_time(r[3])) for r in rows]
+
+
+# The export's `Tổ công tác` sheet ------------------------------------------------------------
+
+_FOLLOWUP_SCOPE = (
+    "(:me IS NULL OR me.supervises_all = 1 OR g.leader_id = me.id "
+    "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = me.id "
+    "AND s.division_code = f.owner_division)) "
+    "AND (:division IS NULL OR f.owner_division = :division) "
+    "AND (:person IS NULL OR f.owner_person = :person)"
+)
+
+
+async def export_rows(
+    tx: Tx,
+    *,
+    supervisor_id: int | None,
+    division: str | None,
+    commune: str | None,
+    person: int | None,
+    first: date,
+    last: date,
+    start: datetime,
+    end: datetime,
+) -> list[tuple[VisitInfo, tuple[str, ...], list[FollowUp]]]:
+    """Visits in scope on a day of first..last, or with a follow-up in scope open at some time
+    in [start, end); each with the names of those who went and its follow-ups in scope.
+
+    Scope: everything (no supervisor), or the groups the supervisor leads, the items owned by
+    a division they head, everything for leadership; narrowed by division (items it owns),
+    commune (visits there) and person (visits they went on, items they own).
+    """
+    params = {
+        "me": supervisor_id,
+        "division": division,
+        "commune": commune,
+        "person": person,
+        "first": to_db_date(first),
+        "last": to_db_date(last),
+        "start": to_db_time(start),
+        "end": to_db_time(end),
+    }
+    item_rows = await tx.all(
+        _FOLLOWUP + "LEFT JOIN people me ON me.id = :me WHERE "
+        f"{_FOLLOWUP_SCOPE} AND (:commune IS NULL OR v.commune_code = :commune) AND "
+        "((v.visit_date >= :first AND v.visit_date <= :last) OR (f.created_at < :end "
+        "AND (f.done_at IS NULL OR f.done_at >= :start))) ORDER BY f.visit_id, f.id",
+        params,
+    )
+    items: dict[int, list[FollowUp]] = {}
+    for r in item_rows:
+        items.setdefault(r["visit_id"], []).append(_followup(r))
+    # A visit without items in scope is listed when the supervisor leads its group (or sees
+    # everything) and no division narrows the export to items.
+    visit_rows = await tx.all(
+        _VISIT + "LEFT JOIN people me ON me.id = :me WHERE "
+        "(:commune IS NULL OR v.commune_code = :commune) AND v.status != 'cancelled' AND ("
+        "(v.visit_date >= :first AND v.visit_date <= :last AND :division IS NULL "
+        "AND (:me IS NULL OR me.supervises_all = 1 OR g.leader_id = me.id) "
+        "AND (:person IS NULL OR g.leader_id = :person OR EXISTS (SELECT 1 FROM "
+        "wg_visit_members m WHERE m.visit_id = v.id AND m.person_id = :person))) "
+        f"OR v.id IN ({', '.join(str(int(i)) for i in items) or 'NULL'})) "
+        "ORDER BY v.visit_date, v.id",
+        params,
+    )
+    found = [_visit(r) for r in visit_rows]
+    names: dict[int, list[str]] = {}
+    if found:
+        marks = ", ".join(str(v.id) for v in found)
+        for r in await tx.all(
+            "SELECT m.visit_id, p.full_name FROM wg_visit_members m JOIN people p "
+            f"ON p.id = m.person_id WHERE m.visit_id IN ({marks}) ORDER BY p.full_name",
+        ):
+            names.setdefault(r[0], []).append(r[1])
+    return [(v, tuple(names.get(v.id, [])), items.get(v.id, [])) for v in found]
