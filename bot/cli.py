@@ -20,6 +20,7 @@ from bot.cli_parser import VietnameseParser
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
 from bot.settings import Settings
+from bot.settings_errors import settings_error_line
 from handlers.phone import normalize_phone
 from handlers.router import Router
 from storage import org
@@ -91,9 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "cấu hình"
-        print(f"Lỗi cấu hình ({where}): {first['msg']}", file=sys.stderr)
+        print(settings_error_line(exc), file=sys.stderr)
         return 2
     logging.basicConfig(
         level=settings.log_level.upper() if args.command == "run" else "WARNING",

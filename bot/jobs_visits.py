@@ -5,11 +5,12 @@ reminder moment (the setting's time, default 15:00, on the last working day befo
 has passed and whose day has not yet begun, it queues one message per person under the key
 `wgrem:<visit>:<person>`, so a rerun, a start-up catch-up or a second process sends nothing twice.
 
-Decisions: the people reminded are the members going, the group leader and the seconded
-officials assigned to the commune on the visit day. A Monday visit is reminded on Friday, a
-visit right after Tết on the last working day before Tết. A visit planned after its reminder
-moment gets no separate reminder (the planning notice has just told everyone), and once the
-visit day has begun a missed reminder is stale and skipped.
+Decisions: the people reminded are the members going, the group leader, the seconded
+officials assigned to the commune on the visit day and the commune's contact (who hosts it).
+A Monday visit is reminded on Friday, a visit right after Tết on the last working day before
+Tết. A visit planned after its reminder moment gets no separate reminder (the planning notice
+has just told everyone), and once the visit day has begun a missed reminder is stale and
+skipped.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ async def send_visit_reminders(
                 if leader is not None and leader.active:
                     people.append(leader)
             people += await visits.officials_in_commune_on(tx, visit.commune_code, visit.day)
+            people += await visits.commune_contacts_of(tx, visit.commune_code)
             seen: set[int] = set()
             for person in people:
                 if person.id in seen:

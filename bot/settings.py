@@ -94,7 +94,7 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
+            raise ValueError(f"không có múi giờ '{value}', ví dụ Asia/Ho_Chi_Minh") from exc
         return value
 
     @field_validator(
@@ -118,15 +118,15 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.telegram_webhook_url and not self.telegram_webhook_secret:
-            raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set")
+            raise ValueError("đã đặt TELEGRAM_WEBHOOK_URL thì phải đặt TELEGRAM_WEBHOOK_SECRET")
         if self.zalo_webhook_url and not self.zalo_webhook_secret:
-            raise ValueError("ZALO_WEBHOOK_SECRET is required when ZALO_WEBHOOK_URL is set")
+            raise ValueError("đã đặt ZALO_WEBHOOK_URL thì phải đặt ZALO_WEBHOOK_SECRET")
         return self
 
     @model_validator(mode="after")
     def _reminders_in_order(self) -> Settings:
         if self.reminder_first >= self.reminder_follow_up:
-            raise ValueError("BOT_REMINDER_FIRST must be earlier than BOT_REMINDER_FOLLOW_UP")
+            raise ValueError("BOT_REMINDER_FIRST phải sớm hơn BOT_REMINDER_FOLLOW_UP")
         return self
 
     @property
@@ -143,7 +143,7 @@ class Settings(BaseSettings):
     @classmethod
     def _public_url_is_http(cls, value: str | None) -> str | None:
         if value is not None and urlparse(value).scheme not in ("http", "https"):
-            raise ValueError("BOT_PUBLIC_BASE_URL must start with https:// (or http://)")
+            raise ValueError("BOT_PUBLIC_BASE_URL phải bắt đầu bằng https:// (hoặc http://)")
         return value.rstrip("/") if value else value
 
     @property

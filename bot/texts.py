@@ -113,9 +113,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "help.dskhokhan": (
         "/dskhokhan (hoặc /issues) — khó khăn đang mở trong phạm vi phụ trách; lọc theo quá "
-        "hạn, trạng thái, xã hoặc lĩnh vực, ví dụ /dskhokhan quá hạn",
-        "/issues (or /dskhokhan) — open difficulties in your scope; filter: overdue, status, "
-        "commune, topic",
+        "hạn, gấp, trạng thái, xã hoặc lĩnh vực, ví dụ /dskhokhan quá hạn",
+        "/issues (or /dskhokhan) — open difficulties in your scope; filter: overdue, urgent, "
+        "status, commune, topic",
     ),
     "help.caidat": (
         "/caidat (hoặc /settings) — chọn kênh nhận thông báo (Telegram hoặc Zalo); lãnh đạo "
@@ -130,6 +130,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help.trogiup": (
         "/trogiup (hoặc /help) — xem hướng dẫn này",
         "/help (or /trogiup) — this help",
+    ),
+    "draft.not_saved": (
+        "Nội dung anh/chị đang soạn chưa được lưu:\n«{text}»\nNếu cần, anh/chị gửi lại "
+        "nội dung này.",
+        "What you were writing has not been saved:\n«{text}»\nSend it again if you need it.",
     ),
     "cancelled": (
         "Đã hủy. Gõ /nhatky để ghi nhật ký hoặc /trogiup để xem hướng dẫn.",

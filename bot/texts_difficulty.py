@@ -155,9 +155,9 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
         "No open difficulties match.",
     ),
     "kk.list_hint": (
-        "Lọc: /dskhokhan quá hạn | mới, đã tiếp nhận, đã trả lời, cần bổ sung, đã chuyển, mở lại "
-        "| tên hoặc mã xã | lĩnh vực.",
-        "Filter: /issues overdue | status | commune code | topic code.",
+        "Lọc: /dskhokhan quá hạn | gấp | mới, đã tiếp nhận, đã trả lời, cần bổ sung, đã chuyển, "
+        "mở lại | tên hoặc mã xã | lĩnh vực.",
+        "Filter: /issues overdue | urgent | status | commune code | topic code.",
     ),
     "kk.age": ("{days} ngày", "{days} d"),
     "kk.age_hours": ("{hours} giờ", "{hours} h"),

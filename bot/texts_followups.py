@@ -105,6 +105,11 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "Outcome of the visit to {commune} on {day} recorded; the visit is done. "
         "Follow-up items: {count}.",
     ),
+    "wg.files_kept": (
+        "Đã nhận {count} ảnh/tệp; sẽ lưu kèm kết quả.",
+        "{count} photo(s)/file(s) received; they will be saved with the outcome.",
+    ),
+    "wg.outcome_files": (" Kèm {count} ảnh/tệp.", " With {count} photo(s)/file(s)."),
     "wg.outcome_item": (
         "• {reference} — giao {owner}, hạn {due}",
         "• {reference} — owner {owner}, due {due}",
@@ -135,6 +140,10 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
     "tct.button.progress": ("Cập nhật tiến độ", "Add progress"),
     "tct.button.done": ("Đã xong", "Done"),
     "tct.button.view": ("Xem việc", "Open item"),
+    "tct.numbered_hint": (
+        "Gõ /tocongtac {reference} để xem, cập nhật tiến độ hoặc báo đã xong.",
+        "Type /visit {reference} to see it, add progress or mark it done.",
+    ),
     "tct.not_found": (
         "Không có việc {reference} trong phạm vi của anh/chị.",
         "There is no item {reference} in your scope.",
@@ -160,8 +169,13 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "The note is longer than {limit} characters. Please shorten it.",
     ),
     "tct.note_saved": (
-        "Đã ghi tiến độ {reference}. Đã báo: {told}",
-        "Progress on {reference} recorded. Told: {told}",
+        "Đã ghi tiến độ {reference}{files}. Đã báo: {told}",
+        "Progress on {reference} recorded{files}. Told: {told}",
+    ),
+    "tct.with_files": (" (kèm {count} ảnh/tệp)", " (with {count} photo(s)/file(s))"),
+    "tct.photo_received": (
+        "Đã nhận {count} ảnh/tệp. Anh/chị gõ vài dòng tiến độ để lưu kèm.",
+        "{count} photo(s)/file(s) received. Type the progress to save them with it.",
     ),
     "tct.done_saved": (
         "Đã đánh dấu xong {reference}. Đã báo: {told}",

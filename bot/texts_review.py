@@ -14,10 +14,10 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
         "Detail asked for — {actor}, {at}:\n{text}",
     ),
     "kk.filter_unknown": (
-        "Không có bộ lọc «{words}». Lọc được theo: quá hạn; trạng thái (mới, đã tiếp nhận, "
+        "Không có bộ lọc «{words}». Lọc được theo: quá hạn; gấp; trạng thái (mới, đã tiếp nhận, "
         "đã trả lời, cần bổ sung, đã chuyển, mở lại); một xã (tên hoặc mã, ví dụ {commune}); "
         "một lĩnh vực (ví dụ vị trí việc làm). Ví dụ: /dskhokhan quá hạn",
-        "No filter «{words}». Filter by: overdue; a status (new, acknowledged, answered, "
+        "No filter «{words}». Filter by: overdue; urgent; a status (new, acknowledged, answered, "
         "more info, forwarded, reopened); a commune (name or code, e.g. {commune}); a topic "
         "(e.g. job positions). Example: /issues overdue",
     ),

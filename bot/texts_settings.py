@@ -57,6 +57,16 @@ SETTINGS_TEXTS: dict[str, tuple[str, str]] = {
         "Đã lưu: thông báo gửi qua kênh anh/chị dùng gần nhất. Gõ /caidat để đổi lại.",
         "Saved: notifications go to the channel you used last. Type /settings to change it.",
     ),
+    "settings.saved_instant": (
+        "Đã lưu: khó khăn mức độ thường được gửi ngay cho anh/chị. Gõ /caidat để đổi lại.",
+        "Saved: normal difficulties reach you at once. Type /settings to change it.",
+    ),
+    "settings.saved_digest": (
+        "Đã lưu: khó khăn mức độ thường chỉ có trong báo cáo tổng hợp; khó khăn gấp vẫn gửi "
+        "ngay. Gõ /caidat để đổi lại.",
+        "Saved: normal difficulties come only in digests; urgent ones still come at once. "
+        "Type /settings to change it.",
+    ),
     "settings.not_linked": (
         "Anh/chị chưa liên kết {channel} nên chưa chọn được kênh này.",
         "You have not linked {channel}, so it cannot be chosen.",

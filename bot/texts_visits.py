@@ -5,9 +5,17 @@ from __future__ import annotations
 VISIT_TEXTS: dict[str, tuple[str, str]] = {
     "help.tocongtac": (
         "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi; trưởng tổ gõ "
-        "/tocongtac mới để lên lịch; /tocongtac ketqua để ghi kết quả chuyến đi",
+        "/tocongtac mới để lên lịch; sau chuyến đi, gõ /tocongtac kết quả để ghi kết quả; "
+        "/tocongtac TCT-0001 để mở một việc",
         "/visit (or /tocongtac) — the working group's visits to communes and follow-up items; a "
-        "group leader types /visit new to plan one; /visit outcome records a visit's outcome",
+        "group leader types /visit new to plan one; after a visit, /visit outcome records its "
+        "outcome; /visit TCT-0001 opens an item",
+    ),
+    "help.tocongtac_commune": (
+        "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi liên quan đến "
+        "anh/chị; /tocongtac TCT-0001 để mở một việc, cập nhật tiến độ hoặc báo đã xong",
+        "/visit (or /tocongtac) — working-group visits and the follow-up items that concern "
+        "you; /visit TCT-0001 opens an item to add progress or mark it done",
     ),
     "wg.not_leader": (
         "Chỉ trưởng tổ công tác lên lịch đến xã. Gõ /tocongtac để xem lịch của tổ.",
@@ -29,6 +37,14 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
         "• {day} — {commune}: {agenda} (đi: {members})",
         "• {day} — {commune}: {agenda} (going: {members})",
     ),
+    "wg.hosting_title": (
+        "Tổ công tác đến xã của anh/chị ({total}):",
+        "Working-group visits to your commune ({total}):",
+    ),
+    "wg.hosting_line": (
+        "• {day} — {group} đến {commune}: {agenda} (đi: {members})",
+        "• {day} — {group} visits {commune}: {agenda} (going: {members})",
+    ),
     "wg.list_more": ("… và {more} lịch nữa.", "… and {more} more."),
     "wg.button.new": ("Lên lịch đến xã", "Plan a visit"),
     "wg.pick_group": ("Lên lịch cho tổ nào?", "Which group is the visit for?"),
@@ -39,6 +55,10 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
     "wg.commune_not_in_group": (
         "{commune} không thuộc địa bàn của {group}.",
         "{commune} is not one of {group}'s communes.",
+    ),
+    "wg.commune_ambiguous": (
+        "«{commune}» có trong tên của nhiều xã; anh/chị chọn một xã bên dưới.",
+        "«{commune}» is in the names of several communes; please pick one below.",
     ),
     "wg.commune_unknown": (
         "Không có xã/phường «{commune}» trong danh sách.",

@@ -39,7 +39,7 @@ async def start_raise(
 
 
 async def khokhan(turn: Turn) -> list[Reply]:
-    """/khokhan: open one (`/khokhan 42`), list one's open ones, or start raising a new one."""
+    """/khokhan: open one (`/khokhan 42`), raise one (`/khokhan <text>`) or list open ones."""
     from handlers import difficulty_actions
 
     number = parse_reference(turn.msg.args)
@@ -47,6 +47,9 @@ async def khokhan(turn: Turn) -> list[Reply]:
         return await difficulty_actions.show(turn, number)
     if turn.person is not None and turn.person.role != Role.OFFICIAL:
         return await difficulty_actions.list_in_scope(turn)
+    if turn.msg.args.strip():
+        # "/khokhan <description>" as people write it: the words are the description, kept.
+        return await start_raise(turn, turn.msg.args.strip())
     mine = await difficulties.open_difficulties_of_reporter(turn.tx, turn.person_id)
     if not mine:
         return await start_raise(turn)

@@ -358,6 +358,7 @@ def _matches(item: Difficulty, wanted: Filters, turn: Turn) -> bool:
     """Kinds of filter narrow together; several of one kind widen (either commune)."""
     return (
         (not wanted.overdue or item.overdue(turn.now))
+        and (not wanted.urgent or item.urgency == "urgent")
         and (not wanted.statuses or item.status in wanted.statuses)
         and (not wanted.communes or item.commune_code in wanted.communes)
         and (not wanted.topics or item.topic in wanted.topics)

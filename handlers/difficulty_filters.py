@@ -4,6 +4,8 @@
 or "XA01" a commune; "vị trí việc làm" or "vitri" a topic. Words are matched after folding
 (no case, no diacritics), joining neighbouring words so multi-word names match, longest first.
 A word that is none of these is not dropped silently: the caller answers with what is valid.
+"gấp" (or "urgent") keeps the urgent ones; "thường" is not a filter, because without
+diacritics it is "thuong", the "Thượng" of commune names (Xã Trà Lĩnh Thượng).
 Decisions: filters of different kinds narrow together (overdue AND a commune), as before;
 two of the same kind widen (two communes: either). A commune may also be named by part of its
 name ("hoa vang"), as before.
@@ -19,6 +21,7 @@ from handlers.topics import TOPICS
 from storage.models import Commune
 
 OVERDUE_WORDS = {"quahan", "overdue"}
+URGENT_WORDS = {"gap", "urgent"}
 STATUS_WORDS: dict[str, Status] = {
     "moi": Status.NEW,
     "datiepnhan": Status.ACKNOWLEDGED,
@@ -43,6 +46,7 @@ class Filters:
     """What the typed words ask for; `unknown` holds words that match nothing."""
 
     overdue: bool = False
+    urgent: bool = False
     statuses: set[str] = field(default_factory=set)
     communes: set[str] = field(default_factory=set)
     topics: set[str] = field(default_factory=set)
@@ -85,6 +89,8 @@ def parse_filters(args: str, communes: list[Commune]) -> Filters:
 def _take(found: Filters, key: str, communes: dict[str, str], topics: dict[str, str]) -> bool:
     if key in OVERDUE_WORDS:
         found.overdue = True
+    elif key in URGENT_WORDS:
+        found.urgent = True
     elif key in STATUS_WORDS:
         found.statuses.add(STATUS_WORDS[key].value)
     elif key in communes:

@@ -5,13 +5,17 @@ Decisions (the issue is silent):
   recorded with the next visit. It is overdue when still open after its due date, and due
   dates are always working days (a due date typed on a day off moves to the next working day).
 - Who may see it and act on it (add progress, mark done): the group's leader and members, the
-  owner when a person, the seconded officials assigned to the owning commune today (only for
-  items owned by the commune), the heads of the owning division, and department leadership
-  (`supervises = all`), as for difficulties. Anyone else is told it is not theirs to act on.
+  owner when a person, the seconded officials assigned to the owning commune today and the
+  commune's contact (`commune_contacts`, the UBND's own person) for items owned by the
+  commune, the heads of the owning division, and department leadership (`supervises = all`),
+  as for difficulties. Anyone else is told it is not theirs to act on.
 - The group leader is told of every progress note and of the closing step, unless the leader
   did it. Buttons on the notices (`tct:prog:<id>`, `tct:done:<id>`) work whatever the person
   is doing; each press is checked again, so an old or forged one is refused with a clear line.
 - `/tocongtac TCT-0001` (or `/tocongtac tct 1`) opens the card on channels without buttons.
+- Photos and files sent with a progress note are kept with it (the shared `attachments` table,
+  as for work log entries); a photo without a caption waits for the words of the note. The
+  card and the leader's notice say "kèm N ảnh/tệp"; the pictures stay on the platform.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from handlers.turn import Turn
 from storage import followups, org
 from storage.followups import FollowUp
 from storage.models import Person
+from storage.worklog import NewAttachment
 
 PREFIX = "tct:"
 NOTE = "wgfu"
@@ -74,7 +79,9 @@ async def may_act(turn: Turn, item: FollowUp) -> bool:
     if item.owner_kind == "person":
         return item.owner_person_id == person.id
     if item.owner_kind == "commune" and item.owner_code:
-        return await followups.is_assigned_to(tx, person.id, item.owner_code, turn.today)
+        return await followups.is_assigned_to(
+            tx, person.id, item.owner_code, turn.today
+        ) or await followups.is_contact_of(tx, person.id, item.owner_code)
     if item.owner_kind == "division" and item.owner_code:
         return await followups.heads_division(tx, person.id, item.owner_code)
     return False
@@ -138,7 +145,8 @@ async def show_card(turn: Turn, followup_id: int) -> list[Reply]:
     notes = [n for n in await followups.notes_of(turn.tx, item.id) if n.kind == "progress"]
     for note in notes[-3:]:
         at = note.at.astimezone(turn.config.zone).strftime("%d/%m %H:%M")
-        lines.append(t(lang, "tct.note_line", at=at, name=note.person_name, text=note.text))
+        text = note.text + _files_mark(lang, note.files)
+        lines.append(t(lang, "tct.note_line", at=at, name=note.person_name, text=text))
     return [Reply("\n".join(lines), tuple(action_choices(lang, item)))]
 
 
@@ -218,14 +226,24 @@ def leader_notice(
 
 
 async def note_message(turn: Turn) -> list[Reply]:
-    """The progress note typed after 'Cập nhật tiến độ'."""
-    if turn.msg.kind != Kind.TEXT:
+    """The progress note typed after 'Cập nhật tiến độ', with any photos or files sent."""
+    msg = turn.msg
+    data = dict(turn.state.data)
+    if msg.kind in (Kind.PHOTO, Kind.FILE):
+        # Photos of the work (a signed record, the draft scheme) are kept with the note; a
+        # photo alone waits for the words, as when logging work.
+        data["files"] = [*data.get("files", []), *[[a.kind, a.file_id] for a in msg.attachments]]
+        if not msg.text.strip():
+            turn.go(NOTE, "note", **data)
+            return turn.say("tct.photo_received", count=len(data["files"]))
+    elif msg.kind != Kind.TEXT:
         return unreadable(turn)
-    text = turn.msg.text.strip()
-    followup_id = int(turn.state.data.get("id", 0))
+    text = msg.text.strip()
+    followup_id = int(data.get("id", 0))
     if not text:
         return turn.say("tct.ask_note_again")
     if len(text) > MAX_NOTE_CHARS:
+        turn.go(NOTE, "note", **data)  # photos already sent stay with the note
         return turn.say("tct.note_too_long", limit=MAX_NOTE_CHARS)
     item = await _visible(turn, followup_id)
     turn.finish()
@@ -233,9 +251,17 @@ async def note_message(turn: Turn) -> list[Reply]:
         return turn.say("tct.not_yours", reference=followups.reference(followup_id))
     if item.status != "open":
         return _already_done(turn, item)
-    await followups.add_note(turn.tx, item.id, turn.person_id, "progress", text, turn.now)
-    told = await _tell_leader(turn, item, "prog", "tct.notify.progress", text)
-    return turn.say("tct.note_saved", reference=item.reference, told=told)
+    note_id = await followups.add_note(turn.tx, item.id, turn.person_id, "progress", text, turn.now)
+    files = [NewAttachment(str(kind), str(file_id)) for kind, file_id in data.get("files", [])]
+    await followups.attach_to_note(turn.tx, note_id, msg.channel, files, turn.now)
+    with_files = _files_mark(turn.lang, len(files))
+    told = await _tell_leader(turn, item, "prog", "tct.notify.progress", text + with_files)
+    return turn.say("tct.note_saved", reference=item.reference, files=with_files, told=told)
+
+
+def _files_mark(lang: str, count: int) -> str:
+    """' (kèm 2 ảnh/tệp)', or nothing."""
+    return t(lang, "tct.with_files", count=count) if count else ""
 
 
 async def note_choice(turn: Turn, value: str) -> list[Reply]:

@@ -18,12 +18,15 @@ async def show_help(turn: Turn) -> list[Reply]:
         keys += ["help.baocao", "help.xuat", "help.dskhokhan"]
     if turn.person is not None and turn.person.role == Role.ADMIN:
         keys += ["help.admin"]  # administration happens on the server, with `bietphai`
-    if turn.person is not None and (
-        await visits.groups_of(turn.tx, turn.person.id)
-        # A commune's official in no group still follows up the items that concern them.
-        or await followups.open_followups_concerning(turn.tx, turn.person.id, turn.today)
-    ):
+    if turn.person is not None and await visits.groups_of(turn.tx, turn.person.id):
         keys += ["help.tocongtac"]
+    elif turn.person is not None and (
+        # Someone in no group (a commune's official or contact, a division head) still sees
+        # the visits to their commune and follows up the items that concern them.
+        await followups.open_followups_concerning(turn.tx, turn.person.id, turn.today)
+        or await visits.upcoming_visits_to_my_commune(turn.tx, turn.person.id, turn.today)
+    ):
+        keys += ["help.tocongtac_commune"]
     if turn.person is not None and (
         turn.person.role == Role.COMMUNE_OFFICIAL or "help.baocao" in keys
     ):

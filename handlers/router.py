@@ -14,6 +14,7 @@ from handlers import (
     difficulty,
     difficulty_actions,
     digest_command,
+    drafts,
     export_command,
     followups,
     general,
@@ -47,6 +48,8 @@ class Flow:
 
     on_choice: Callable[[Turn, str], Awaitable[list[Reply]]]
     on_message: Callable[[Turn], Awaitable[list[Reply]]]
+    # What the person typed and has not saved yet; quoted back when a command ends the flow.
+    draft: drafts.Draft | None = None
 
 
 COMMANDS: dict[str, CommandHandler] = {
@@ -80,10 +83,10 @@ COMMANDS: dict[str, CommandHandler] = {
 }
 
 FLOWS: dict[str, Flow] = {
-    worklog.LOG: Flow(worklog.log_choice, worklog.log_message),
-    worklog.OFFER: Flow(worklog.offer_choice, worklog.offer),
+    worklog.LOG: Flow(worklog.log_choice, worklog.log_message, drafts.typed_text),
+    worklog.OFFER: Flow(worklog.offer_choice, worklog.offer, drafts.typed_text),
     mine.MINE: Flow(mine.mine_choice, mine.mine_message),
-    difficulty.RAISE: Flow(difficulty.raise_choice, difficulty.raise_message),
+    difficulty.RAISE: Flow(difficulty.raise_choice, difficulty.raise_message, drafts.typed_text),
     difficulty.AFTER: Flow(difficulty.after_choice, difficulty.after_message),
     difficulty_actions.ACT: Flow(difficulty_actions.act_choice, difficulty_actions.act_message),
     settings_command.SETTINGS: Flow(
@@ -93,9 +96,11 @@ FLOWS: dict[str, Flow] = {
     export_command.EXPORT: Flow(export_command.export_choice, export_command.export_message),
     leave.LEAVE: Flow(leave.leave_choice, leave.leave_message),
     remind_prefs.REMIND: Flow(remind_prefs.remind_choice, remind_prefs.remind_message),
-    visits.VISIT: Flow(visits.visit_choice, visits.visit_message),
-    study.FLOW: Flow(study.study_choice, study.study_message),
-    visit_outcome.OUTCOME: Flow(visit_outcome.outcome_choice, visit_outcome.outcome_message),
+    visits.VISIT: Flow(visits.visit_choice, visits.visit_message, drafts.visit_agenda),
+    study.FLOW: Flow(study.study_choice, study.study_message, drafts.study_request),
+    visit_outcome.OUTCOME: Flow(
+        visit_outcome.outcome_choice, visit_outcome.outcome_message, drafts.visit_outcome
+    ),
     followups.NOTE: Flow(followups.note_choice, followups.note_message),
 }
 # Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
@@ -205,9 +210,14 @@ class Router:
             handler = COMMANDS.get(msg.command)
             if handler is None:
                 return turn.say("error.unknown_command", command=msg.command)
-            if msg.command not in KEEPS_FLOW:
-                turn.finish()
-            return await handler(turn)
+            if msg.command in KEEPS_FLOW:
+                return await handler(turn)
+            unsaved = _unsaved(turn)
+            turn.finish()
+            replies = await handler(turn)
+            if not unsaved:
+                return replies
+            return [Reply(turn.t("draft.not_saved", text=drafts.quote(unsaved))), *replies]
         picked = _picked_choice(turn)
         if isinstance(picked, list):
             return picked
@@ -249,6 +259,14 @@ class Router:
             else r
             for r in replies
         ]
+
+
+def _unsaved(turn: Turn) -> str:
+    """The text typed in the current flow that a command would drop."""
+    flow = FLOWS.get(turn.state.flow or "")
+    if flow is None or flow.draft is None:
+        return ""
+    return flow.draft(dict(turn.state.data))
 
 
 def _picked_choice(turn: Turn) -> str | list[Reply] | None:

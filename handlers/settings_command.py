@@ -9,16 +9,20 @@ Decisions:
   outbox); a reply always goes to the chat that wrote. A pinned channel that is unreachable
   (the person blocked the bot there) is not used: messages go to the channel used last, and
   /caidat says so, so no notification is lost to a pin.
+- Text typed at the menu by a seconded official leaves /caidat and is offered as today's log
+  entry, as plain text anywhere else is (nothing typed is lost); others see the choices again.
 - Everything is one list of at most five choices, so a channel without buttons shows one
   short numbered list. The supervisor-only choice is offered to supervisors only.
 """
 
 from __future__ import annotations
 
+from handlers import worklog
 from handlers.messages import Choice, Reply
 from handlers.turn import Turn
 from storage import channel_prefs, prefs, scope
 from storage.channel_prefs import LinkedChannel
+from storage.models import Role
 
 SETTINGS = "settings"
 CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
@@ -84,7 +88,8 @@ async def settings_choice(turn: Turn, value: str) -> list[Reply]:
             return turn.say("error.stale_choice")
         await prefs.set_notify_mode(turn.tx, turn.person_id, mode)
         turn.finish()
-        return turn.say("settings.saved", mode=turn.t(f"settings.{mode}"))
+        # Said in a sentence: "Đã lưu: Nhận ngay." alone did not say what was received.
+        return turn.say(f"settings.saved_{mode}")
     if value == LAST:
         await channel_prefs.set_preferred_channel(turn.tx, turn.person_id, None)
         turn.finish()
@@ -102,5 +107,9 @@ async def settings_choice(turn: Turn, value: str) -> list[Reply]:
 
 
 async def settings_message(turn: Turn) -> list[Reply]:
-    """Anything typed while choosing: show the choices again."""
+    """Text from an official is a new message (offered for the log); others see the choices."""
+    if turn.person is not None and turn.person.role == Role.OFFICIAL:
+        # The menu asks for no text: what an official types here is work to keep, not lose.
+        turn.finish()
+        return await worklog.offer(turn)
     return [Reply(turn.t("log.pick_again")), *await show_settings(turn)]

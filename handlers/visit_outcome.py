@@ -11,8 +11,11 @@ Decisions (the issue is silent):
 - An owner is the visited commune (its UBND), one of the seconded officials assigned there on
   the visit day, or a division. Due dates are dd/mm[/yyyy], not in the past; a day off moves
   to the next working day and the bot says so.
-- Told through the outbox: the owner (the commune's seconded officials for a commune, the
-  person, the division's heads), and the leader when a member recorded the outcome.
+- Photos or files sent at any step are kept with the outcome (the shared `attachments`
+  table); a caption answers the reviewed, findings or item step as typed text would.
+- Told through the outbox: the owner (the commune's seconded officials and its commune contact
+  for a commune, the person, the division's heads), and the leader when a member recorded the
+  outcome.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from handlers.workcal import calendar_from
 from storage import calendar, followups, org, visits
 from storage.followups import FollowUp, NewFollowUp, VisitInfo
 from storage.models import Person
+from storage.worklog import NewAttachment
 
 OUTCOME = "wgkq"
 MAX_TEXT_CHARS = 2000
@@ -152,24 +156,31 @@ async def outcome_choice(turn: Turn, value: str) -> list[Reply]:
 
 
 async def outcome_message(turn: Turn) -> list[Reply]:
-    """Typed reviewed topics, findings, an item, or a due date."""
+    """Typed reviewed topics, findings, an item, or a due date; photos sent are kept."""
     data = dict(turn.state.data)
     step = turn.state.step
-    if turn.msg.kind != Kind.TEXT:
+    note = ""
+    if turn.msg.kind in (Kind.PHOTO, Kind.FILE):
+        # Photos of the minutes or the commune's papers are kept with the outcome; a caption
+        # answers the step like typed text.
+        files = [*data.get("files", []), *[[a.kind, a.file_id] for a in turn.msg.attachments]]
+        data["files"] = files
+        note = turn.t("wg.files_kept", count=len(files))
+    elif turn.msg.kind != Kind.TEXT:
         return unreadable(turn)
     text = turn.msg.text.strip()
-    if not text:
-        return await advance(turn, data)
+    if not text or (note and step not in ("reviewed", "findings", "item")):
+        return await advance(turn, data, note)
     if len(text) > MAX_TEXT_CHARS:
         return await advance(turn, data, turn.t("wg.text_too_long", limit=MAX_TEXT_CHARS))
     if step in ("reviewed", "findings"):
         data[step] = text
-        return await advance(turn, data)
+        return await advance(turn, data, note)
     if step == "item":
         if len(data.get("items", [])) >= MAX_ITEMS:
             return await advance(turn, data, turn.t("wg.too_many_items", limit=MAX_ITEMS))
         data["current"] = {"text": text}
-        return await advance(turn, data)
+        return await advance(turn, data, note)
     if step == "due":
         return await _due(turn, data, text)
     return await advance(turn, data, turn.t("log.pick_again"))
@@ -242,6 +253,8 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         items=[_new_item(raw) for raw in data.get("items", [])],
     )
     assert ids is not None  # the status was checked in this same write transaction
+    files = [NewAttachment(str(kind), str(file_id)) for kind, file_id in data.get("files", [])]
+    await followups.attach_to_visit(turn.tx, visit.id, turn.msg.channel, files, turn.now)
     items = [i for i in [await followups.followup_by_id(turn.tx, n) for n in ids] if i]
     told: dict[int, str] = {}
     for item in items:
@@ -261,6 +274,7 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
             day=turn.day(visit.day),
             count=len(items),
         )
+        + (turn.t("wg.outcome_files", count=len(files)) if files else "")
     ]
     lines += [
         turn.t(
@@ -276,9 +290,11 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
 
 
 async def _owner_people(turn: Turn, item: FollowUp) -> list[Person]:
-    """Who is told of a new item: the commune's officials, the person, the division's heads."""
+    """Who is told of a new item: the commune's officials and contact, the person, the
+    division's heads."""
     if item.owner_kind == "commune" and item.owner_code:
-        return await visits.officials_in_commune_on(turn.tx, item.owner_code, turn.today)
+        officials = await visits.officials_in_commune_on(turn.tx, item.owner_code, turn.today)
+        return officials + await visits.commune_contacts_of(turn.tx, item.owner_code)
     if item.owner_kind == "person" and item.owner_person_id is not None:
         person = await org.person_by_id(turn.tx, item.owner_person_id)
         return [person] if person is not None and person.active else []

@@ -1,6 +1,7 @@
 """Working-group visits (/tocongtac, /visit): a group leader plans a visit to a commune of the
-group — commune, date, members going, agenda — and the members going and the seconded officials
-of that commune are told through the outbox. Alone, /tocongtac lists the group's upcoming visits.
+group — commune, date, members going, agenda — and the members going, the seconded officials
+of that commune and its commune contact are told through the outbox. Alone, /tocongtac lists
+the group's upcoming visits.
 
 - `/tocongtac moi` (or the button under the list) starts planning; `/tocongtac XA01` starts it
   with that commune (a commune of another group, or no commune at all, is refused).
@@ -9,8 +10,11 @@ of that commune are told through the outbox. Alone, /tocongtac lists the group's
 - Members are picked one by one (tap again to take one off) or all at once, then "Xong".
 - The list also shows past visits waiting for an outcome ("Ghi kết quả", see
   `handlers.visit_outcome`) and the open follow-up items that concern the person
-  (`handlers.followups`): `/tocongtac ketqua` records an outcome, `/tocongtac TCT-0001` opens an
-  item. An official of a commune who is in no group still sees the items that concern them.
+  (`handlers.followups`): `/tocongtac kết quả` records an outcome, `/tocongtac TCT-0001` opens
+  an item. An official of a commune who is in no group still sees the items that concern them.
+- Those told of a visit (the seconded officials assigned to the commune on the visit day and
+  the commune's contact, role commune_official, who hosts the group for the UBND) see it in
+  their /tocongtac too, so a notice never leads to "not in a working group".
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from handlers.workcal import calendar_from
 from storage import calendar, org, visits
 from storage import followups as stored_followups
 from storage.models import Commune
-from storage.visits import Group
+from storage.visits import Group, Visit
 
 VISIT = "wg"
 PAGE = 10
@@ -89,12 +93,20 @@ async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
     groups = await visits.groups_of(turn.tx, turn.person_id)
     waiting = await stored_followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
     items = await stored_followups.open_followups_concerning(turn.tx, turn.person_id, turn.today)
-    if not groups and not items:
+    # Visits of other groups to the commune this person serves or speaks for: they were told.
+    hosting = [
+        v
+        for v in await visits.upcoming_visits_to_my_commune(turn.tx, turn.person_id, turn.today)
+        if v.group_id not in {g.id for g in groups}
+    ]
+    if not groups and not items and not hosting:
         return turn.say("wg.not_in_group")
     choices: list[Choice] = [Choice(turn.t("wg.button.new"), "new")] if led else []
     if led:
         turn.go(VISIT, "list")
     sections = [await _upcoming_lines(turn, groups)] if groups else []
+    if hosting:
+        sections.append(_hosting_lines(turn, hosting))
     if waiting:
         lines = [turn.t("wg.pending_title", count=len(waiting))]
         for visit in waiting[:PAGE]:
@@ -137,6 +149,24 @@ async def _upcoming_lines(turn: Turn, groups: list[Group]) -> list[str]:
     return lines
 
 
+def _hosting_lines(turn: Turn, hosting: list[Visit]) -> list[str]:
+    lines = [turn.t("wg.hosting_title", total=len(hosting))]
+    for item in hosting[:PAGE]:
+        lines.append(
+            turn.t(
+                "wg.hosting_line",
+                day=turn.day(item.day),
+                group=item.group_name,
+                commune=item.commune_name,
+                agenda=_short(item.agenda),
+                members=", ".join(item.member_names) or "—",
+            )
+        )
+    if len(hosting) > PAGE:
+        lines.append(turn.t("wg.list_more", more=len(hosting) - PAGE))
+    return lines
+
+
 def _names(groups: list[Group]) -> str:
     return ", ".join(g.name for g in groups)
 
@@ -152,14 +182,19 @@ async def _group(turn: Turn, data: dict[str, Any]) -> Group | None:
 
 
 def _match_commune(text: str, communes: list[Commune]) -> Commune | None:
+    """The commune whose code or name this is, or the only one whose name contains it."""
+    found = _matches(text, communes)
+    return found[0] if len(found) == 1 else None
+
+
+def _matches(text: str, communes: list[Commune]) -> list[Commune]:
+    """The exact match, else every commune whose name contains the text (folded)."""
     wanted = fold(text).strip()
     for commune in communes:
         if wanted in (fold(commune.code), fold(commune.name)):
-            return commune
-    for commune in communes:
-        if wanted and wanted in fold(commune.name):
-            return commune
-    return None
+            return [commune]
+    # "Thượng" is in two names of group 1: asking beats guessing the wrong commune.
+    return [c for c in communes if wanted and wanted in fold(c.name)]
 
 
 async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Reply]:
@@ -180,6 +215,8 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
         found = _match_commune(typed, communes)
         if found is not None:
             data["commune"] = found.code
+        elif len(_matches(typed, communes)) > 1:
+            prefix += turn.t("wg.commune_ambiguous", commune=typed) + "\n"
         else:
             everywhere = await org.all_communes(turn.tx)
             other = _match_commune(typed, everywhere)
@@ -244,6 +281,7 @@ async def save(
     )
     members = [m for m in await visits.group_members(turn.tx, group.id) if m.id in member_ids]
     officials = await visits.officials_in_commune_on(turn.tx, commune.code, day)
+    officials += await visits.commune_contacts_of(turn.tx, commune.code)
     names = ", ".join(m.full_name for m in members)
     told: dict[int, str] = {}
     for person in [*members, *officials]:

@@ -13,6 +13,11 @@ from storage.db import Row, Tx
 from storage.models import Person
 from storage.org import PERSON_COLUMNS, person_from_row
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
+from storage.worklog import NewAttachment, add_attachment
+
+# The owner kinds of a progress note's and an outcome's photos in the `attachments` table.
+NOTE_FILES = "wg_followup_note"
+OUTCOME_FILES = "wg_visit_outcome"
 
 
 def reference(followup_id: int) -> str:
@@ -93,6 +98,7 @@ class FollowUpNote:
     kind: str
     text: str
     at: datetime
+    files: int = 0
 
 
 _VISIT = (
@@ -270,7 +276,7 @@ async def followups_of_visit(tx: Tx, visit_id: int) -> list[FollowUp]:
 
 async def open_followups_concerning(tx: Tx, person_id: int, today: date) -> list[FollowUp]:
     """Open follow-ups of this person's groups, owned by them, by a commune they are assigned
-    to today, or by a division they head; soonest due first."""
+    to today or speak for as its contact, or by a division they head; soonest due first."""
     rows = await tx.all(
         _FOLLOWUP + "WHERE f.status = 'open' AND (g.leader_id = :me "
         "OR EXISTS (SELECT 1 FROM working_group_members m WHERE m.group_id = g.id "
@@ -278,6 +284,8 @@ async def open_followups_concerning(tx: Tx, person_id: int, today: date) -> list
         "OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = :me "
         "AND a.commune_code = f.owner_commune AND a.start_date <= :today "
         "AND a.end_date >= :today) "
+        "OR EXISTS (SELECT 1 FROM commune_contacts cc WHERE cc.person_id = :me "
+        "AND cc.commune_code = f.owner_commune) "
         "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = :me "
         "AND s.division_code = f.owner_division)) ORDER BY f.due_date, f.id",
         {"me": person_id, "today": to_db_date(today)},
@@ -313,6 +321,15 @@ async def is_assigned_to(tx: Tx, person_id: int, commune_code: str, day: date) -
         "SELECT 1 FROM assignments WHERE person_id = ? AND commune_code = ? "
         "AND start_date <= ? AND end_date >= ?",
         (person_id, commune_code, to_db_date(day), to_db_date(day)),
+    )
+    return found is not None
+
+
+async def is_contact_of(tx: Tx, person_id: int, commune_code: str) -> bool:
+    """Whether the person is the commune contact (UBND) of this commune."""
+    found = await tx.value(
+        "SELECT 1 FROM commune_contacts WHERE person_id = ? AND commune_code = ?",
+        (person_id, commune_code),
     )
     return found is not None
 
@@ -364,14 +381,31 @@ async def add_note(
     )
 
 
+async def attach_to_note(
+    tx: Tx, note_id: int, channel: str, files: list[NewAttachment], now: datetime
+) -> None:
+    """Keep the photos and files sent with a progress note (the channel's file ids)."""
+    for item in files:
+        await add_attachment(tx, NOTE_FILES, note_id, channel, item, now)
+
+
+async def attach_to_visit(
+    tx: Tx, visit_id: int, channel: str, files: list[NewAttachment], now: datetime
+) -> None:
+    """Keep the photos and files sent while recording a visit's outcome."""
+    for item in files:
+        await add_attachment(tx, OUTCOME_FILES, visit_id, channel, item, now)
+
+
 async def notes_of(tx: Tx, followup_id: int) -> list[FollowUpNote]:
-    """Every note of a follow-up, oldest first."""
+    """Every note of a follow-up with how many photos or files came with it, oldest first."""
     rows = await tx.all(
-        "SELECT p.full_name, n.kind, n.text, n.at FROM wg_followup_notes n "
+        "SELECT p.full_name, n.kind, n.text, n.at, (SELECT count(*) FROM attachments a "
+        "WHERE a.owner_kind = ? AND a.owner_id = n.id) FROM wg_followup_notes n "
         "JOIN people p ON p.id = n.person_id WHERE n.followup_id = ? ORDER BY n.id",
-        (followup_id,),
+        (NOTE_FILES, followup_id),
     )
-    return [FollowUpNote(r[0], r[1], r[2], from_db_time(r[3])) for r in rows]
+    return [FollowUpNote(r[0], r[1], r[2], from_db_time(r[3]), int(r[4])) for r in rows]
 
 
 # The export's `Tổ công tác` sheet ------------------------------------------------------------

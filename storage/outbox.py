@@ -37,13 +37,15 @@ async def enqueue(
     """Queue a message to a person on their pinned channel, else the one used last (or `channel`).
 
     A pinned channel (/caidat) wins while it is linked and reachable; otherwise the message goes
-    where the person wrote last, so a pin never makes a notification undeliverable.
+    where the person wrote last, so a pin never makes a notification undeliverable. The console
+    never counts: it answers in the operator's terminal only and nothing drains its outbox, so an
+    operator trying `bietphai chat --as` someone must not swallow that person's notifications.
     Returns False when a message with this key was queued before (never sent twice). A person
     with no reachable chat gets an 'unreachable' row, so digests can report it.
     """
     row = await tx.one(
         "SELECT channel, chat_id FROM channel_identities WHERE person_id = ? "
-        "AND unreachable_at IS NULL AND (? IS NULL OR channel = ?) "
+        "AND unreachable_at IS NULL AND channel <> 'console' AND (? IS NULL OR channel = ?) "
         "ORDER BY coalesce(channel = (SELECT preferred_channel FROM channel_prefs "
         "WHERE channel_prefs.person_id = channel_identities.person_id), 0) DESC, "
         "last_seen_at DESC LIMIT 1",

@@ -113,21 +113,54 @@ async def add_visit(
     return visit_id
 
 
+_UPCOMING = (
+    "SELECT v.id, v.group_id, g.name AS group_name, v.commune_code, c.name AS commune_name, "
+    "v.visit_date, v.agenda, (SELECT group_concat(p.full_name, ';') FROM wg_visit_members m "
+    "JOIN people p ON p.id = m.person_id WHERE m.visit_id = v.id) AS members "
+    "FROM wg_visits v JOIN working_groups g ON g.id = v.group_id "
+    "JOIN communes c ON c.code = v.commune_code "
+)
+
+
 async def upcoming_visits(tx: Tx, group_ids: list[int], today: date) -> list[Visit]:
     """Planned visits of these groups from today on, soonest first."""
     if not group_ids:
         return []
     marks = ", ".join("?" for _ in group_ids)
     rows = await tx.all(
-        "SELECT v.id, v.group_id, g.name AS group_name, v.commune_code, c.name AS commune_name, "
-        "v.visit_date, v.agenda, (SELECT group_concat(p.full_name, ';') FROM wg_visit_members m "
-        "JOIN people p ON p.id = m.person_id WHERE m.visit_id = v.id) AS members "
-        "FROM wg_visits v JOIN working_groups g ON g.id = v.group_id "
-        "JOIN communes c ON c.code = v.commune_code "
-        f"WHERE v.group_id IN ({marks}) AND v.status = 'planned' AND v.visit_date >= ? "
-        "ORDER BY v.visit_date, v.id",
+        _UPCOMING + f"WHERE v.group_id IN ({marks}) AND v.status = 'planned' "
+        "AND v.visit_date >= ? ORDER BY v.visit_date, v.id",
         (*group_ids, to_db_date(today)),
     )
+    return _visits(rows)
+
+
+async def upcoming_visits_to_my_commune(tx: Tx, person_id: int, today: date) -> list[Visit]:
+    """Planned visits from today on to a commune where this person is assigned on the visit
+    day, or that they speak for as its commune contact; soonest first."""
+    rows = await tx.all(
+        _UPCOMING + "WHERE v.status = 'planned' AND v.visit_date >= :today AND ("
+        "EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = :me "
+        "AND a.commune_code = v.commune_code AND a.start_date <= v.visit_date "
+        "AND a.end_date >= v.visit_date) OR EXISTS (SELECT 1 FROM commune_contacts cc "
+        "WHERE cc.person_id = :me AND cc.commune_code = v.commune_code)) "
+        "ORDER BY v.visit_date, v.id",
+        {"me": person_id, "today": to_db_date(today)},
+    )
+    return _visits(rows)
+
+
+async def commune_contacts_of(tx: Tx, commune_code: str) -> list[Person]:
+    """The active commune contacts (UBND) who speak for this commune."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS} FROM commune_contacts cc JOIN people p "
+        "ON p.id = cc.person_id WHERE cc.commune_code = ? AND p.active = 1 ORDER BY p.id",
+        (commune_code,),
+    )
+    return [person_from_row(r) for r in rows]
+
+
+def _visits(rows: list[Row]) -> list[Visit]:
     return [
         Visit(
             id=r["id"],

@@ -192,7 +192,7 @@ async def test_an_unknown_filter_word_is_answered_with_the_valid_filters(
     an = await linked_chat(AN)
     await raise_urgent(an)
     reply = await thu.say("/dskhokhan quáhạnn")
-    assert reply.startswith("Không có bộ lọc «quáhạnn». Lọc được theo: quá hạn; trạng thái")
+    assert reply.startswith("Không có bộ lọc «quáhạnn». Lọc được theo: quá hạn; gấp; trạng thái")
     assert "KK-0001" not in reply
 
 
@@ -282,4 +282,4 @@ async def test_help_reads_in_vietnamese_for_every_role(linked_chat: MakeChat) ->
     help_text = await thu.say("/trogiup")
     assert "tuần hoặc tuần trước" in help_text and "/dskhokhan quá hạn" in help_text
     assert "/tocongtac mới" in help_text
-    assert "/dskhokhan quá hạn | mới, đã tiếp nhận" in await thu.say("/dskhokhan")
+    assert "/dskhokhan quá hạn | gấp | mới, đã tiếp nhận" in await thu.say("/dskhokhan")

@@ -20,7 +20,7 @@ from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
 from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
 from bot.image_links import ImageLinks
 from bot.texts import t
-from handlers import reminder_buttons, study_actions
+from handlers import followups, reminder_buttons, study_actions
 from handlers.messages import Incoming, Reply
 from handlers.router import STANDING_PREFIX, Router, choices_as_lines
 
@@ -32,7 +32,9 @@ RECOVER_WITHIN = timedelta(hours=12)
 def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[str]:
     """A reply as Zalo texts of 1–2000 characters, cut on paragraph or line boundaries."""
     standing = bool(reply.choice_data) and all(
-        data.startswith((STANDING_PREFIX, reminder_buttons.PREFIX, study_actions.PREFIX))
+        data.startswith(
+            (STANDING_PREFIX, reminder_buttons.PREFIX, study_actions.PREFIX, followups.PREFIX)
+        )
         for data in reply.choice_data
     )
     # Buttons that carry their own meaning cannot be answered with a later "2": say instead
@@ -80,6 +82,11 @@ def standing_hints(reply: Reply, lang: str) -> list[str]:
         elif data.startswith(study_actions.PREFIX):
             # h:<action>:<request>:<part>[:<week>]: the request number opens its card.
             hint = t(lang, "ht.numbered_hint", number=data.split(":")[2])
+        elif data.startswith(followups.PREFIX):
+            # tct:<action>:<item>: `/tocongtac TCT-0001` opens the item's card.
+            number = data.split(":")[-1]
+            reference = f"TCT-{int(number):04d}" if number.isdigit() else ""
+            hint = t(lang, "tct.numbered_hint", reference=reference) if reference else ""
         else:
             number = data.split(":")[-1]
             hint = t(lang, "kk.numbered_hint", number=number) if number.isdigit() else ""
