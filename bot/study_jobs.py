@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.texts import t
 from handlers.dates import format_day
 from handlers.messages import Reply
+from handlers.study_actions import contact_person
 from handlers.study_weeks import format_week, reminder_day
 from handlers.workcal import calendar_from
 from storage import calendar, org, outbox, study
@@ -51,8 +52,7 @@ async def send_study_reminders(db: Database, zone: ZoneInfo, language: str, now:
                 people=part.people,
                 names=", ".join(m.full_name for m in part.members),
                 place=part.place,
-                name=part.confirmed_by_name,
-                phone=part.confirmed_by_phone,
+                name=contact_person(part),
             )
             queued += await outbox.enqueue(
                 tx,

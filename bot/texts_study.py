@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 STUDY_TEXTS: dict[str, tuple[str, str]] = {
+    # Two help lines: a commune contact registers, a division head answers.
     "help.hoctap": (
-        "/hoctap (hoặc /study) — học tập kinh nghiệm tại Sở: đầu mối xã đăng ký đoàn "
-        "(/hoctap moi), lãnh đạo phòng xem lịch các tuần tới; /hoctap 7 mở đăng ký HT-0007",
-        "/study (or /hoctap) — study visits at the department: a commune contact registers a "
-        "group (/study new), a division head sees the coming weeks; /study 7 opens HT-0007",
+        "/hoctap (hoặc /study) — đăng ký đoàn cán bộ xã đến học tập kinh nghiệm tại Sở và xem "
+        "các đăng ký của xã; gõ /hoctap mới để đăng ký thêm đoàn",
+        "/study (or /hoctap) — register a group of commune officials for a study visit at the "
+        "department and see your commune's requests; type /study new for another group",
+    ),
+    "help.hoctap_head": (
+        "/hoctap (hoặc /study) — lịch các đoàn xã đến học tập kinh nghiệm tại Sở trong các tuần "
+        "tới; /hoctap 7 để xác nhận, chuyển tuần hoặc tách đăng ký HT-0007",
+        "/study (or /hoctap) — the study visits of commune groups in the coming weeks; /study 7 "
+        "to confirm, move or split request HT-0007",
     ),
     "ht.not_for_you": (
         "Lệnh /hoctap dành cho đầu mối của xã/phường và lãnh đạo phòng. Gõ /trogiup để xem "
@@ -47,18 +54,24 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "At most {limit} people per request; please send several requests.",
     ),
     "ht.pick_divisions": (
-        "Đoàn {people} người muốn học tập ở phòng nào? Chọn một hoặc nhiều phòng rồi bấm "
-        "«Xong». Đã chọn: {picked}",
-        "Which divisions does the group of {people} want to learn from? Pick one or more, then "
-        "«Done». Chosen: {picked}",
+        "Đoàn {people} người: {names}. Còn người thì gửi thêm tên; đọc sai thì chọn «Nhập lại "
+        "danh sách».\nĐoàn muốn học tập ở phòng nào? Chọn một hoặc nhiều phòng rồi chọn «Xong». "
+        "Đã chọn: {picked}",
+        "Group of {people}: {names}. Send more names if someone is missing; if misread, pick "
+        "«Type the list again».\nWhich divisions does the group want to learn from? Pick one or "
+        "more, then «Done». Chosen: {picked}",
     ),
+    "ht.names_more": (" và {more} người nữa", " and {more} more"),
+    "ht.people_added": ("Đã thêm {added} người vào đoàn.", "{added} added to the group."),
     "ht.button.done": ("Xong", "Done"),
+    "ht.button.retype": ("Nhập lại danh sách", "Type the list again"),
     "ht.divisions_empty": ("Hãy chọn ít nhất một phòng.", "Please pick at least one division."),
     "ht.ask_weeks": (
-        "Đoàn muốn đến tuần nào? Chọn dưới đây hoặc gõ một ngày trong tuần đó (dd/mm hoặc "
-        "dd/mm/yyyy); nhiều tuần thì cách nhau dấu phẩy. Sớm nhất: {first}.",
-        "Which week would the group like to come? Pick below or type a day of that week "
-        "(dd/mm or dd/mm/yyyy); several weeks separated by commas. Earliest: {first}.",
+        "Đoàn muốn đến tuần nào? Chọn dưới đây, hoặc gõ một ngày trong tuần đó (ví dụ "
+        "{example}) hay «tuần sau»; nhiều tuần thì cách nhau dấu phẩy. Sớm nhất: {first}.",
+        "Which week would the group like to come? Pick below, or type a day of that week "
+        "(for example {example}) or «next week»; several weeks separated by commas. "
+        "Earliest: {first}.",
     ),
     "ht.not_a_week": (
         "Chưa đọc được tuần trong «{written}».",
@@ -101,7 +114,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "You will be told when the division confirms. Type /study to see your requests.",
     ),
     "ht.list_hint": (
-        "Gõ /hoctap moi để đăng ký đoàn mới.",
+        "Gõ /hoctap mới để đăng ký đoàn mới.",
         "Type /study new to register a new group.",
     ),
     "ht.list_title": (
@@ -119,8 +132,8 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "{division}: {week}, waiting for confirmation",
     ),
     "ht.line_confirmed": (
-        "{division}: đã xác nhận {week}, {people} người; liên hệ {by}, {phone}",
-        "{division}: confirmed {week}, {people} people; contact {by}, {phone}",
+        "{division}: đã xác nhận {week}, {people} người; liên hệ {by}",
+        "{division}: confirmed {week}, {people} people; contact {by}",
     ),
     "ht.not_found": (
         "Không tìm thấy đăng ký {ref} trong phạm vi của anh/chị. Gõ /hoctap để xem danh sách.",
@@ -137,12 +150,18 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "At: {division}, {people} people:\n{members}\nTopic: {topic}\n{where}",
     ),
     "ht.card.placed": (
-        "Tuần mong muốn {week} còn chỗ: đã xếp vào tuần này, chờ phòng xác nhận.",
-        "The preferred {week} has room: placed there, waiting for your confirmation.",
+        "Tuần mong muốn: {week}, còn chỗ — đã xếp vào tuần này, chờ phòng xác nhận.",
+        "Preferred: {week}, has room — placed there, waiting for your confirmation.",
+    ),
+    "ht.card.large": (
+        "Tuần mong muốn: {week}, còn trống nhưng đoàn đông hơn {capacity} chỗ của một tuần — "
+        "đã xếp vào tuần này, phòng có thể tách đoàn; chờ phòng xác nhận.",
+        "Preferred: {week}, empty but the group is larger than a week's {capacity} places — "
+        "placed there, you may split it; waiting for your confirmation.",
     ),
     "ht.card.moved": (
-        "Tuần mong muốn {preferred} đã đủ chỗ; đề xuất {week}, chờ phòng xác nhận.",
-        "The preferred {preferred} is full; {week} proposed, waiting for your confirmation.",
+        "Tuần mong muốn: {preferred}, đã đủ chỗ — đề xuất {week}, chờ phòng xác nhận.",
+        "Preferred: {preferred}, full — {week} proposed, waiting for your confirmation.",
     ),
     "ht.button.confirm": ("Xác nhận tuần {week}", "Confirm week {week}"),
     "ht.button.move": ("Chuyển sang tuần {week}", "Move to week {week}"),
@@ -174,12 +193,12 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "{week} ({monday} – {friday}): {people} people — {names}",
     ),
     "ht.place": ("Địa điểm: {place}", "Place: {place}"),
-    "ht.contact_person": ("Người liên hệ: {name}, {phone}", "Contact person: {name}, {phone}"),
+    "ht.contact_person": ("Người liên hệ: {name}", "Contact person: {name}"),
     "ht.reminder": (
         "Nhắc lịch học tập {ref}: đoàn {commune} học tập tại {division} {week}, bắt đầu "
-        "{monday}.\n{people} người — {names}\nĐịa điểm: {place}\nNgười liên hệ: {name}, {phone}",
+        "{monday}.\n{people} người — {names}\nĐịa điểm: {place}\nNgười liên hệ: {name}",
         "Reminder {ref}: the group of {commune} studies at {division} {week}, starting "
-        "{monday}.\n{people} people — {names}\nPlace: {place}\nContact person: {name}, {phone}",
+        "{monday}.\n{people} people — {names}\nPlace: {place}\nContact person: {name}",
     ),
     "ht.no_divisions": (
         "Anh/chị chưa phụ trách phòng nào nên không có lịch học tập để xem.",

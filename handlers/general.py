@@ -27,10 +27,10 @@ async def show_help(turn: Turn) -> list[Reply]:
         or await visits.upcoming_visits_to_my_commune(turn.tx, turn.person.id, turn.today)
     ):
         keys += ["help.tocongtac_commune"]
-    if turn.person is not None and (
-        turn.person.role == Role.COMMUNE_OFFICIAL or "help.baocao" in keys
-    ):
-        keys += ["help.hoctap"]
+    if turn.person is not None and turn.person.role == Role.COMMUNE_OFFICIAL:
+        keys += ["help.hoctap"]  # a commune contact registers study visits
+    elif "help.baocao" in keys:
+        keys += ["help.hoctap_head"]  # a division head confirms them
     keys += ["help.caidat", "help.huy", "help.trogiup"]
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]
     return [Reply("\n".join(lines))]

@@ -13,7 +13,13 @@ Decisions (the issue is silent on these):
   refused. Of several preferred weeks, the earliest with room is taken; when none has room, the
   nearest later week with room is proposed (see handlers/study_weeks.py for holiday weeks).
 - **Officials** are one per line, "Họ tên — chức vụ" (the position may be left out); lines
-  without a letter are not people, so "0" is a request for nobody and is refused.
+  without a letter are not people, so "0" is a request for nobody and is refused. The list is
+  read back when the divisions are asked (first 10 names), so a misread list shows at once;
+  «Nhập lại danh sách» types it again. Names sent as further messages while the divisions are
+  asked (Telegram on a computer, the console: Enter sends each line) are added to the group
+  when every one reads as a full name; a division's name or code typed there picks it, and
+  "xong" ends the choice, so nothing typed there is dropped silently. Likewise a list of full
+  names sent right after /hoctap shows the commune's requests starts a new request with them.
 - A request is never refused for numbers: it is placed (waiting for the division's
   confirmation) in the preferred week when it fits, else in the proposed week.
 """
@@ -28,7 +34,7 @@ from handlers import study_actions, study_views
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
 from handlers.steps import unreadable
-from handlers.study_parse import parse_people, parse_weeks
+from handlers.study_parse import looks_like_name, parse_people, parse_weeks
 from handlers.study_weeks import fits, format_week, nearest_week_with_room, room_left, week_of
 from handlers.textfold import fold
 from handlers.turn import Turn
@@ -40,7 +46,9 @@ FLOW = "ht"
 MAX_PEOPLE = 50
 MAX_TOPIC_CHARS = 500
 MAX_WEEKS = 3
+SHOWN_NAMES = 10
 NEW_WORDS = {"moi", "new", "dangky", "register"}
+DONE_WORDS = {"xong", "done", "ok"}
 _REFERENCE = re.compile(r"^\s*(?:ht[-\s]?)?0*(\d{1,6})\s*$", re.I)
 
 
@@ -121,8 +129,14 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
             Choice(("✓ " if code in chosen else "") + name, f"d:{code}") for code, name in divisions
         ]
         picks.append(Choice(turn.t("ht.button.done"), "done"))
+        picks.append(Choice(turn.t("ht.button.retype"), "again"))
         picked = "; ".join(name for code, name in divisions if code in chosen) or "—"
-        text = prefix + turn.t("ht.pick_divisions", people=len(data["people"]), picked=picked)
+        text = prefix + turn.t(
+            "ht.pick_divisions",
+            people=len(data["people"]),
+            names=_names(turn, data["people"]),
+            picked=picked,
+        )
         return [Reply(text, tuple(picks))]
     if not data.get("weeks"):
         turn.go(FLOW, "weeks", **data)
@@ -134,13 +148,46 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
             for w in offered
             if room_left(w, lambda _: 0, 1, cal)
         )[:4]
-        return [
-            Reply(prefix + turn.t("ht.ask_weeks", first=format_week(first, turn.lang)), choices)
-        ]
+        text = turn.t("ht.ask_weeks", first=format_week(first, turn.lang), example=f"{first:%d/%m}")
+        return [Reply(prefix + text, choices)]
     if not str(data.get("topic", "")).strip():
         turn.go(FLOW, "topic", **data)
         return [Reply(prefix + turn.t("ht.ask_topic"))]
     return await save(turn, data)
+
+
+def _names(turn: Turn, people: list[list[str]]) -> str:
+    """'Nguyễn Văn A (Phó Chủ tịch), Trần Thị B' — the first ten, then how many more."""
+    shown = [f"{n} ({p})" if p else str(n) for n, p in people[:SHOWN_NAMES]]
+    more = len(people) - SHOWN_NAMES
+    return ", ".join(shown) + (turn.t("ht.names_more", more=more) if more > 0 else "")
+
+
+def _match_division(text: str, divisions: list[tuple[str, str]]) -> str | None:
+    """A division typed by code or name ("XDCQ", "Xây dựng chính quyền"), if just one fits."""
+    wanted = fold(text)
+    for code, name in divisions:
+        if wanted in (fold(code), fold(name), fold(name).removeprefix("phong ")):
+            return code
+    partial = [code for code, name in divisions if len(wanted) >= 4 and wanted in fold(name)]
+    return partial[0] if len(partial) == 1 else None
+
+
+async def _typed_at_divisions(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
+    """A division, "xong", or more officials typed while the divisions are asked."""
+    code = _match_division(text, await study.divisions(turn.tx))
+    if code is not None:
+        return await study_choice(turn, f"d:{code}")
+    if fold(text) in DONE_WORDS:
+        return await study_choice(turn, "done")
+    more = parse_people(text)
+    if not more or not all(looks_like_name(name) for name, _ in more):
+        return await advance(turn, data, turn.t("log.pick_again"))
+    people = [*data["people"], *[list(p) for p in more]]
+    if len(people) > MAX_PEOPLE:
+        return await advance(turn, data, turn.t("ht.too_many_people", limit=MAX_PEOPLE))
+    data["people"] = people
+    return await advance(turn, data, turn.t("ht.people_added", added=len(more)))
 
 
 async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
@@ -229,6 +276,8 @@ async def study_choice(turn: Turn, value: str) -> list[Reply]:
         chosen = list(data.get("divisions", []))
         code = value[2:]
         data["divisions"] = [c for c in chosen if c != code] if code in chosen else [*chosen, code]
+    elif step == "divisions" and value == "again":
+        data.pop("people", None)
     elif step == "divisions" and value == "done":
         if not data.get("divisions"):
             return await advance(turn, data, turn.t("ht.divisions_empty"))
@@ -269,6 +318,10 @@ async def study_message(turn: Turn) -> list[Reply]:
     step = turn.state.step
     msg = turn.msg
     if step == "list":
+        # A list of officials sent right after /hoctap starts the new request with them.
+        people = parse_people(msg.text) if msg.kind == Kind.TEXT else []
+        if people and len(people) <= MAX_PEOPLE and all(looks_like_name(n) for n, _ in people):
+            return await advance(turn, {"people": [list(p) for p in people]})
         turn.finish()
         return turn.say("ht.list_hint")
     if msg.kind != Kind.TEXT:
@@ -293,6 +346,8 @@ async def study_message(turn: Turn) -> list[Reply]:
             key = "ht.no_such_day" if weeks == "invalid" else "ht.not_a_week"
             return await advance(turn, data, turn.t(key, written=text))
         return await _take_weeks(turn, data, weeks)
+    if step == "divisions" and data.get("people"):
+        return await _typed_at_divisions(turn, data, text)
     if step == "topic":
         if not text:
             return await advance(turn, data)

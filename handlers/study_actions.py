@@ -8,7 +8,8 @@ any room, then the next weeks with room, officials in the order they were listed
 no longer fits (someone else took the room) shows the card again with fresh buttons. Anyone
 whose scope covers the division may act (its heads, leadership); two acting at once: the
 conditional update lets one win and the other is told who confirmed it. The place is
-BOT_STUDY_PLACE; the contact person is the head who confirmed, with their phone.
+BOT_STUDY_PLACE; the contact person is the head who confirmed, with their phone when the
+workbook has one (no dangling comma without).
 """
 
 from __future__ import annotations
@@ -82,8 +83,11 @@ async def head_card(turn: Turn, part: Part, lang: str, *, standing: bool) -> Rep
         f"  {n}. {m.full_name}" + (f" — {m.job_title}" if m.job_title else "")
         for n, m in enumerate(part.members, start=1)
     )
+    capacity = turn.config.study_capacity
     where = (
-        t(lang, "ht.card.placed", week=format_week(part.week_start, lang))
+        t(lang, "ht.card.large", week=format_week(part.week_start, lang), capacity=capacity)
+        if part.week_start == part.preferred_week and part.people > capacity
+        else t(lang, "ht.card.placed", week=format_week(part.week_start, lang))
         if part.week_start == part.preferred_week
         else t(
             lang,
@@ -229,10 +233,14 @@ def confirmed_text(parts: list[Part], lang: str) -> str:
     for part in parts:
         lines.append("• " + week_line(part, lang))
     lines.append(t(lang, "ht.place", place=first.place))
-    lines.append(
-        t(lang, "ht.contact_person", name=first.confirmed_by_name, phone=first.confirmed_by_phone)
-    )
+    lines.append(t(lang, "ht.contact_person", name=contact_person(first)))
     return "\n".join(lines)
+
+
+def contact_person(part: Part) -> str:
+    """'Cao Thị Thu, 0900000102', or the name alone when the workbook has no phone."""
+    phone = part.confirmed_by_phone.strip()
+    return f"{part.confirmed_by_name}, {phone}" if phone else part.confirmed_by_name
 
 
 def week_line(part: Part, lang: str) -> str:

@@ -1,5 +1,14 @@
 """Reading what a commune contact types when registering a study visit: the officials (one
-per line, "Họ tên — chức vụ") and the preferred weeks (any day of each week)."""
+per line, "Họ tên — chức vụ") and the preferred weeks (any day of each week, or "tuần sau").
+
+Decisions:
+- A line of several names separated by commas or semicolons ("Nguyễn Văn A, Trần Thị B") is
+  several people when every piece reads as a Vietnamese full name (2–6 words, each starting
+  with a capital letter, no digits); otherwise the first comma still splits name and position
+  ("Nguyễn Văn A, công chức địa chính"), as positions are written in lower case.
+- "tuần sau" / "tuần tới" (next week) and "tuần sau nữa" (the week after) name weeks, as people
+  say them; week numbers ("tuần 49") are not used in Vietnamese offices and are not read.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +16,36 @@ import re
 from datetime import date, timedelta
 
 from handlers.study_weeks import week_of
+from handlers.textfold import fold
 
 _DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?")
 # "Họ tên — chức vụ": the first dash (spaced), comma, colon or opening bracket splits the line.
 _TITLE_SPLIT = re.compile(r"\s+[—–-]\s+|\s*[,:;(]\s*|\s*[—–]\s*")
 _BULLET = re.compile(r"^\s*(?:[-•*+]|\d{1,3}[.)])\s*")
+_NAME_LIST = re.compile(r"\s*[,;]\s*")
+# Folded phrases naming a week relative to this one, longest first.
+_RELATIVE_WEEKS = (
+    ("tuan sau nua", 2),
+    ("tuan sau", 1),
+    ("tuan toi", 1),
+    ("week after next", 2),
+    ("next week", 1),
+)
+
+
+def looks_like_name(piece: str) -> bool:
+    """Whether this reads as a Vietnamese full name: 2–6 capitalised words, no digits."""
+    words = piece.split()
+    return 2 <= len(words) <= 6 and all(w[0].isupper() and w.isalpha() for w in words)
+
+
+def _person(line: str) -> tuple[str, str] | None:
+    parts = _TITLE_SPLIT.split(line, maxsplit=1)
+    name = " ".join(parts[0].split())
+    title = " ".join(parts[1].rstrip(")").split()) if len(parts) > 1 else ""
+    if not any(ch.isalpha() for ch in name):
+        return None
+    return name[:100], title[:150]
 
 
 def parse_people(text: str) -> list[tuple[str, str]]:
@@ -21,21 +55,25 @@ def parse_people(text: str) -> list[tuple[str, str]]:
         line = _BULLET.sub("", raw).strip()
         if not any(ch.isalpha() for ch in line):
             continue
-        parts = _TITLE_SPLIT.split(line, maxsplit=1)
-        name = " ".join(parts[0].split())
-        title = " ".join(parts[1].rstrip(")").split()) if len(parts) > 1 else ""
-        if any(ch.isalpha() for ch in name):
-            people.append((name[:100], title[:150]))
+        pieces = [p for p in _NAME_LIST.split(line) if p]
+        if len(pieces) > 1 and all(looks_like_name(p) for p in pieces):
+            people += [(" ".join(p.split())[:100], "") for p in pieces]
+            continue
+        person = _person(line)
+        if person is not None:
+            people.append(person)
     return people
 
 
 def parse_weeks(text: str, today: date) -> list[date] | str:
-    """The Mondays named by the dates in a text, or 'none'/'invalid'."""
-    found = _DATE.findall(text)
-    if not found:
-        return "none"
+    """The Mondays named by the dates (or 'tuần sau') in a text, or 'none'/'invalid'."""
     weeks: list[date] = []
-    for day_s, month_s, year_s in found:
+    folded = fold(text)
+    for phrase, ahead in _RELATIVE_WEEKS:
+        if phrase in folded:
+            folded = folded.replace(phrase, " ")
+            weeks.append(week_of(today) + timedelta(weeks=ahead))
+    for day_s, month_s, year_s in _DATE.findall(text):
         year = int(year_s) if year_s else today.year
         try:
             named = date(year, int(month_s), int(day_s))
@@ -45,4 +83,4 @@ def parse_weeks(text: str, today: date) -> list[date] | str:
             return "invalid"
         if week_of(named) not in weeks:
             weeks.append(week_of(named))
-    return weeks
+    return weeks or "none"

@@ -8,7 +8,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from handlers.messages import Choice, Reply
-from handlers.study_actions import head_card, may_act
+from handlers.study_actions import contact_person, head_card, may_act
 from handlers.study_calendar import calendar_lines, weeks_between
 from handlers.study_weeks import format_week, week_of
 from handlers.turn import Turn
@@ -77,8 +77,7 @@ def request_lines(turn: Turn, parts: list[Part]) -> list[str]:
                     division=part.division_name,
                     week=format_week(part.week_start, turn.lang),
                     people=part.people,
-                    by=part.confirmed_by_name,
-                    phone=part.confirmed_by_phone,
+                    by=contact_person(part),
                 )
             )
         elif part.status == "waiting":
