@@ -27,7 +27,9 @@ class CalendarInputError(Exception):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The actions of `bietphai calendar`, each with a Vietnamese description."""
-    actions = parser.add_subparsers(dest="calendar_action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(
+        dest="calendar_action", metavar="ACTION", required=True, help="việc cần làm với lịch"
+    )
 
     def action(name: str, summary: str) -> argparse.ArgumentParser:
         return actions.add_parser(name, help=summary, description=summary)

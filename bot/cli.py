@@ -19,9 +19,9 @@ from bot.channels.console import chat_loop, link_console
 from bot.cli_parser import VietnameseParser
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
+from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
 from bot.settings_errors import settings_error_line
-from handlers.phone import normalize_phone
 from handlers.router import Router
 from storage import org
 from storage.db import Database, StorageError
@@ -38,7 +38,9 @@ def parser() -> VietnameseParser:
         prog="bietphai",
         description="bietphai — nhật ký công tác cho cán bộ biệt phái (Telegram, Zalo).",
     )
-    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub = top.add_subparsers(
+        dest="command", metavar="COMMAND", help="lệnh cần chạy (bietphai COMMAND --help: cách dùng)"
+    )
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
         # The summary doubles as the description, so `bietphai NAME --help` explains itself.
@@ -57,11 +59,18 @@ def parser() -> VietnameseParser:
         help="họ tên đầy đủ hoặc số điện thoại",
     )
     imp = command("import-org", summary="nhập tổ chức từ tệp .xlsx hoặc thư mục .csv")
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="tệp .xlsx của tổ chức, hoặc thư mục chứa các tệp .csv đặt tên theo trang",
+    )
     inv = command("invite", summary="tạo mã mời dùng một lần cho một người")
     inv.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")
     backup = command("backup", summary="sao lưu cơ sở dữ liệu ra một tệp")
-    backup.add_argument("file", type=Path, metavar="FILE")
+    backup.add_argument(
+        "file", type=Path, metavar="FILE", help="tệp sao lưu mới (không ghi đè tệp đã có)"
+    )
     digest_cli.add_arguments(
         command("digest", "in báo cáo tổng hợp ngày hoặc tuần của một lãnh đạo (như gửi qua chat)")
     )
@@ -170,9 +179,9 @@ async def _chat(settings: Settings, query: str) -> int:
     db = await Database(settings.db_path).open()
     try:
         async with db.read() as tx:
-            matches = await org.people_matching(tx, normalize_phone(query) or query)
+            matches = await people_named(tx, query)
         if len(matches) != 1:
-            raise CliError(_not_one_person(query, len(matches)))
+            raise CliError(not_one_person(query, matches))
         return await _chat_with(db, settings, matches[0])
     finally:
         await db.close()
@@ -213,7 +222,7 @@ async def _invite(settings: Settings, query: str) -> int:
             db, query, datetime.now(UTC), timedelta(days=settings.invite_ttl_days)
         )
     except PersonNotFound as exc:
-        raise CliError(_not_one_person(exc.query, exc.matches)) from exc
+        raise CliError(not_one_person(exc.query, exc.matches)) from exc
     finally:
         await db.close()
     expires = invite.expires_at.astimezone(settings.zone).strftime("%H:%M %d/%m/%Y")
@@ -240,9 +249,3 @@ async def _backup(settings: Settings, target: Path) -> int:
         await db.close()
     print(f"Đã sao lưu vào {target}")
     return 0
-
-
-def _not_one_person(query: str, matches: int) -> str:
-    if matches == 0:
-        return f"không tìm thấy ai tên hoặc số điện thoại '{query}'"
-    return f"có {matches} người ứng với '{query}', hãy dùng số điện thoại"

@@ -7,12 +7,12 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
 from bot.texts import t
 from handlers.digest import Digest, daily_digest, weekly_digest
-from handlers.phone import normalize_phone
 from handlers.workcal import calendar_from
-from storage import calendar, org, scope
+from storage import calendar, scope
 from storage.db import Database, Tx
 from storage.models import Person
 
@@ -106,11 +106,9 @@ async def _supervisor(tx: Tx, query: str | None) -> Person:
                 "dùng --supervisor để chọn người nhận"
             )
         return leaders[0]
-    matches = await org.people_matching(tx, normalize_phone(query) or query)
-    if not matches:
-        raise DigestInputError(f"không tìm thấy ai tên hoặc số điện thoại '{query}'")
-    if len(matches) > 1:
-        raise DigestInputError(f"có {len(matches)} người ứng với '{query}', hãy dùng số điện thoại")
+    matches = await people_named(tx, query)
+    if len(matches) != 1:
+        raise DigestInputError(not_one_person(query, matches))
     person = matches[0]
     if not await scope.is_supervisor(tx, person.id):
         raise DigestInputError(

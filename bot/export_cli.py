@@ -10,8 +10,10 @@ from pathlib import Path
 from bot.digest_cli import DigestInputError, parse_date
 from bot.export import ExportRequest, ExportWriteError, export_to
 from bot.export.org import export_org
+from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
-from handlers.phone import normalize_phone
+from handlers.codes import match_code
+from handlers.textfold import fold
 from handlers.workcal import calendar_from
 from storage import calendar, org
 from storage import export as reads
@@ -27,8 +29,12 @@ class ExportInputError(Exception):
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `bietphai export`."""
-    parser.add_argument("--from", dest="first", required=True, metavar="D", help="từ ngày")
-    parser.add_argument("--to", dest="last", required=True, metavar="D", help="đến ngày")
+    parser.add_argument(
+        "--from", dest="first", required=True, metavar="D", help="từ ngày (dd/mm/yyyy)"
+    )
+    parser.add_argument(
+        "--to", dest="last", required=True, metavar="D", help="đến ngày (dd/mm/yyyy)"
+    )
     parser.add_argument("--division", metavar="CODE", help="chỉ một phòng (mã phòng, ví dụ XDCQ)")
     parser.add_argument("--commune", metavar="NAME", help="chỉ một xã (tên hoặc mã xã)")
     parser.add_argument("--person", metavar="PERSON", help="chỉ một cán bộ (họ tên hoặc số ĐT)")
@@ -125,7 +131,9 @@ async def _scope(tx: Tx, args: argparse.Namespace) -> tuple[ExportFilter, str]:
         words.append(names[division])
     commune = None
     if args.commune:
-        found = await reads.commune_by_name(tx, args.commune)
+        found = await reads.commune_by_name(tx, args.commune) or await _loose_commune(
+            tx, args.commune
+        )
         if not found:
             raise ExportInputError(f"không có xã '{args.commune}'")
         if len(found) > 1:
@@ -134,11 +142,18 @@ async def _scope(tx: Tx, args: argparse.Namespace) -> tuple[ExportFilter, str]:
         words.append(found[0][1])
     person = None
     if args.person:
-        matches = await org.people_matching(tx, normalize_phone(args.person) or args.person)
+        matches = await people_named(tx, args.person)
         if len(matches) != 1:
-            what = "không tìm thấy ai" if not matches else f"có {len(matches)} người"
-            raise ExportInputError(f"{what} ứng với '{args.person}'")
+            raise ExportInputError(not_one_person(args.person, matches))
         person = matches[0].id
         words.append(matches[0].full_name)
     label = "; ".join(words) if words else "toàn Sở"
     return ExportFilter(None, division, commune, person), label
+
+
+async def _loose_commune(tx: Tx, typed: str) -> list[tuple[str, str]]:
+    """A commune typed loosely: "xa1" for XA01, or its name without diacritics."""
+    communes = await org.all_communes(tx)
+    code = match_code(typed, [c.code for c in communes])
+    wanted = " ".join(fold(typed).split())
+    return [(c.code, c.name) for c in communes if c.code == code or fold(c.name) == wanted]

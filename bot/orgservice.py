@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.orgbook import KnownOrg, check_org, read_sheets
+from bot.person_lookup import people_named
 from handlers.onboarding import hash_code, new_invite_code
 from storage import audit, invites, org
 from storage.db import Database
@@ -52,7 +53,7 @@ async def import_org(db: Database, path: Path, now: datetime, actor: str = "cli"
 class PersonNotFound(Exception):
     """No single person answers to the given name or phone."""
 
-    def __init__(self, query: str, matches: int) -> None:
+    def __init__(self, query: str, matches: list[Person]) -> None:
         super().__init__(query)
         self.query = query
         self.matches = matches
@@ -71,12 +72,10 @@ async def create_invite(
     db: Database, query: str, now: datetime, ttl: timedelta, actor: str = "cli"
 ) -> NewInvite:
     """Make a single-use invite code for the one person with this full name or phone."""
-    from handlers.phone import normalize_phone
-
     async with db.transaction() as tx:
-        matches = await org.people_matching(tx, normalize_phone(query) or query)
+        matches = await people_named(tx, query)
         if len(matches) != 1:
-            raise PersonNotFound(query, len(matches))
+            raise PersonNotFound(query, matches)
         person = matches[0]
         code = new_invite_code()
         expires = now + ttl

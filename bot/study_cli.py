@@ -20,14 +20,20 @@ MAX_WEEKS = 156
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The sub-commands of `bietphai study`."""
-    actions = parser.add_subparsers(dest="study_action", metavar="ACTION", required=True)
+    actions = parser.add_subparsers(
+        dest="study_action", metavar="ACTION", required=True, help="việc cần làm"
+    )
     listing = actions.add_parser(
         "list",
         help="in lịch học tập: các đoàn theo tuần và phòng, số chỗ còn lại",
         description="in lịch học tập: các đoàn theo tuần và phòng, số chỗ còn lại",
     )
-    listing.add_argument("--from", dest="first", required=True, metavar="D", help="dd/mm/yyyy")
-    listing.add_argument("--to", dest="last", required=True, metavar="D", help="dd/mm/yyyy")
+    listing.add_argument(
+        "--from", dest="first", required=True, metavar="D", help="từ ngày (dd/mm/yyyy)"
+    )
+    listing.add_argument(
+        "--to", dest="last", required=True, metavar="D", help="đến ngày (dd/mm/yyyy)"
+    )
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.plural import fill
 from bot.texts_difficulty import DIFFICULTY_TEXTS
 from bot.texts_digest import DIGEST_TEXTS
 from bot.texts_export import EXPORT_TEXTS
@@ -158,12 +159,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "log.future": (
         "Ngày {day} chưa tới, chưa ghi nhật ký được. Anh/chị chỉ ghi cho hôm nay hoặc tối đa "
         "{days} ngày trước.",
-        "{day} is in the future. You can log today or up to {days} days back.",
+        "{day} is in the future. You can log today or up to {days:day|days} back.",
     ),
     "log.too_old": (
         "Ngày {day} đã quá {days} ngày, không ghi bổ sung được nữa. Vui lòng báo lãnh đạo phòng "
         "nếu cần bổ sung.",
-        "{day} is more than {days} days ago and can no longer be logged. Please tell your "
+        "{day} is more than {days:day|days} ago and can no longer be logged. Please tell your "
         "division head if it must be added.",
     ),
     "log.bad_date": (
@@ -188,7 +189,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "log.photo_received": (
         "Đã nhận {count} ảnh/tệp. Anh/chị gõ nội dung công việc để lưu kèm.",
-        "{count} photo(s)/file(s) received. Type what you did to save them with it.",
+        "{count:photo or file|photos or files} received. Type what you did to save them with it.",
     ),
     "log.saved": (
         "Đã ghi nhật ký ngày {day} (gửi lúc {time}): «{preview}»\n"
@@ -196,7 +197,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Saved your work log for {day} (sent at {time}): «{preview}»\n"
         "{commune} · Topic: {topic}{attachments}\nType /mine to see or edit it.",
     ),
-    "log.saved_attachments": (" · {count} ảnh/tệp", " · {count} photo(s)/file(s)"),
+    "log.saved_attachments": (" · {count} ảnh/tệp", " · {count:photo or file|photos or files}"),
     "log.pick_again": (
         "Anh/chị vui lòng chọn một mục bên dưới, hoặc /huy để thôi.",
         "Please pick one of the options below, or /cancel to stop.",
@@ -303,4 +304,4 @@ def t(lang: str, key: str, **values: object) -> str:
     """The text for `key` in `lang` (Vietnamese unless 'en'), with values filled in."""
     vi, en = TEXTS[key]
     template = en if lang == "en" else vi
-    return template.format(**values) if values else template
+    return fill(template, values) if values else template

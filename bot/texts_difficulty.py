@@ -35,21 +35,18 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
     "kk.nobody": ("lãnh đạo Sở", "the department's leadership"),
     "kk.attached": (
         "Đã đính kèm vào {reference} ({count} ảnh/tệp).",
-        "Attached to {reference} ({count} file(s)).",
+        "Attached to {reference} ({count:file|files}).",
     ),
     "kk.mine_title": (
         "Khó khăn, đề nghị đang mở của anh/chị:",
         "Your open difficulties and questions:",
     ),
-    "kk.mine_none": (
-        "Anh/chị không có khó khăn nào đang mở.",
-        "You have no open difficulties.",
-    ),
     "kk.line": (
-        "{reference} · {status}{overdue} · {commune}\n   {preview}",
-        "{reference} · {status}{overdue} · {commune}\n   {preview}",
+        "{reference}{urgent} · {status}{overdue} · {commune}\n   {preview}",
+        "{reference}{urgent} · {status}{overdue} · {commune}\n   {preview}",
     ),
     "kk.overdue": (" · QUÁ HẠN", " · OVERDUE"),
+    "kk.urgent": (" · GẤP", " · URGENT"),
     "kk.new_button": ("Nêu khó khăn mới", "Raise a new one"),
     "kk.detail": (
         "{reference} · {kind} · {urgency}\n{commune} · Lĩnh vực: {topic}\n"

@@ -22,7 +22,7 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     "digest.day_off_admin": ("nghỉ theo lịch của Sở", "off in the department's calendar"),
     "digest.day_off_logged": (
         "Có {count} cán bộ vẫn ghi nhật ký.",
-        "{count} official(s) logged work anyway.",
+        "{count:official|officials} logged work anyway.",
     ),
     "digest.makeup_day": (
         "Ngày làm việc bù: tính như ngày làm việc bình thường.",
@@ -47,8 +47,8 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
         "• {time} · {name} · {topic}: {text}{files}",
     ),
     "digest.entry_late": ("ghi bù {when}", "logged {when}"),
-    "digest.entry_files": (" · {count} ảnh/tệp", " · {count} file(s)"),
-    "digest.more_entries": ("… và {count} nhật ký khác.", "… and {count} more entries."),
+    "digest.entry_files": (" · {count} ảnh/tệp", " · {count:file|files}"),
+    "digest.more_entries": ("… và {count} nhật ký khác.", "… and {count:more entry|more entries}."),
     "digest.new_title": (
         "Khó khăn, vướng mắc mới trong ngày ({count}):",
         "New difficulties ({count}):",
@@ -96,8 +96,8 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     "digest.week_rate": (
         "Tỉ lệ báo cáo: {reported}/{expected} ngày công ({rate}) · {officials} cán bộ · "
         "{days} ngày làm việc",
-        "Reporting rate: {reported}/{expected} working days ({rate}) · {officials} officials · "
-        "{days} working days",
+        "Reporting rate: {reported}/{expected:working day|working days} ({rate}) · "
+        "{officials:official|officials} · {days:working day|working days}",
     ),
     "digest.week_no_days": (
         "Chưa có ngày làm việc nào để tính tỉ lệ báo cáo.",
@@ -112,20 +112,23 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
         "• {name}: {reported}/{expected} ({rate}){leave}",
     ),
     "digest.official_leave": (" · nghỉ phép {days} ngày", " · on leave {days} d"),
-    "digest.more_officials": ("… và {count} cán bộ khác.", "… and {count} more officials."),
+    "digest.more_officials": (
+        "… và {count} cán bộ khác.",
+        "… and {count:more official|more officials}.",
+    ),
     "digest.communes_title": (
         "Hoạt động theo xã (số nhật ký theo lĩnh vực):",
         "Activity by commune (entries by topic):",
     ),
     "digest.commune_line": (
         "• {commune}: {count} nhật ký — {topics}",
-        "• {commune}: {count} entries — {topics}",
+        "• {commune}: {count:entry|entries} — {topics}",
     ),
     "digest.communes_none": (
         "Hoạt động theo xã: chưa có nhật ký nào trong tuần.",
         "Activity by commune: no entries this week.",
     ),
-    "digest.more_communes": ("… và {count} xã khác.", "… and {count} more communes."),
+    "digest.more_communes": ("… và {count} xã khác.", "… and {count:more commune|more communes}."),
     "digest.week_kk": (
         "Khó khăn, vướng mắc trong tuần: nêu mới {raised} · đã trả lời {answered} · "
         "đã giải quyết {resolved}",
@@ -133,7 +136,7 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest.median": (
         "Thời gian phản hồi đầu tiên (trung vị): {duration}, tính trên {count} khó khăn.",
-        "Median time to first response: {duration}, over {count} difficulties.",
+        "Median time to first response: {duration}, over {count:difficulty|difficulties}.",
     ),
     "digest.median_none": (
         "Trong tuần chưa có khó khăn nào được phản hồi lần đầu.",
@@ -155,7 +158,7 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     "chart.rate_title": ("Tỉ lệ báo cáo theo xã (%)", "Reporting rate by commune (%)"),
     "chart.rate_lowest": (
         "Tỉ lệ báo cáo: {count} xã thấp nhất (%)",
-        "Reporting rate: the {count} lowest communes (%)",
+        "Reporting rate: the {count:lowest commune|lowest communes} (%)",
     ),
     "chart.topic_title": (
         "Khó khăn, vướng mắc nêu trong tuần theo lĩnh vực",

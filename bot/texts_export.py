@@ -46,8 +46,8 @@ EXPORT_TEXTS: dict[str, tuple[str, str]] = {
     "export.done": (
         "Tệp Excel {first}–{last}, phạm vi: {scope}: {officials} cán bộ, {entries} nhật ký, "
         "{difficulties} khó khăn. Tệp gửi kèm bên dưới.",
-        "Excel file {first}–{last}, scope: {scope}: {officials} officials, {entries} entries, "
-        "{difficulties} difficulties. The file follows.",
+        "Excel file {first}–{last}, scope: {scope}: {officials:official|officials}, "
+        "{entries:entry|entries}, {difficulties:difficulty|difficulties}. The file follows.",
     ),
     "export.empty": (
         "Tệp Excel {first}–{last}, phạm vi: {scope}: không có dữ liệu trong kỳ này "

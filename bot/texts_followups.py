@@ -13,22 +13,15 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "Việc cần theo dõi đang mở ({count}, quá hạn {overdue}):",
         "Open follow-up items ({count}, overdue {overdue}):",
     ),
-    "wg.followups_none": ("Không có việc cần theo dõi đang mở.", "No open follow-up items."),
     "wg.followups_more": (
         "… và {more} việc nữa. Gõ /tocongtac TCT-số để mở một việc.",
         "… and {more} more. Type /visit TCT-number to open one.",
-    ),
-    "wg.nothing_concerns_you": (
-        "Anh/chị chưa thuộc tổ công tác nào và không có việc cần theo dõi nào. Gõ /trogiup "
-        "để xem việc anh/chị làm được.",
-        "You are not in a working group and no follow-up item concerns you. Type /help to "
-        "see what you can do.",
     ),
     # Recording an outcome
     "wg.button.outcome_for": ("Ghi kết quả: {commune} {day}", "Record outcome: {commune} {day}"),
     "wg.outcome_pick": (
         "Có {count} chuyến chờ ghi kết quả. Anh/chị chọn chuyến:",
-        "{count} visits are waiting for an outcome. Pick one:",
+        "Visits waiting for an outcome: {count}. Pick one:",
     ),
     "wg.outcome_none": (
         "Không có chuyến nào chờ ghi kết quả. Gõ /tocongtac để xem lịch của tổ.",
@@ -93,11 +86,11 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "wg.text_too_long": (
         "Nội dung dài quá {limit} ký tự. Anh/chị rút gọn rồi gửi lại.",
-        "The text is longer than {limit} characters. Please shorten it.",
+        "The text is longer than {limit:character|characters}. Please shorten it.",
     ),
     "wg.too_many_items": (
         "Đã đủ {limit} việc cho một chuyến. Bấm «Xong, lưu kết quả».",
-        "{limit} items is the most for one visit. Tap «Done, save the outcome».",
+        "One visit takes at most {limit:item|items}. Tap «Done, save the outcome».",
     ),
     "wg.outcome_saved": (
         "Đã ghi kết quả chuyến đến {commune} ngày {day}; chuyến đã hoàn thành. "
@@ -107,9 +100,9 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "wg.files_kept": (
         "Đã nhận {count} ảnh/tệp; sẽ lưu kèm kết quả.",
-        "{count} photo(s)/file(s) received; they will be saved with the outcome.",
+        "{count:photo or file|photos or files} received; they will be saved with the outcome.",
     ),
-    "wg.outcome_files": (" Kèm {count} ảnh/tệp.", " With {count} photo(s)/file(s)."),
+    "wg.outcome_files": (" Kèm {count} ảnh/tệp.", " With {count:photo or file|photos or files}."),
     "wg.outcome_item": (
         "• {reference} — giao {owner}, hạn {due}",
         "• {reference} — owner {owner}, due {due}",
@@ -166,16 +159,16 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "tct.note_too_long": (
         "Tiến độ dài quá {limit} ký tự. Anh/chị rút gọn rồi gửi lại.",
-        "The note is longer than {limit} characters. Please shorten it.",
+        "The note is longer than {limit:character|characters}. Please shorten it.",
     ),
     "tct.note_saved": (
         "Đã ghi tiến độ {reference}{files}. Đã báo: {told}",
         "Progress on {reference} recorded{files}. Told: {told}",
     ),
-    "tct.with_files": (" (kèm {count} ảnh/tệp)", " (with {count} photo(s)/file(s))"),
+    "tct.with_files": (" (kèm {count} ảnh/tệp)", " (with {count:photo or file|photos or files})"),
     "tct.photo_received": (
         "Đã nhận {count} ảnh/tệp. Anh/chị gõ vài dòng tiến độ để lưu kèm.",
-        "{count} photo(s)/file(s) received. Type the progress to save them with it.",
+        "{count:photo or file|photos or files} received. Type the progress to save them with it.",
     ),
     "tct.done_saved": (
         "Đã đánh dấu xong {reference}. Đã báo: {told}",

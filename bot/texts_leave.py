@@ -43,12 +43,12 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
     "leave.too_old": (
         "Ngày {start} đã quá {backdate} ngày, không ghi nghỉ phép bổ sung được nữa. Vui lòng báo "
         "lãnh đạo phòng nếu cần.",
-        "{start} is more than {backdate} days ago and can no longer be recorded. Please tell "
+        "{start} is more than {backdate:day|days} ago and can no longer be recorded. Please tell "
         "your division head if needed.",
     ),
     "leave.too_far": (
         "Ngày {start} còn xa quá (hơn {ahead} ngày nữa). Anh/chị ghi nghỉ phép gần ngày hơn.",
-        "{start} is too far ahead (more than {ahead} days). Please record it nearer the time.",
+        "{start} is too far ahead (more than {ahead:day|days}). Please record it nearer the time.",
     ),
     "leave.end_before_start": (
         "Ngày kết thúc {end} ở trước ngày bắt đầu {start}.",
@@ -57,12 +57,12 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
     "leave.too_long": (
         "Mỗi lần ghi nghỉ phép tối đa {max_days} ngày (từ {start} đến {end} là {days} ngày). "
         "Nghỉ dài hơn xin báo lãnh đạo phòng.",
-        "One leave may cover at most {max_days} days ({start} to {end} is {days} days). For "
-        "longer leave please tell your division head.",
+        "One leave may cover at most {max_days:day|days} ({start} to {end} is {days:day|days}). "
+        "For longer leave please tell your division head.",
     ),
     "leave.reason_long": (
         "Lý do dài quá, anh/chị ghi ngắn gọn (tối đa {max_chars} ký tự).",
-        "The reason is too long; please keep it short (at most {max_chars} characters).",
+        "The reason is too long; please keep it short (at most {max_chars:character|characters}).",
     ),
     "leave.reason_empty": (
         "Anh/chị gõ lý do nghỉ, hoặc /huy để thôi.",
@@ -75,7 +75,8 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
     "leave.saved": (
         "Đã ghi nghỉ phép từ {start} đến {end} ({count} ngày làm việc).\nLý do: {reason}\n"
         "Những ngày này bot không nhắc ghi nhật ký. Gõ /nghi để xem hoặc hủy.",
-        "Leave recorded from {start} to {end} ({count} working days).\nReason: {reason}\n"
+        "Leave recorded from {start} to {end} ({count:working day|working days}).\n"
+        "Reason: {reason}\n"
         "No reminders on those days. Type /leave to see or cancel it.",
     ),
     "leave.saved_one": (
@@ -109,7 +110,7 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "leave.list_line": (
         "{n}. {span} ({count} ngày làm việc) · {reason}",
-        "{n}. {span} ({count} working days) · {reason}",
+        "{n}. {span} ({count:working day|working days}) · {reason}",
     ),
     "leave.list_hint": (
         "Bấm một mục để hủy, hoặc gõ khoảng nghỉ mới, ví dụ: 01/12 03/12 Việc gia đình",
@@ -140,7 +141,7 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
         "Reminders are paused until the end of {day}.",
     ),
     "remind.button.time": ("Đổi giờ nhắc", "Change the time"),
-    "remind.button.pause": ("Tạm dừng {days} ngày", "Pause {days} day(s)"),
+    "remind.button.pause": ("Tạm dừng {days} ngày", "Pause {days:day|days}"),
     "remind.button.resume": ("Nhắc lại như thường", "Resume reminders"),
     "remind.button.default": ("Về giờ mặc định ({time})", "Back to the default ({time})"),
     "remind.ask_time": (

@@ -43,7 +43,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "Đăng ký học tập kinh nghiệm tại Sở. Gửi danh sách cán bộ đi học tập, mỗi người một "
         "dòng: Họ tên — chức vụ (tối đa {limit} người).",
         "Study visit request. Send the officials coming, one per line: Full name — position "
-        "(at most {limit} people).",
+        "(at most {limit:person|people}).",
     ),
     "ht.zero_people": (
         "Đăng ký cần ít nhất một người. Chưa lưu gì.",
@@ -51,7 +51,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.too_many_people": (
         "Một đăng ký tối đa {limit} người; hãy chia thành nhiều đăng ký.",
-        "At most {limit} people per request; please send several requests.",
+        "At most {limit:person|people} per request; please send several requests.",
     ),
     "ht.pick_divisions": (
         "Đoàn {people} người: {names}. Còn người thì gửi thêm tên; đọc sai thì chọn «Nhập lại "
@@ -87,7 +87,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.too_many_weeks": (
         "Chọn tối đa {limit} tuần mong muốn.",
-        "Choose at most {limit} preferred weeks.",
+        "Choose at most {limit:preferred week|preferred weeks}.",
     ),
     "ht.ask_topic": (
         "Nội dung muốn học tập (chủ đề)?",
@@ -95,11 +95,11 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.topic_too_long": (
         "Nội dung dài quá {limit} ký tự, anh/chị rút gọn giúp.",
-        "The topic is longer than {limit} characters, please shorten it.",
+        "The topic is longer than {limit:character|characters}, please shorten it.",
     ),
     "ht.saved": (
         "Đã gửi đăng ký {ref} — {commune}, {people} người, nội dung: {topic}",
-        "Request {ref} sent — {commune}, {people} people, topic: {topic}",
+        "Request {ref} sent — {commune}, {people:person|people}, topic: {topic}",
     ),
     "ht.saved_placed": (
         "{division}: {week}, chờ phòng xác nhận.",
@@ -124,7 +124,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     "ht.button.new": ("Đăng ký đoàn mới", "Register a new group"),
     "ht.request_title": (
         "{ref} — {commune}, {people} người, nội dung: {topic}",
-        "{ref} — {commune}, {people} people, topic: {topic}",
+        "{ref} — {commune}, {people:person|people}, topic: {topic}",
     ),
     "ht.request_people": ("Đoàn: {names}", "Group: {names}"),
     "ht.line_waiting": (
@@ -133,7 +133,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.line_confirmed": (
         "{division}: đã xác nhận {week}, {people} người; liên hệ {by}",
-        "{division}: confirmed {week}, {people} people; contact {by}",
+        "{division}: confirmed {week}, {people:person|people}; contact {by}",
     ),
     "ht.not_found": (
         "Không tìm thấy đăng ký {ref} trong phạm vi của anh/chị. Gõ /hoctap để xem danh sách.",
@@ -147,7 +147,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "Đăng ký học tập {ref} — {commune} (đầu mối: {contact})\n"
         "Học tập tại: {division}, {people} người:\n{members}\nNội dung: {topic}\n{where}",
         "Study visit request {ref} — {commune} (contact: {contact})\n"
-        "At: {division}, {people} people:\n{members}\nTopic: {topic}\n{where}",
+        "At: {division}, {people:person|people}:\n{members}\nTopic: {topic}\n{where}",
     ),
     "ht.card.placed": (
         "Tuần mong muốn: {week}, còn chỗ — đã xếp vào tuần này, chờ phòng xác nhận.",
@@ -156,8 +156,8 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     "ht.card.large": (
         "Tuần mong muốn: {week}, còn trống nhưng đoàn đông hơn {capacity} chỗ của một tuần — "
         "đã xếp vào tuần này, phòng có thể tách đoàn; chờ phòng xác nhận.",
-        "Preferred: {week}, empty but the group is larger than a week's {capacity} places — "
-        "placed there, you may split it; waiting for your confirmation.",
+        "Preferred: {week}, empty but the group is larger than a week's "
+        "{capacity:place|places} — placed there, you may split it; waiting for your confirmation.",
     ),
     "ht.card.moved": (
         "Tuần mong muốn: {preferred}, đã đủ chỗ — đề xuất {week}, chờ phòng xác nhận.",
@@ -166,7 +166,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     "ht.button.confirm": ("Xác nhận tuần {week}", "Confirm week {week}"),
     "ht.button.move": ("Chuyển sang tuần {week}", "Move to week {week}"),
     "ht.button.split": ("Tách: {chunks}", "Split: {chunks}"),
-    "ht.chunk": ("{people} người {week}", "{people} people {week}"),
+    "ht.chunk": ("{people} người {week}", "{people:person|people} {week}"),
     "ht.already_confirmed": (
         "{ref} ({division}) đã được {by} xác nhận: {week}.",
         "{ref} ({division}) was already confirmed by {by}: {week}.",
@@ -190,7 +190,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.week_line": (
         "{week} ({monday} – {friday}): {people} người — {names}",
-        "{week} ({monday} – {friday}): {people} people — {names}",
+        "{week} ({monday} – {friday}): {people:person|people} — {names}",
     ),
     "ht.place": ("Địa điểm: {place}", "Place: {place}"),
     "ht.contact_person": ("Người liên hệ: {name}", "Contact person: {name}"),
@@ -198,7 +198,7 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "Nhắc lịch học tập {ref}: đoàn {commune} học tập tại {division} {week}, bắt đầu "
         "{monday}.\n{people} người — {names}\nĐịa điểm: {place}\nNgười liên hệ: {name}",
         "Reminder {ref}: the group of {commune} studies at {division} {week}, starting "
-        "{monday}.\n{people} people — {names}\nPlace: {place}\nContact person: {name}",
+        "{monday}.\n{people:person|people} — {names}\nPlace: {place}\nContact person: {name}",
     ),
     "ht.no_divisions": (
         "Anh/chị chưa phụ trách phòng nào nên không có lịch học tập để xem.",
@@ -207,8 +207,8 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     "ht.cal.title": (
         "Lịch học tập kinh nghiệm tại Sở — {divisions}; {weeks} tuần tới, mỗi phòng đón tối đa "
         "{capacity} người/tuần:",
-        "Study visits at the department — {divisions}; next {weeks} weeks, at most {capacity} "
-        "people per division and week:",
+        "Study visits at the department — {divisions}; next {weeks:week|weeks}, at most "
+        "{capacity:person|people} per division and week:",
     ),
     "ht.cal.holiday": (
         "tuần có ngày nghỉ lễ/ngày nghỉ — không đón đoàn",
@@ -216,21 +216,21 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.cal.division": (
         "{division}: {people} người, còn {room} chỗ",
-        "{division}: {people} people, {room} places left",
+        "{division}: {people:person|people}, {room:place|places} left",
     ),
     "ht.cal.part": (
         "{ref} {commune}, {people} người ({status})",
-        "{ref} {commune}, {people} people ({status})",
+        "{ref} {commune}, {people:person|people} ({status})",
     ),
     "ht.cal.free": (
         "Chưa có đoàn: {divisions} (còn {room} chỗ mỗi phòng)",
-        "No group yet: {divisions} ({room} places each)",
+        "No group yet: {divisions} ({room:place|places} each)",
     ),
     "ht.cal.cli_title": (
         "Lịch học tập kinh nghiệm tại Sở từ {first} đến {last}; mỗi phòng đón tối đa "
         "{capacity} người/tuần:",
-        "Study visits at the department from {first} to {last}; at most {capacity} people per "
-        "division and week:",
+        "Study visits at the department from {first} to {last}; at most "
+        "{capacity:person|people} per division and week:",
     ),
     "ht.cal.hint": (
         "Gõ /hoctap 7 để xem và xử lý đăng ký HT-0007.",

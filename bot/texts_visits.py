@@ -106,7 +106,7 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "wg.agenda_too_long": (
         "Nội dung dài quá {limit} ký tự. Anh/chị rút gọn rồi gửi lại.",
-        "The agenda is longer than {limit} characters. Please shorten it.",
+        "The agenda is longer than {limit:character|characters}. Please shorten it.",
     ),
     "wg.saved": (
         "Đã lên lịch: {group} đến {commune}, {day}.\nThành viên đi: {members}\nĐã báo: {told}",

@@ -1,7 +1,7 @@
 """The filters of /dskhokhan as people type them: with or without diacritics and spaces.
 
-"quá hạn", "qua han" and "quahan" all mean overdue; "đã tiếp nhận" a status; "Hòa Vang Tây"
-or "XA01" a commune; "vị trí việc làm" or "vitri" a topic. Words are matched after folding
+"quá hạn", "qua han" and "quahan" all mean overdue; "đã tiếp nhận" a status; "Hòa Vang Tây",
+"XA01" or "xa1" a commune; "vị trí việc làm" or "vitri" a topic. Words are matched after folding
 (no case, no diacritics), joining neighbouring words so multi-word names match, longest first.
 A word that is none of these is not dropped silently: the caller answers with what is valid.
 "gấp" (or "urgent") keeps the urgent ones; "thường" is not a filter, because without
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.codes import loose_code_keys
 from handlers.lifecycle import Status
 from handlers.textfold import fold
 from handlers.topics import TOPICS
@@ -62,7 +63,8 @@ def parse_filters(args: str, communes: list[Commune]) -> Filters:
     """Read the words after /dskhokhan."""
     words = args.split()
     found = Filters()
-    commune_keys: dict[str, str] = {}
+    # "xa1" and "xa 3" for XA01 and XA03, when no other code reads the same.
+    commune_keys = loose_code_keys(c.code for c in communes)
     for commune in communes:
         commune_keys[squash(commune.code)] = commune.code
         commune_keys[squash(commune.name)] = commune.code

@@ -23,13 +23,15 @@ def status_label(lang: str, status: str) -> str:
 
 
 def summary_line(lang: str, item: Difficulty, now: datetime) -> str:
-    """KK-0042 · Đã tiếp nhận · QUÁ HẠN · Xã … and a preview."""
+    """KK-0042 · GẤP · Đã tiếp nhận · QUÁ HẠN · Xã … and a preview."""
     text = " ".join(item.description.split())
     preview = text if len(text) <= PREVIEW else text[:PREVIEW].rsplit(" ", 1)[0] + " …"
     return t(
         lang,
         "kk.line",
         reference=item.reference,
+        # Marked as in the digests, so a supervisor scanning the list sees what cannot wait.
+        urgent=t(lang, "kk.urgent") if item.urgency == "urgent" else "",
         status=status_label(lang, item.status),
         overdue=t(lang, "kk.overdue") if item.overdue(now) else "",
         commune=item.commune_name,

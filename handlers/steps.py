@@ -13,6 +13,8 @@ UNREADABLE = {
     Kind.VOICE: "kind.voice",
     Kind.LOCATION: "kind.location",
     Kind.CONTACT: "kind.contact",
+    # A file is welcome with a description, not where a date or a reason is asked.
+    Kind.FILE: "kind.file",
     Kind.OTHER: "kind.other",
 }
 

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from handlers import study_actions, study_views
+from handlers.codes import match_code
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
 from handlers.steps import unreadable
@@ -107,6 +108,9 @@ def _match_commune(text: str, communes: list[Commune]) -> Commune | None:
     exact = [c for c in communes if wanted in (fold(c.code), fold(c.name))]
     if exact:
         return exact[0]
+    code = match_code(text, [c.code for c in communes])  # "xa1" for XA01
+    if code is not None:
+        return next(c for c in communes if c.code == code)
     partial = [c for c in communes if wanted and wanted in fold(c.name)]
     return partial[0] if len(partial) == 1 else None
 

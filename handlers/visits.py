@@ -25,6 +25,7 @@ from typing import Any
 
 from bot.texts import t
 from handlers import followups, visit_outcome
+from handlers.codes import match_code
 from handlers.dates import format_day
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
@@ -193,6 +194,9 @@ def _matches(text: str, communes: list[Commune]) -> list[Commune]:
     for commune in communes:
         if wanted in (fold(commune.code), fold(commune.name)):
             return [commune]
+    code = match_code(text, [c.code for c in communes])  # "xa1" for XA01
+    if code is not None:
+        return [c for c in communes if c.code == code]
     # "Thượng" is in two names of group 1: asking beats guessing the wrong commune.
     return [c for c in communes if wanted and wanted in fold(c.name)]
 

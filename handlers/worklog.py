@@ -17,16 +17,28 @@ from storage.worklog import NewAttachment
 LOG = "log"
 OFFER = "offer"
 PREVIEW_CHARS = 300
+# A phone screen: more lines than this are cut with "…" (the whole text is still saved).
+PREVIEW_LINES = 8
 # The confirmation quotes the start of the entry, so the person sees which text was saved.
 SAVED_PREVIEW_CHARS = 60
 
 
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    """The start of a long text, cut at a word."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0] + " …"
+def preview(text: str, limit: int = PREVIEW_CHARS, max_lines: int = PREVIEW_LINES) -> str:
+    """The start of a long text, cut at a word, keeping its line breaks.
+
+    Two messages joined into one offer are two lines: run together they read as one
+    sentence ("…bộ máy Chiều hướng dẫn…"). Runs of spaces and blank lines are dropped.
+    """
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    kept = "\n".join(lines[:max_lines])
+    if len(kept) <= limit and len(lines) <= max_lines:
+        return kept
+    if len(kept) > limit:
+        head = kept[:limit]
+        cut = max(head.rfind(" "), head.rfind("\n"))
+        kept = head[:cut] if cut > 0 else head
+    return kept.rstrip() + " …"
 
 
 async def start_log(turn: Turn) -> list[Reply]:

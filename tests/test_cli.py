@@ -227,7 +227,8 @@ def test_an_invite_for_a_shared_name_asks_for_the_phone(
     assert main(["invite", "lâm thị uyên"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "Lỗi: có 2 người ứng với 'lâm thị uyên', hãy dùng số điện thoại\n"
+    assert err.startswith("Lỗi: có 2 người ứng với 'lâm thị uyên': Lâm Thị Uyên (")
+    assert err.endswith("Lâm Thị Uyên (0900000399); hãy dùng số điện thoại\n")
     assert main(["invite", "090 000 0399"]) == 0
     assert capsys.readouterr().out.startswith("Mã mời cho Lâm Thị Uyên,")
 

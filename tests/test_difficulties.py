@@ -228,7 +228,7 @@ async def test_open_difficulties_show_in_khokhan_and_cuatoi(linked_chat: MakeCha
     an = await linked_chat(AN)
     await raise_urgent(an)
     reply = await an.say("/khokhan")
-    assert "KK-0001 · Mới, chờ tiếp nhận" in reply and "Nêu khó khăn mới" in an.buttons
+    assert "KK-0001 · GẤP · Mới, chờ tiếp nhận" in reply and "Nêu khó khăn mới" in an.buttons
     assert "KK-0001" in await an.say("/cuatoi")
 
 

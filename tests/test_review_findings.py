@@ -131,7 +131,7 @@ async def test_a_second_plain_text_joins_the_pending_offer(
     await an.say("Buổi sáng họp với UBND xã")
     reply = await an.say("Buổi chiều rà soát hồ sơ")
     assert reply.startswith("Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?")
-    assert "«Buổi sáng họp với UBND xã Buổi chiều rà soát hồ sơ»" in reply
+    assert "«Buổi sáng họp với UBND xã\nBuổi chiều rà soát hồ sơ»" in reply
     assert reply.endswith("Đã gộp tin nhắn này với nội dung anh/chị gửi trước (chưa lưu).")
     await an.photo("")  # a photo without caption joins the draft too
     await an.press("Lưu")

@@ -1,0 +1,42 @@
+"""Finding the one person an operator means on the command line (invite, chat --as, export).
+
+Operators type names as they come: "nguyen van an", "NGUYỄN VĂN AN", a phone with spaces.
+Decisions: a phone number wins; then the full name as typed (case-insensitive), so "Nguyễn
+Văn An" still finds An when "Nguyễn Văn Ân" also exists; then the name without diacritics
+and with runs of spaces collapsed. When several people answer, nobody is picked: the line
+names them with their phones so the operator can type the phone instead.
+"""
+
+from __future__ import annotations
+
+from handlers.phone import normalize_phone
+from handlers.textfold import fold
+from storage import org
+from storage.db import Tx
+from storage.models import Person
+
+
+def _folded_name(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+async def people_named(tx: Tx, query: str) -> list[Person]:
+    """Everyone who answers to this phone or full name, the most exact way that finds anyone."""
+    phone = normalize_phone(query)
+    if phone:
+        by_phone = await org.people_matching(tx, phone)
+        if by_phone:
+            return by_phone
+    exact = await org.people_matching(tx, " ".join(query.split()))
+    if exact:
+        return exact
+    wanted = _folded_name(query)
+    return [p for p in await org.all_people(tx) if wanted and _folded_name(p.full_name) == wanted]
+
+
+def not_one_person(query: str, matches: list[Person]) -> str:
+    """One Vietnamese line for nobody or several people answering to `query`."""
+    if not matches:
+        return f"không tìm thấy ai tên hoặc số điện thoại '{query}'"
+    names = ", ".join(f"{p.full_name} ({p.phone or 'chưa có số điện thoại'})" for p in matches)
+    return f"có {len(matches)} người ứng với '{query}': {names}; hãy dùng số điện thoại"
