@@ -11,6 +11,10 @@ A Monday visit is reminded on Friday, a visit right after Tết on the last work
 Tết. A visit planned after its reminder moment gets no separate reminder (the planning notice
 has just told everyone), and once the visit day has begun a missed reminder is stale and
 skipped.
+
+A moved visit is reminded the working day before its new day, under `wgrem:<visit>:m<n>:<person>`
+(n counts the moves), and a move after that moment counts as the planning notice; a cancelled
+visit is never read here (only planned visits are).
 """
 
 from __future__ import annotations
@@ -23,12 +27,19 @@ from bot.texts import t
 from handlers.dates import format_day
 from handlers.messages import Reply
 from handlers.workcal import WorkingCalendar, calendar_from
-from storage import calendar, followups, org, outbox, visits
+from storage import calendar, followups, org, outbox, visit_changes, visits
 from storage.db import Database
 from storage.followups import VisitInfo
 
 log = logging.getLogger(__name__)
 LOOK_AHEAD_DAYS = 40  # covers the longest run of days off (Tết) between a reminder and a visit
+
+
+def _key(visit_id: int, moves: int, person_id: int) -> str:
+    """The outbox key of a reminder: a moved visit is reminded again for its new day."""
+    if moves == 0:
+        return f"wgrem:{visit_id}:{person_id}"
+    return f"wgrem:{visit_id}:m{moves}:{person_id}"
 
 
 def reminder_day(visit_day: date, cal: WorkingCalendar) -> date:
@@ -60,7 +71,7 @@ async def send_visit_reminders(
             tx, today + timedelta(days=1), today + timedelta(days=LOOK_AHEAD_DAYS)
         )
         for visit in upcoming:
-            planned_at = await followups.visit_created_at(tx, visit.id)
+            planned_at, moves = await visit_changes.last_planned_at(tx, visit.id)
             if not reminder_due(visit, planned_at, now, at, cal):
                 continue
             members = await visits.group_members(tx, visit.group_id)
@@ -89,7 +100,7 @@ async def send_visit_reminders(
                 )
                 queued += await outbox.enqueue(
                     tx,
-                    key=f"wgrem:{visit.id}:{person.id}",
+                    key=_key(visit.id, moves, person.id),
                     person_id=person.id,
                     payload=Reply(text).to_json(),
                     now=now,

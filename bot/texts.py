@@ -8,6 +8,7 @@ from bot.texts_digest import DIGEST_TEXTS
 from bot.texts_export import EXPORT_TEXTS
 from bot.texts_followups import FOLLOWUP_TEXTS
 from bot.texts_leave import LEAVE_TEXTS
+from bot.texts_plan_changes import PLAN_CHANGE_TEXTS
 from bot.texts_review import REVIEW_TEXTS
 from bot.texts_schedule import SCHEDULE_TEXTS
 from bot.texts_settings import SETTINGS_TEXTS
@@ -282,6 +283,7 @@ TEXTS.update(SETTINGS_TEXTS)
 TEXTS.update(VISIT_TEXTS)
 TEXTS.update(STUDY_TEXTS)
 TEXTS.update(ZALO_TEXTS)
+TEXTS.update(PLAN_CHANGE_TEXTS)
 TEXTS.update(REVIEW_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.

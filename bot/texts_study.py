@@ -6,9 +6,11 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     # Two help lines: a commune contact registers, a division head answers.
     "help.hoctap": (
         "/hoctap (hoặc /study) — đăng ký đoàn cán bộ xã đến học tập kinh nghiệm tại Sở và xem "
-        "các đăng ký của xã; gõ /hoctap mới để đăng ký thêm đoàn",
+        "các đăng ký của xã; gõ /hoctap mới để đăng ký thêm đoàn, /hoctap hủy 7 để rút đăng ký "
+        "HT-0007",
         "/study (or /hoctap) — register a group of commune officials for a study visit at the "
-        "department and see your commune's requests; type /study new for another group",
+        "department and see your commune's requests; type /study new for another group, "
+        "/study cancel 7 to withdraw HT-0007",
     ),
     "help.hoctap_head": (
         "/hoctap (hoặc /study) — lịch các đoàn xã đến học tập kinh nghiệm tại Sở trong các tuần "

@@ -5,11 +5,11 @@ from __future__ import annotations
 VISIT_TEXTS: dict[str, tuple[str, str]] = {
     "help.tocongtac": (
         "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi; trưởng tổ gõ "
-        "/tocongtac mới để lên lịch; sau chuyến đi, gõ /tocongtac kết quả để ghi kết quả; "
-        "/tocongtac TCT-0001 để mở một việc",
+        "/tocongtac mới để lên lịch, /tocongtac dời hoặc /tocongtac hủy để dời, hủy chuyến; sau "
+        "chuyến đi, gõ /tocongtac kết quả để ghi kết quả; /tocongtac TCT-0001 để mở một việc",
         "/visit (or /tocongtac) — the working group's visits to communes and follow-up items; a "
-        "group leader types /visit new to plan one; after a visit, /visit outcome records its "
-        "outcome; /visit TCT-0001 opens an item",
+        "group leader types /visit new to plan one, /visit move or /visit cancel to change it; "
+        "after a visit, /visit outcome records its outcome; /visit TCT-0001 opens an item",
     ),
     "help.tocongtac_commune": (
         "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi liên quan đến "

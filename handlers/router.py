@@ -26,6 +26,8 @@ from handlers import (
     settings_command,
     study,
     study_actions,
+    study_withdraw,
+    visit_changes,
     visit_outcome,
     visits,
     worklog,
@@ -102,6 +104,7 @@ FLOWS: dict[str, Flow] = {
         visit_outcome.outcome_choice, visit_outcome.outcome_message, drafts.visit_outcome
     ),
     followups.NOTE: Flow(followups.note_choice, followups.note_message),
+    visit_changes.MOVE: Flow(visit_changes.move_choice, visit_changes.move_message),
 }
 # Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
 STANDING_PREFIX = "k:"
@@ -111,6 +114,8 @@ STANDING: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
     reminder_buttons.PREFIX: reminder_buttons.on_button,
     study_actions.PREFIX: study_actions.on_button,
     followups.PREFIX: followups.on_button,
+    visit_changes.PREFIX: visit_changes.on_button,
+    study_withdraw.PREFIX: study_withdraw.on_button,
 }
 
 # How stale `last_seen_at` may get before a message refreshes it (it picks the channel that

@@ -30,7 +30,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from handlers import study_actions, study_views
+from handlers import study_actions, study_views, study_withdraw
 from handlers.codes import match_code
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
@@ -60,6 +60,9 @@ async def hoctap(turn: Turn) -> list[Reply]:
     number = _REFERENCE.match(args)
     if number:
         return await study_views.show_request(turn, int(number.group(1)))
+    withdrawal = study_withdraw.command(args)
+    if withdrawal is not None:
+        return await study_withdraw.from_command(turn, withdrawal)
     if turn.person.role == Role.COMMUNE_OFFICIAL:
         commune = await study.commune_of_contact(turn.tx, turn.person_id)
         wants_new = fold(args).replace(" ", "") in NEW_WORDS

@@ -29,6 +29,7 @@ from handlers.study_weeks import (
     room_left,
     split_plan,
 )
+from handlers.study_withdraw import withdrawn_reply
 from handlers.turn import Turn
 from handlers.workcal import WorkingCalendar, calendar_from
 from storage import calendar, org, study
@@ -150,6 +151,10 @@ async def on_button(turn: Turn, value: str) -> list[Reply]:
         return turn.say("ht.not_found", ref=fields[2])
     if not await may_act(turn, part.division_code):
         return turn.say("ht.no_right", ref=part.reference)
+    if part.status == "cancelled":
+        withdrawn = await withdrawn_reply(turn, part)
+        if withdrawn is not None:
+            return withdrawn
     if part.status != "waiting":
         return [Reply(_done_line(part, turn.lang))]
     place = turn.config.study_place

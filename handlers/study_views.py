@@ -11,6 +11,7 @@ from handlers.messages import Choice, Reply
 from handlers.study_actions import contact_person, head_card, may_act
 from handlers.study_calendar import calendar_lines, weeks_between
 from handlers.study_weeks import format_week, week_of
+from handlers.study_withdraw import withdraw_choices
 from handlers.turn import Turn
 from handlers.workcal import calendar_from
 from storage import calendar, scope, study
@@ -89,6 +90,9 @@ def request_lines(turn: Turn, parts: list[Part]) -> list[str]:
                     week=format_week(part.week_start, turn.lang),
                 )
             )
+        elif part.status == "cancelled":
+            week = format_week(part.week_start, turn.lang)
+            lines.append("• " + turn.t("ht.line_withdrawn", division=part.division_name, week=week))
     return lines
 
 
@@ -104,7 +108,8 @@ async def commune_requests(turn: Turn, commune: Commune, flow: str) -> list[Repl
     for request_parts in list(by_request.values())[:PAGE]:
         lines += ["", *request_lines(turn, request_parts)]
     turn.go(flow, "list")
-    return [Reply("\n".join(lines), (Choice(turn.t("ht.button.new"), "new"),))]
+    choices = [Choice(turn.t("ht.button.new"), "new"), *withdraw_choices(turn, parts)]
+    return [Reply("\n".join(lines), tuple(choices))]
 
 
 async def head_calendar(turn: Turn) -> list[Reply]:

@@ -78,6 +78,11 @@ async def tocongtac(turn: Turn) -> list[Reply]:
     reference = followups.parse_reference(args)
     if reference is not None:
         return await followups.show_card(turn, reference)
+    from handlers import visit_changes  # it imports this module
+
+    change = visit_changes.command_word(args)
+    if change is not None:
+        return await visit_changes.from_command(turn, *change)
     if not led:
         return turn.say("wg.not_leader")
     data: dict[str, Any] = {}
@@ -105,6 +110,10 @@ async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
     choices: list[Choice] = [Choice(turn.t("wg.button.new"), "new")] if led else []
     if led:
         turn.go(VISIT, "list")
+    if led:
+        from handlers import visit_changes  # it imports this module
+
+        choices += await visit_changes.change_choices(turn)
     sections = [await _upcoming_lines(turn, groups)] if groups else []
     if hosting:
         sections.append(_hosting_lines(turn, hosting))

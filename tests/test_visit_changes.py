@@ -1,0 +1,127 @@
+"""Stories of a working-group leader cancelling or moving a planned visit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage import Database
+from storage.export import ExportFilter
+from tests.conftest import AN, MakeChat
+from tests.test_difficulties import THU, inbox
+from tests.test_visit_followups import export_sheet, plan, record_outcome, tick
+from tests.test_visits import BINH, CUONG
+
+
+async def test_a_leader_moves_a_visit_twice_and_everyone_told_hears_each_move(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    await linked_chat(AN)
+    await linked_chat(CUONG)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "30/11", AN)  # Monday
+    await thu.say("/tocongtac")
+    await thu.press("Dời/hủy: Xã Đèo Gió 30/11")
+    assert "dời ngày hay hủy" in thu.text and "Nguyễn Văn An" in thu.text
+    await thu.press("Dời ngày")
+    assert "đang là Thứ Hai, 30/11/2026" in thu.text
+    assert "đã qua" in await thu.say("20/11")  # same refusals as planning
+    assert "Chưa đọc được ngày" in await thu.say("mai")
+    assert "đã là ngày" in await thu.say("30/11")
+    assert "Lưu ý: Thứ Bảy, 05/12/2026 là ngày nghỉ" in await thu.say("05/12")
+    await thu.press("Chọn ngày khác")
+    reply = await thu.say("03/12")
+    assert "Đã dời chuyến đến Xã Đèo Gió từ Thứ Hai, 30/11/2026 sang Thứ Năm, 03/12/2026" in reply
+    assert "Đã báo: Nguyễn Văn An, Lê Hoàng Cường" in reply
+    for name in (AN, CUONG):
+        notices = await inbox(org_db, name)
+        assert len(notices) == 2  # planned, moved
+        assert "từ Thứ Hai, 30/11/2026 sang Thứ Năm, 03/12/2026" in notices[1]["text"]
+    # The reminder follows the new day: nothing on Friday 27/11, on Wednesday 02/12 it comes.
+    assert await tick(org_db, "2026-11-27 15:00") == 0
+    assert await tick(org_db, "2026-12-02 15:00") == 3  # An, Thu, Cường
+    # A second move (typed) is told again, and reminded again for its own new day.
+    thu.at("2026-12-02 16:00")
+    await thu.say("/tocongtac dời Đèo Gió")
+    await thu.say("04/12")
+    assert "sang Thứ Sáu, 04/12/2026" in thu.text
+    assert len(await inbox(org_db, AN)) == 4  # planned, moved, reminded, moved again
+    assert await tick(org_db, "2026-12-03 15:00") == 3
+    assert await tick(org_db, "2026-12-03 15:30") == 0  # nothing twice
+    assert "Thứ Sáu, 04/12/2026 — Xã Đèo Gió" in await thu.say("/tocongtac")
+
+
+async def test_a_leader_cancels_a_visit_and_no_reminder_follows(
+    linked_chat: MakeChat, org_db: Database, tmp_path: Path
+) -> None:
+    thu = await linked_chat(THU)
+    await linked_chat(AN)
+    await linked_chat(CUONG)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "30/11", AN)
+    await thu.say("/tocongtac hủy 30/11")
+    assert "Hủy chuyến đến Xã Đèo Gió ngày Thứ Hai, 30/11/2026?" in thu.text
+    await thu.press("Không hủy")
+    assert "Giữ nguyên" in thu.text
+    await thu.say("/tocongtac huy")
+    confirm = thu.button_data("Có, hủy chuyến")
+    reply = await thu.press("Có, hủy chuyến")
+    assert "Đã hủy chuyến đến Xã Đèo Gió" in reply and "Nguyễn Văn An, Lê Hoàng Cường" in reply
+    [_, cancelled] = await inbox(org_db, CUONG)
+    assert cancelled["key"].startswith("wg:1:cancel:") and "đã hủy chuyến" in cancelled["text"]
+    assert f"{THU} (Tổ công tác số 1) đã hủy chuyến" in cancelled["text"]
+    # A repeated tap tells nobody again; a tap that reaches the visit says who cancelled it.
+    assert "đã cũ" in await thu.press_data(confirm)
+    reply = await thu.press_data("wgc:cancelok:1")
+    assert f"đã được {THU} hủy lúc 25/11/2026 09:00" in reply
+    assert len(await inbox(org_db, AN)) == 2
+    assert await tick(org_db, "2026-11-27 15:00") == 0
+    assert "chưa có lịch đến xã" in await thu.say("/tocongtac")
+    assert "Dời/hủy" not in " ".join(thu.buttons)
+    [row] = await export_sheet(org_db, tmp_path / "x.xlsx", ExportFilter())
+    assert str(row["Loại"]).startswith("Không có chuyến công tác")  # a cancelled visit is left out
+
+
+async def test_a_member_or_a_forged_button_cannot_change_a_visit(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "30/11", AN)
+    an.at("2026-11-25 10:00")
+    await an.say("/tocongtac")
+    assert not any("Dời/hủy" in b for b in an.buttons)
+    assert "Chỉ trưởng tổ công tác dời hoặc hủy" in await an.say("/tocongtac hủy")
+    assert "Chỉ trưởng tổ công tác dời hoặc hủy" in await an.press_data("wgc:cancelok:1")
+    assert "Chỉ trưởng tổ công tác dời hoặc hủy" in await an.press_data("wgc:move:1")
+    assert "Chỉ trưởng tổ công tác dời hoặc hủy" in await thu.press_data("wgc:cancelok:99")
+    assert "đã cũ" in await thu.press_data("wgc:explode:1")
+    assert "Thứ Hai, 30/11/2026 — Xã Đèo Gió" in await thu.say("/tocongtac")
+
+
+async def test_a_visit_with_an_outcome_cannot_be_cancelled_or_moved(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    binh = await linked_chat(BINH)
+    await linked_chat(CUONG)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "26/11", BINH)
+    binh.at("2026-11-26 17:00")
+    assert "TCT-0001" in await record_outcome(binh)
+    thu.at("2026-11-27 09:00")
+    assert "đã ghi kết quả" in await thu.press_data("wgc:cancelok:1")
+    assert "đã ghi kết quả" in await thu.press_data("wgc:move:1")
+
+
+async def test_a_visit_is_moved_by_number_on_zalo(linked_chat: MakeChat, org_db: Database) -> None:
+    thu = await linked_chat(THU, numbered=True, channel="zalo")
+    await linked_chat(AN)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "30/11", AN)
+    await thu.say("/tocongtac")
+    number = thu.buttons.index("Dời/hủy: Xã Đèo Gió 30/11/2026") + 1
+    assert "dời ngày hay hủy" in await thu.say(str(number))
+    assert "Dời sang ngày nào?" in await thu.say("1")
+    assert "sang Thứ Ba, 01/12/2026" in await thu.say("01/12")
