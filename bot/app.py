@@ -19,6 +19,7 @@ from bot.jobs import Jobs, Schedule
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.settings import Settings
+from bot.startup import STARTUP_ERRORS, StartupError, startup_problem
 from bot.zalo_app import zalo_services
 from handlers.deadlines import DeadlinePolicy
 from handlers.reminders import ReminderSchedule
@@ -65,15 +66,21 @@ class BotApp:
     db: Database
     router: Router
     services: list[Service] = field(default_factory=list)
+    # Those whose start was called (a failed start may have half-opened something).
+    started: list[Service] = field(default_factory=list)
 
     async def start(self) -> None:
-        """Start every service in order."""
+        """Start every service in order; a refused token or a taken port is a StartupError."""
         for service in self.services:
-            await service.start()
+            self.started.append(service)
+            try:
+                await service.start()
+            except STARTUP_ERRORS as exc:
+                raise StartupError(startup_problem(service, exc)) from exc
 
     async def stop(self) -> None:
-        """Stop services in reverse order, then close the database."""
-        for service in reversed(self.services):
+        """Stop the services started (or half-started), in reverse order, then close the db."""
+        for service in reversed(self.started):
             try:
                 await service.stop()
             except Exception:

@@ -22,6 +22,7 @@ from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import
 from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
 from bot.settings_errors import settings_error_line
+from bot.startup import StartupError
 from handlers.router import Router
 from storage import org
 from storage.db import Database, StorageError
@@ -111,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
-    except (CliError, StorageError, WorkbookError) as exc:
+    except (CliError, StorageError, WorkbookError, StartupError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
 

@@ -30,10 +30,18 @@ class ExportInputError(Exception):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `bietphai export`."""
     parser.add_argument(
-        "--from", dest="first", required=True, metavar="D", help="từ ngày (dd/mm/yyyy)"
+        "--from",
+        dest="first",
+        required=True,
+        metavar="D",
+        help="từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd)",
     )
     parser.add_argument(
-        "--to", dest="last", required=True, metavar="D", help="đến ngày (dd/mm/yyyy)"
+        "--to",
+        dest="last",
+        required=True,
+        metavar="D",
+        help="đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd)",
     )
     parser.add_argument("--division", metavar="CODE", help="chỉ một phòng (mã phòng, ví dụ XDCQ)")
     parser.add_argument("--commune", metavar="NAME", help="chỉ một xã (tên hoặc mã xã)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# What Telegram accepts as a webhook secret_token.
+TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -32,7 +37,7 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_secret: str | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
     telegram_webhook_listen: str = Field("127.0.0.1", alias="TELEGRAM_WEBHOOK_LISTEN")
-    telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT")
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535, alias="TELEGRAM_WEBHOOK_PORT")
     telegram_poll_timeout: int = Field(30, ge=0, le=50, alias="TELEGRAM_POLL_TIMEOUT")
     telegram_max_messages_per_second: float = Field(
         30.0, gt=0, alias="TELEGRAM_MAX_MESSAGES_PER_SECOND"
@@ -73,7 +78,7 @@ class Settings(BaseSettings):
     zalo_webhook_url: str | None = Field(None, alias="ZALO_WEBHOOK_URL")
     zalo_webhook_secret: str | None = Field(None, alias="ZALO_WEBHOOK_SECRET")
     zalo_webhook_listen: str = Field("127.0.0.1", alias="ZALO_WEBHOOK_LISTEN")
-    zalo_webhook_port: int = Field(8444, alias="ZALO_WEBHOOK_PORT")
+    zalo_webhook_port: int = Field(8444, ge=1, le=65535, alias="ZALO_WEBHOOK_PORT")
     zalo_poll_timeout: int = Field(30, ge=1, le=50, alias="ZALO_POLL_TIMEOUT")
     # Zalo publishes no rate limit and answers 429 "Quota exceeded": stay well below it.
     zalo_outbox_messages_per_second: float = Field(
@@ -85,7 +90,7 @@ class Settings(BaseSettings):
     # Public address of the bot's small file server (the weekly chart as a link on Zalo).
     public_base_url: str | None = Field(None, alias="BOT_PUBLIC_BASE_URL")
     public_listen: str = Field("127.0.0.1", alias="BOT_PUBLIC_LISTEN")
-    public_port: int = Field(8445, alias="BOT_PUBLIC_PORT")
+    public_port: int = Field(8445, ge=1, le=65535, alias="BOT_PUBLIC_PORT")
     image_link_hours: int = Field(168, ge=1, le=2160, alias="BOT_IMAGE_LINK_HOURS")
 
     @field_validator("timezone")
@@ -115,12 +120,43 @@ class Settings(BaseSettings):
             return None
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(
+                f"phải là {', '.join(LOG_LEVELS[:-1])} hoặc {LOG_LEVELS[-1]} (đang đặt '{value}')"
+            )
+        return level
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _telegram_secret_chars(cls, value: str | None) -> str | None:
+        # Telegram's setWebhook refuses anything else; the secret itself is never echoed.
+        if value is not None and not TELEGRAM_SECRET.fullmatch(value):
+            raise ValueError("phải dài 1–256 ký tự, chỉ gồm chữ A-Z, a-z, số 0-9, _ và -")
+        return value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret_length(cls, value: str | None) -> str | None:
+        # Zalo's setWebhook refuses a secret_token shorter than 8 or longer than 256 characters.
+        if value is not None and not 8 <= len(value) <= 256:
+            raise ValueError("phải dài từ 8 đến 256 ký tự")
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.telegram_webhook_url and not self.telegram_webhook_secret:
             raise ValueError("đã đặt TELEGRAM_WEBHOOK_URL thì phải đặt TELEGRAM_WEBHOOK_SECRET")
         if self.zalo_webhook_url and not self.zalo_webhook_secret:
             raise ValueError("đã đặt ZALO_WEBHOOK_URL thì phải đặt ZALO_WEBHOOK_SECRET")
+        # A webhook without its channel's token would be silently ignored.
+        if self.telegram_webhook_url and not self.telegram_bot_token:
+            raise ValueError("đã đặt TELEGRAM_WEBHOOK_URL thì phải đặt TELEGRAM_BOT_TOKEN")
+        if self.zalo_webhook_url and not self.zalo_bot_token:
+            raise ValueError("đã đặt ZALO_WEBHOOK_URL thì phải đặt ZALO_BOT_TOKEN")
         return self
 
     @model_validator(mode="after")

@@ -29,10 +29,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="in lịch học tập: các đoàn theo tuần và phòng, số chỗ còn lại",
     )
     listing.add_argument(
-        "--from", dest="first", required=True, metavar="D", help="từ ngày (dd/mm/yyyy)"
+        "--from",
+        dest="first",
+        required=True,
+        metavar="D",
+        help="từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd)",
     )
     listing.add_argument(
-        "--to", dest="last", required=True, metavar="D", help="đến ngày (dd/mm/yyyy)"
+        "--to",
+        dest="last",
+        required=True,
+        metavar="D",
+        help="đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd)",
     )
 
 

@@ -15,16 +15,22 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
         "day, or cancel it?",
     ),
     "wgc.pick": (
-        "Tổ có {count} chuyến sắp tới. Anh/chị chọn chuyến cần dời hoặc hủy:",
-        "The group has {count} upcoming visits. Pick the one to move or cancel:",
+        "Tổ có {count} chuyến chưa ghi kết quả. Anh/chị chọn chuyến cần dời hoặc hủy:",
+        "The group has {count:visit|visits} without an outcome. Pick the one to move or cancel:",
+    ),
+    "wgc.more": (
+        "Còn {more} chuyến nữa: gõ /tocongtac hủy hoặc /tocongtac dời kèm tên xã hoặc ngày, "
+        "ví dụ /tocongtac dời 01/12.",
+        "{more:more visit|more visits}: type /visit cancel or /visit move with the commune or "
+        "the day, e.g. /visit move 01/12.",
     ),
     "wgc.none": (
-        "Tổ không có chuyến nào sắp tới để dời hoặc hủy.",
-        "The group has no upcoming visit to move or cancel.",
+        "Tổ không có chuyến nào chưa ghi kết quả để dời hoặc hủy. Gõ /tocongtac mới để lên lịch.",
+        "The group has no visit without an outcome to move or cancel. Type /visit new to plan one.",
     ),
     "wgc.no_match": (
-        "Không thấy chuyến sắp tới nào khớp «{written}». Các chuyến của tổ:",
-        "No upcoming visit matches «{written}». The group's visits:",
+        "Không thấy chuyến nào của tổ khớp «{written}». Các chuyến chưa ghi kết quả:",
+        "No visit of the group matches «{written}». Its visits without an outcome:",
     ),
     "wgc.not_leader": (
         "Chỉ trưởng tổ công tác dời hoặc hủy chuyến đến xã của tổ.",

@@ -7,8 +7,10 @@ Decisions (the issue is silent on these):
   after today) is withdrawn, waiting or confirmed alike; a part whose week has begun stays
   and the contact is told so. Nothing left to withdraw answers so, and tells nobody.
 - Told through the outbox, under `ht:<part>:withdrawn:<person>`: the division's heads (the
-  department's leaders when the division has none — those told of the request) and whoever
-  confirmed it. A head's later tap on the request answers who withdrew it and when.
+  department's leaders when the division has none — those told of the request), whoever
+  confirmed it, and the contact who registered it when another contact withdrew it. A head's
+  later tap on the request answers who withdrew it and when.
+- A reminder of a withdrawn part still waiting in the outbox is dropped with it.
 - Withdrawn parts leave the capacity count and the reminders at once (both count only
   waiting and confirmed parts).
 """
@@ -23,11 +25,12 @@ from handlers.notify import notify
 from handlers.study_weeks import format_week
 from handlers.textfold import fold
 from handlers.turn import Turn
-from storage import scope, study, study_withdraw
+from storage import org, scope, study, study_withdraw
 from storage.models import Person, Role
 from storage.study import Part
 
 PREFIX = "htw:"
+ACTIONS = ("ask", "yes", "keep")
 WORDS = {"huy", "rut", "rutdangky", "withdraw", "cancel"}
 _NUMBER = re.compile(r"^\s*(?:ht[-\s]?)?0*(\d{1,6})\s*$", re.I)
 
@@ -65,7 +68,7 @@ async def from_command(turn: Turn, rest: str) -> list[Reply]:
 async def on_button(turn: Turn, value: str) -> list[Reply]:
     """A `htw:<ask|yes|keep>:<request>` button."""
     _, action, arg = [*value.split(":", 2), "", ""][:3]
-    if not arg.isdigit() or action not in ("ask", "yes", "keep"):
+    if not (arg.isascii() and arg.isdigit() and len(arg) <= 9) or action not in ACTIONS:
         return turn.say("error.stale_choice")
     return await _act(turn, action, int(arg))
 
@@ -113,16 +116,15 @@ async def _act(turn: Turn, action: str, request_id: int) -> list[Reply]:
 
 
 async def _to_tell(turn: Turn, part: Part) -> list[Person]:
-    """The division's heads (leaders when none) and whoever confirmed the part."""
+    """The division's heads (leaders when none), the confirmer and the registering contact."""
     people = await study.division_heads(turn.tx, part.division_code)
     if not people:
         people = await scope.department_leaders(turn.tx)
-    if part.confirmed_by is not None and all(p.id != part.confirmed_by for p in people):
-        from storage import org
-
-        confirmer = await org.person_by_id(turn.tx, part.confirmed_by)
-        if confirmer is not None and confirmer.active:
-            people.append(confirmer)
+    for other in (part.confirmed_by, part.contact_id):
+        if other is not None and all(p.id != other for p in people):
+            person = await org.person_by_id(turn.tx, other)
+            if person is not None and person.active:
+                people.append(person)
     return [p for p in people if p.id != turn.person_id]
 
 

@@ -2,10 +2,11 @@
 
 Decisions (the issue is silent on these):
 - Only the leader of the visit's group changes it. Under /tocongtac the leader gets one
-  «Dời/hủy» button per upcoming visit (a numbered choice on Zalo and the console); it opens
-  the visit with «Dời ngày» and «Hủy chuyến». `/tocongtac hủy [xã | dd/mm]` and
-  `/tocongtac dời [xã | dd/mm]` do the same by typing: one matching visit goes straight on,
-  several are offered as buttons.
+  «Dời/hủy» button per visit without an outcome, to come or past (a numbered choice on Zalo
+  and the console); it opens the visit with «Dời ngày» and «Hủy chuyến». `/tocongtac hủy
+  [xã | dd/mm]` and `/tocongtac dời [xã | dd/mm]` do the same by typing: one matching visit
+  goes straight on, several are offered as buttons (the first 10, then how to type one).
+- A move or a cancellation drops the visit's reminders still waiting in the outbox.
 - Cancelling asks once more («Có, hủy chuyến»); a second tap answers who cancelled it and when
   and tells nobody again. A visit with an outcome can be neither cancelled nor moved. A
   planned visit whose day has passed without an outcome may still be cancelled (it did not
@@ -30,11 +31,13 @@ from handlers.notify import notify
 from handlers.steps import unreadable
 from handlers.textfold import fold
 from handlers.turn import Turn
+from handlers.visit_outcome import cancelled_reply
 from handlers.visits import parse_visit_day
 from handlers.workcal import calendar_from
 from storage import calendar, followups, visit_changes, visits
 from storage.followups import VisitInfo
 from storage.models import Person
+from storage.visits import Visit
 
 PREFIX = "wgc:"
 MOVE = "wgmv"
@@ -54,25 +57,31 @@ def command_word(args: str) -> tuple[str, str] | None:
     return None
 
 
-async def change_choices(turn: Turn) -> list[Choice]:
-    """One «Dời/hủy» button per upcoming visit of the groups this person leads."""
+async def _changeable(turn: Turn) -> list[Visit | VisitInfo]:
+    """Visits of the groups this person leads still without an outcome: past ones, then to come."""
     led = await visits.groups_led_by(turn.tx, turn.person_id)
-    coming = await visits.upcoming_visits(turn.tx, [g.id for g in led], turn.today)
-    return [
-        Choice(
-            turn.t("wgc.button.change", commune=v.commune_name, day=format_day(v.day)),
-            f"{PREFIX}open:{v.id}",
-        )
-        for v in coming[:PAGE]
+    waiting = await followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
+    past: list[Visit | VisitInfo] = [
+        v for v in waiting if v.leader_id == turn.person_id and v.day < turn.today
     ]
+    return past + list(await visits.upcoming_visits(turn.tx, [g.id for g in led], turn.today))
+
+
+def _button(turn: Turn, visit: Visit | VisitInfo, action: str) -> Choice:
+    label = turn.t("wgc.button.change", commune=visit.commune_name, day=format_day(visit.day))
+    return Choice(label, f"{PREFIX}{action}:{visit.id}")
+
+
+async def change_choices(turn: Turn) -> list[Choice]:
+    """One «Dời/hủy» button per visit of the groups this person leads that has no outcome."""
+    return [_button(turn, v, "open") for v in (await _changeable(turn))[:PAGE]]
 
 
 async def from_command(turn: Turn, action: str, written: str) -> list[Reply]:
     """/tocongtac hủy|dời [commune or day]: straight to the one visit meant, or a pick."""
-    led = await visits.groups_led_by(turn.tx, turn.person_id)
-    if not led:
+    if not await visits.groups_led_by(turn.tx, turn.person_id):
         return turn.say("wgc.not_leader")
-    coming = await visits.upcoming_visits(turn.tx, [g.id for g in led], turn.today)
+    coming = await _changeable(turn)
     if not coming:
         return turn.say("wgc.none")
     found = coming
@@ -89,21 +98,19 @@ async def from_command(turn: Turn, action: str, written: str) -> list[Reply]:
     if len(found) == 1:
         return await _act(turn, action, found[0].id)
     shown = found or coming
-    choices = tuple(
-        Choice(
-            turn.t("wgc.button.change", commune=v.commune_name, day=format_day(v.day)),
-            f"{PREFIX}{action}:{v.id}",
-        )
-        for v in shown[:PAGE]
+    text = turn.t(
+        "wgc.no_match" if written and not found else "wgc.pick", written=written, count=len(shown)
     )
-    key = "wgc.no_match" if written and not found else "wgc.pick"
-    return [Reply(turn.t(key, written=written, count=len(shown)), choices)]
+    if len(shown) > PAGE:
+        text += "\n" + turn.t("wgc.more", more=len(shown) - PAGE)
+    return [Reply(text, tuple(_button(turn, v, action) for v in shown[:PAGE]))]
 
 
 async def on_button(turn: Turn, value: str) -> list[Reply]:
     """A `wgc:<action>:<visit>` button: open, cancel, cancel for sure, keep, move."""
     _, action, arg = [*value.split(":", 2), "", ""][:3]
-    if not arg.isdigit() or action not in ("open", "cancel", "cancelok", "keep", "move"):
+    known = ("open", "cancel", "cancelok", "keep", "move")
+    if not (arg.isascii() and arg.isdigit() and len(arg) <= 9) or action not in known:
         return turn.say("error.stale_choice")
     return await _act(turn, action, int(arg))
 
@@ -152,11 +159,7 @@ async def _refusal(turn: Turn, visit: VisitInfo) -> list[Reply]:
     if visit.status == "done":
         return turn.say("wgc.has_outcome", **where)
     if visit.status == "cancelled":
-        change = await visit_changes.change_of(turn.tx, visit.id)
-        at = change.cancelled_at if change else None
-        when = at.astimezone(turn.config.zone).strftime("%d/%m/%Y %H:%M") if at else "—"
-        name = change.cancelled_by_name if change and change.cancelled_by_name else "—"
-        return turn.say("wgc.already_cancelled", name=name, at=when, **where)
+        return await cancelled_reply(turn, visit)
     return []
 
 

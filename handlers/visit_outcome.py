@@ -4,7 +4,8 @@ Decisions (the issue is silent):
 - The leader of the group or a member who went records it, on the visit day or later
   (`/tocongtac ketqua`, or the "Ghi kết quả" button under /tocongtac). A visit still to come is
   refused with its date; a visit already recorded is refused with who recorded it (when two
-  record at once, the first to save wins and the other is told).
+  record at once, the first to save wins and the other is told), a visit the leader cancelled
+  meanwhile with who cancelled it; what was typed and not saved is quoted back.
 - Steps: reviewed → findings → follow-up items one by one (text, owner, due date) → "Xong".
   Everything stays in the conversation state until "Xong", then the outcome and all items are
   saved in one transaction; the visit shows as done.
@@ -24,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from bot.texts import t
+from handlers import drafts
 from handlers import visits as planning
 from handlers.dates import format_day
 from handlers.followups import PREFIX, action_choices, owner_label
@@ -32,7 +34,7 @@ from handlers.notify import notify, standing
 from handlers.steps import unreadable
 from handlers.turn import Turn
 from handlers.workcal import calendar_from
-from storage import calendar, followups, org, visits
+from storage import calendar, followups, org, visit_changes, visits
 from storage.followups import FollowUp, NewFollowUp, VisitInfo
 from storage.models import Person
 from storage.worklog import NewAttachment
@@ -72,13 +74,31 @@ async def start_outcome(turn: Turn, visit_id: int) -> list[Reply]:
     visit = await followups.visit_by_id(turn.tx, visit_id)
     if visit is None or not may_record(turn.person_id, visit):
         return turn.say("wg.outcome_not_yours")
-    refusal = _refusal(turn, visit)
+    refusal = await _refusal(turn, visit)
     if refusal:
         return refusal
     return await advance(turn, {"visit": visit.id})
 
 
-def _refusal(turn: Turn, visit: VisitInfo) -> list[Reply]:
+async def cancelled_reply(turn: Turn, visit: VisitInfo) -> list[Reply]:
+    """Who cancelled this visit and when."""
+    change = await visit_changes.change_of(turn.tx, visit.id)
+    at = change.cancelled_at if change else None
+    when = at.astimezone(turn.config.zone).strftime("%d/%m/%Y %H:%M") if at else "—"
+    name = change.cancelled_by_name if change and change.cancelled_by_name else "—"
+    where = {"commune": visit.commune_name, "day": turn.day(visit.day)}
+    return turn.say("wgc.already_cancelled", name=name, at=when, **where)
+
+
+def _unsaved(turn: Turn, data: dict[str, Any]) -> list[Reply]:
+    """The outcome typed so far, quoted back when it cannot be saved."""
+    text = drafts.visit_outcome(data)
+    return [Reply(turn.t("draft.not_saved", text=drafts.quote(text)))] if text else []
+
+
+async def _refusal(turn: Turn, visit: VisitInfo) -> list[Reply]:
+    if visit.status == "cancelled":
+        return await cancelled_reply(turn, visit)
     if visit.status == "done":
         assert visit.outcome_at is not None
         at = visit.outcome_at.astimezone(turn.config.zone).strftime("%d/%m/%Y %H:%M")
@@ -115,6 +135,9 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
     if visit is None or not may_record(turn.person_id, visit):
         turn.finish()
         return turn.say("wg.outcome_not_yours")
+    if visit.status == "cancelled":  # the leader cancelled it while this was being typed
+        turn.finish()
+        return [*_unsaved(turn, data), *await cancelled_reply(turn, visit)]
     day = turn.day(visit.day)
     if not data.get("reviewed"):
         turn.go(OUTCOME, "reviewed", **data)
@@ -240,9 +263,9 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     turn.finish()
     if visit is None or not may_record(turn.person_id, visit):
         return turn.say("wg.outcome_not_yours")
-    refusal = _refusal(turn, visit)
+    refusal = await _refusal(turn, visit)
     if refusal:
-        return refusal
+        return [*_unsaved(turn, data), *refusal]
     ids = await followups.record_outcome(
         turn.tx,
         visit.id,

@@ -9,7 +9,7 @@ from storage.timefmt import from_db_time, to_db_date, to_db_time
 
 
 async def withdraw(tx: Tx, request_id: int, *, by: int, today: date, now: datetime) -> list[int]:
-    """Cancel the live parts of a request whose week starts after today; their ids."""
+    """Cancel the live parts whose week starts after today, and their unsent reminders; ids."""
     rows = await tx.all(
         "SELECT id FROM study_parts WHERE request_id = ? AND status IN ('waiting', 'confirmed') "
         "AND week_start > ? ORDER BY id",
@@ -21,6 +21,9 @@ async def withdraw(tx: Tx, request_id: int, *, by: int, today: date, now: dateti
             "UPDATE study_parts SET status = 'cancelled', withdrawn_by = ?, withdrawn_at = ? "
             "WHERE id = ? AND status IN ('waiting', 'confirmed')",
             (by, to_db_time(now), part_id),
+        )
+        await tx.execute(
+            "DELETE FROM outbox WHERE key = ? AND status = 'pending'", (f"ht:{part_id}:remind",)
         )
     return ids
 

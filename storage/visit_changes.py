@@ -32,17 +32,19 @@ async def change_of(tx: Tx, visit_id: int) -> Change | None:
 
 
 async def cancel_visit(tx: Tx, visit_id: int, *, by: int, now: datetime) -> bool:
-    """Cancel a planned visit; False when it is no longer planned (done or cancelled)."""
+    """Cancel a planned visit and drop its unsent reminders; False when no longer planned."""
     changed = await tx.execute_count(
         "UPDATE wg_visits SET status = 'cancelled', cancelled_by = ?, cancelled_at = ? "
         "WHERE id = ? AND status = 'planned'",
         (by, to_db_time(now), visit_id),
     )
+    if changed == 1:
+        await _drop_unsent_reminders(tx, visit_id)
     return changed == 1
 
 
 async def move_visit(tx: Tx, visit_id: int, *, day: date, now: datetime) -> int | None:
-    """Move a planned visit to another day; the number of this move, None when not planned."""
+    """Move a planned visit (unsent reminders dropped); the move's number, None if not planned."""
     changed = await tx.execute_count(
         "UPDATE wg_visits SET visit_date = ?, moves = moves + 1, moved_at = ? "
         "WHERE id = ? AND status = 'planned' AND visit_date != ?",
@@ -50,6 +52,7 @@ async def move_visit(tx: Tx, visit_id: int, *, day: date, now: datetime) -> int 
     )
     if changed != 1:
         return None
+    await _drop_unsent_reminders(tx, visit_id)
     return int(await tx.value("SELECT moves FROM wg_visits WHERE id = ?", (visit_id,)))
 
 
@@ -61,3 +64,11 @@ async def last_planned_at(tx: Tx, visit_id: int) -> tuple[datetime, int]:
     )
     assert row is not None
     return from_db_time(row["at"]), int(row["moves"])
+
+
+async def _drop_unsent_reminders(tx: Tx, visit_id: int) -> None:
+    """Drop the visit's reminders not sent yet (say, retried after a 429): their day is gone."""
+    await tx.execute(
+        "DELETE FROM outbox WHERE status = 'pending' AND key LIKE ?",
+        (f"wgrem:{visit_id}:%",),
+    )

@@ -5,9 +5,19 @@ from __future__ import annotations
 from bot.jobs import Jobs, Schedule
 from storage import Database
 from tests.chat import ZONE, local
-from tests.conftest import MakeChat
+from tests.conftest import THANH, MakeChat
 from tests.test_difficulties import THU, inbox
-from tests.test_study import XDCQ, XUAN, YEN, contact, data_of, group, register
+from tests.test_study import (
+    VAN,
+    XDCQ,
+    XUAN,
+    YEN,
+    add_contact,
+    contact,
+    data_of,
+    group,
+    register,
+)
 
 
 async def test_a_contact_withdraws_a_confirmed_request_heads_are_told_and_places_free_up(
@@ -96,3 +106,42 @@ async def test_a_contact_on_zalo_withdraws_by_number(
     assert xuan.buttons == ["Đăng ký đoàn mới", "Rút đăng ký HT-0001"]
     assert "Rút đăng ký HT-0001 (Bộ máy)?" in await xuan.say("2")
     assert "Đã rút đăng ký HT-0001" in await xuan.say("1")
+
+
+async def test_another_contact_withdraws_what_has_not_begun_and_everyone_concerned_is_told(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    when = "2026-11-25 09:00"
+    xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", when)
+    await add_contact(org_db, VAN, "0900000303")
+    van = await contact(linked_chat, VAN, "Xã Đèo Gió", when)  # a second contact, same commune
+    thu = await linked_chat(THU)
+    thanh = await linked_chat(THANH)
+    thanh.at(when)
+    await register(xuan, group(2, "Lò"), [XDCQ, "Phòng Công chức"], "07/12", "Bộ máy")
+    xdcq, ccvc = await inbox(org_db, THU)
+    await thu.press_data(data_of(xdcq, "Xác nhận tuần 07/12–11/12"))
+    await thanh.press_data(data_of(ccvc, "Chuyển sang tuần 14/12–18/12"))  # leadership confirms
+    assert "Đã xác nhận HT-0001" in thanh.text
+    # Thursday 10/12: the week of 07/12 has begun; the reminder of 14/12 is queued, not sent.
+    jobs = Jobs(org_db, ZONE, "vi", Schedule(), clock=lambda: local("2026-12-10 08:00"))
+    assert await jobs.send_study_reminders() == 1
+    van.at("2026-12-10 09:00")
+    await van.say("/hoctap hủy 1")
+    reply = await van.press("Có, rút đăng ký")
+    assert f"Đã rút đăng ký HT-0001. Đã báo: {THU}, {THANH}, {XUAN}." in reply
+    assert "Phần ở Phòng Xây dựng chính quyền (tuần 07/12–11/12/2026) đã bắt đầu" in reply
+    for name in (THU, THANH, XUAN):
+        [told] = [n for n in await inbox(org_db, name) if ":withdrawn:" in n["key"]]
+        assert "Sầm Thị Vân (Xã Đèo Gió) đã rút đăng ký học tập HT-0001" in told["text"]
+        assert "Phòng Công chức" in told["text"] and "14/12–18/12/2026" in told["text"]
+    assert not [n for n in await inbox(org_db, XUAN) if n["key"].endswith(":remind")]
+    assert "đã rút đăng ký" in await xuan.say("/hoctap")
+
+
+async def test_odd_withdraw_payloads_are_stale_not_errors(linked_chat: MakeChat) -> None:
+    xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", "2026-11-25 09:00")
+    await register(xuan, group(2, "Lò"), [XDCQ], "07/12", "Bộ máy")
+    for data in ("htw:", "htw:yes", "htw:yes:²", "htw:yes:" + "9" * 30, "htw:drop:1"):
+        assert "đã cũ" in await xuan.press_data(data), data
+    assert "/hoctap hủy 7" in await xuan.say("/hoctap hủy " + "9" * 30)
