@@ -107,9 +107,15 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "{division}: {week}, chờ phòng xác nhận.",
         "{division}: {week}, waiting for the division to confirm.",
     ),
-    "ht.saved_moved": (
+    "ht.saved.moved": (
         "{division}: {preferred} đã đủ chỗ; đề xuất {week}, chờ phòng xác nhận.",
         "{division}: {preferred} is full; {week} proposed, waiting for the division to confirm.",
+    ),
+    "ht.saved.holiday": (
+        "{division}: {preferred} là tuần có ngày nghỉ{holiday}, Sở không đón đoàn; đề xuất {week}, "
+        "chờ phòng xác nhận.",
+        "{division}: {preferred} has a day off{holiday}, the department hosts no groups; {week} "
+        "proposed, waiting for the division to confirm.",
     ),
     "ht.saved_next": (
         "Anh/chị sẽ được báo khi phòng xác nhận. Gõ /hoctap để xem các đăng ký.",
@@ -164,6 +170,12 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
     "ht.card.moved": (
         "Tuần mong muốn: {preferred}, đã đủ chỗ — đề xuất {week}, chờ phòng xác nhận.",
         "Preferred: {preferred}, full — {week} proposed, waiting for your confirmation.",
+    ),
+    "ht.card.holiday": (
+        "Tuần mong muốn: {preferred}, có ngày nghỉ{holiday}, Sở không đón đoàn — đề xuất {week}, "
+        "chờ phòng xác nhận.",
+        "Preferred: {preferred}, has a day off{holiday}, no groups hosted — {week} proposed, "
+        "waiting for your confirmation.",
     ),
     "ht.button.confirm": ("Xác nhận tuần {week}", "Confirm week {week}"),
     "ht.button.move": ("Chuyển sang tuần {week}", "Move to week {week}"),

@@ -245,16 +245,15 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         part = await study.part_by_id(turn.tx, part_id)
         assert part is not None
         await _tell_heads(turn, part)
-        key = "ht.saved_placed" if part.week_start == part.preferred_week else "ht.saved_moved"
-        lines.append(
-            "• "
-            + turn.t(
-                key,
-                division=names[part.division_code],
-                week=format_week(part.week_start, turn.lang),
-                preferred=format_week(part.preferred_week, turn.lang),
+        division = names[part.division_code]
+        where = (
+            turn.t("ht.saved_placed", division=division, week=format_week(part.week_start, turn.lang))
+            if part.week_start == part.preferred_week
+            else study_actions.moved_note(
+                turn.lang, "saved", part.preferred_week, part.week_start, cal, division=division
             )
         )
+        lines.append("• " + where)
     lines.append(turn.t("ht.saved_next"))
     turn.finish()
     return [Reply("\n".join(lines))]

@@ -22,6 +22,7 @@ from handlers.messages import Choice, Reply
 from handlers.notify import notify
 from handlers.notify import standing as standing_reply
 from handlers.study_weeks import (
+    day_off_in_week,
     first_week_with_some_room,
     fits,
     format_week,
@@ -41,6 +42,22 @@ HORIZON = timedelta(weeks=110)
 
 async def _calendar(turn: Turn) -> WorkingCalendar:
     return calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
+
+
+def moved_note(
+    lang: str, kind: str, preferred: date, week: date, cal: WorkingCalendar, **extra: str
+) -> str:
+    """Why a part is not in its preferred week: a day off there, or the week is full."""
+    off = day_off_in_week(preferred, cal)
+    key = f"ht.{kind}.moved" if off is None else f"ht.{kind}.holiday"
+    return t(
+        lang,
+        key,
+        preferred=format_week(preferred, lang),
+        week=format_week(week, lang),
+        holiday=f" ({off})" if off else "",
+        **extra,
+    )
 
 
 async def may_act(turn: Turn, division_code: str) -> bool:
@@ -90,12 +107,7 @@ async def head_card(turn: Turn, part: Part, lang: str, *, standing: bool) -> Rep
         if part.week_start == part.preferred_week and part.people > capacity
         else t(lang, "ht.card.placed", week=format_week(part.week_start, lang))
         if part.week_start == part.preferred_week
-        else t(
-            lang,
-            "ht.card.moved",
-            preferred=format_week(part.preferred_week, lang),
-            week=format_week(part.week_start, lang),
-        )
+        else moved_note(lang, "card", part.preferred_week, part.week_start, await _calendar(turn))
     )
     text = t(
         lang,

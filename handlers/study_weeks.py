@@ -47,6 +47,14 @@ def is_holiday_week(monday: date, cal: WorkingCalendar) -> bool:
     return any(not cal.is_working_day(day) for day in week_days(monday))
 
 
+def day_off_in_week(monday: date, cal: WorkingCalendar) -> str | None:
+    """Why a holiday week hosts nobody: the first holiday's name, '' for an unnamed day off."""
+    off = [day for day in week_days(monday) if not cal.is_working_day(day)]
+    if not off:
+        return None
+    return next((name for day in off if (name := cal.holiday_name(day))), "")
+
+
 def room_left(monday: date, booked: Booked, capacity: int, cal: WorkingCalendar) -> int:
     """People the division can still host that week (none in a holiday week)."""
     if is_holiday_week(monday, cal):

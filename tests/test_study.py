@@ -115,6 +115,24 @@ async def test_three_communes_asking_for_a_full_week_are_moved_in_order_skipping
     assert f"{XDCQ}: 3 người, còn 2 chỗ" in reply  # 15/02
 
 
+async def test_a_contact_asking_for_the_tet_week_is_told_it_is_a_holiday_not_full(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", "2027-01-11 09:00")
+    await linked_chat(THU)
+    reply = await register(xuan, group(2, "Lò"), [XDCQ], "09/02/2027", "Tổ chức bộ máy")
+    assert (
+        f"{XDCQ}: tuần 08/02–12/02/2027 là tuần có ngày nghỉ (Mùng ba Tết Nguyên Đán), Sở không "
+        "đón đoàn; đề xuất tuần 15/02–19/02/2027, chờ phòng xác nhận."
+    ) in reply
+    assert "đủ chỗ" not in reply
+    [notice] = await inbox(org_db, THU)
+    assert (
+        "Tuần mong muốn: tuần 08/02–12/02/2027, có ngày nghỉ (Mùng ba Tết Nguyên Đán), Sở không "
+        "đón đoàn — đề xuất tuần 15/02–19/02/2027"
+    ) in notice["text"]
+
+
 async def test_confirm_move_and_split_with_one_tap_and_the_contact_is_told(
     linked_chat: MakeChat, org_db: Database
 ) -> None:
