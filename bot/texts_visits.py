@@ -81,6 +81,8 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
         "{day} is in the past; a visit cannot be planned then.",
     ),
     "wg.day_off": ("ngày nghỉ", "a day off"),
+    "wg.day_off_admin": ("nghỉ theo lịch của Sở", "off in the department's calendar"),
+    "wg.weekend": ("cuối tuần", "weekend"),
     "wg.offday_warning": (
         "Lưu ý: {day} là ngày nghỉ ({why}). Anh/chị vẫn lên lịch ngày này?",
         "Note: {day} is not a working day ({why}). Plan the visit on that day anyway?",
@@ -88,9 +90,14 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
     "wg.button.keep_day": ("Vẫn lên lịch ngày này", "Keep this day"),
     "wg.button.other_day": ("Chọn ngày khác", "Pick another day"),
     "wg.pick_members": (
-        "Ngày {day}. Thành viên nào đi? Bấm tên để chọn hoặc bỏ chọn, rồi bấm «Xong».\n"
-        "Đã chọn: {picked}",
-        "{day}. Who is going? Tap a name to add or remove it, then tap «Done».\nChosen: {picked}",
+        "Ngày {day}. Thành viên nào đi? Bấm tên để chọn hoặc bỏ chọn, rồi bấm «Xong»; "
+        "bấm «Cả tổ» là chọn cả tổ và đi tiếp.\nĐã chọn: {picked}",
+        "{day}. Who is going? Tap a name to add or remove it, then tap «Done»; «Whole group» "
+        "picks everyone and goes on.\nChosen: {picked}",
+    ),
+    "wg.agenda_is_number": (
+        "Đã chọn xong thành viên đi, «{written}» không phải nội dung làm việc.",
+        "The members going are already chosen; «{written}» is not an agenda.",
     ),
     "wg.button.all": ("Cả tổ", "Whole group"),
     "wg.button.done": ("Xong", "Done"),

@@ -247,7 +247,9 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         await _tell_heads(turn, part)
         division = names[part.division_code]
         where = (
-            turn.t("ht.saved_placed", division=division, week=format_week(part.week_start, turn.lang))
+            turn.t(
+                "ht.saved_placed", division=division, week=format_week(part.week_start, turn.lang)
+            )
             if part.week_start == part.preferred_week
             else study_actions.moved_note(
                 turn.lang, "saved", part.preferred_week, part.week_start, cal, division=division

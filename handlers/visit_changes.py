@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.texts import t
 from handlers.dates import format_day
+from handlers.dayoff import why_off, working_calendar
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
 from handlers.steps import unreadable
@@ -33,8 +34,7 @@ from handlers.textfold import fold
 from handlers.turn import Turn
 from handlers.visit_outcome import cancelled_reply
 from handlers.visits import parse_visit_day
-from handlers.workcal import calendar_from
-from storage import calendar, followups, visit_changes, visits
+from storage import followups, visit_changes, visits
 from storage.followups import VisitInfo
 from storage.models import Person
 from storage.visits import Visit
@@ -258,10 +258,9 @@ async def _advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Rep
         return [Reply(prefix + text)]
     day = date.fromisoformat(str(data["day"]))
     if not data.get("offday_ok"):
-        cal = calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
-        if not cal.is_working_day(day):
+        why = await why_off(turn, await working_calendar(turn), day)
+        if why is not None:
             turn.go(MOVE, "offday", **data)
-            why = cal.holiday_name(day) or turn.t("wg.day_off")
             return turn.say(
                 "wg.offday_warning",
                 Choice(turn.t("wg.button.keep_day"), "keep"),

@@ -28,13 +28,13 @@ from bot.texts import t
 from handlers import drafts
 from handlers import visits as planning
 from handlers.dates import format_day
+from handlers.dayoff import why_off, working_calendar
 from handlers.followups import PREFIX, action_choices, owner_label
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify, standing
 from handlers.steps import unreadable
 from handlers.turn import Turn
-from handlers.workcal import calendar_from
-from storage import calendar, followups, org, visit_changes, visits
+from storage import followups, org, visit_changes, visits
 from storage.followups import FollowUp, NewFollowUp, VisitInfo
 from storage.models import Person
 from storage.worklog import NewAttachment
@@ -217,11 +217,11 @@ async def _due(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
         return await advance(turn, data, turn.t(key, written=text))
     if day < turn.today:
         return await advance(turn, data, turn.t("wg.due_past", day=turn.day(day)))
-    cal = calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
+    cal = await working_calendar(turn)
     note = ""
-    if not cal.is_working_day(day):
+    why = await why_off(turn, cal, day)
+    if why is not None:
         moved = cal.next_working_day(day)
-        why = cal.holiday_name(day) or turn.t("wg.day_off")
         note = turn.t("wg.due_moved", day=turn.day(day), why=why, moved=turn.day(moved)) + "\n"
         day = moved
     current = dict(data.pop("current"))

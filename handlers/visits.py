@@ -27,14 +27,14 @@ from bot.texts import t
 from handlers import followups, visit_outcome
 from handlers.codes import match_code
 from handlers.dates import format_day
+from handlers.dayoff import why_off, working_calendar
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify
 from handlers.steps import unreadable
 from handlers.textfold import fold
 from handlers.turn import Turn
-from handlers.workcal import calendar_from
-from storage import calendar, org, visits
 from storage import followups as stored_followups
+from storage import org, visits
 from storage.models import Commune
 from storage.visits import Group, Visit
 
@@ -246,10 +246,9 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
         return [Reply(prefix + turn.t("wg.ask_day", commune=commune.name))]
     day = date.fromisoformat(str(data["day"]))
     if not data.get("offday_ok"):
-        cal = calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
-        if not cal.is_working_day(day):
+        why = await why_off(turn, await working_calendar(turn), day)
+        if why is not None:
             turn.go(VISIT, "offday", **data)
-            why = cal.holiday_name(day) or turn.t("wg.day_off")
             return turn.say(
                 "wg.offday_warning",
                 Choice(turn.t("wg.button.keep_day"), "keep"),
@@ -395,6 +394,9 @@ async def visit_message(turn: Turn) -> list[Reply]:
             return await advance(turn, data)
         if len(text) > MAX_AGENDA_CHARS:
             return await advance(turn, data, turn.t("wg.agenda_too_long", limit=MAX_AGENDA_CHARS))
+        if text.strip(" .,;:-").isdigit():
+            # A number here is a late tap on the members list (Zalo, console), not an agenda.
+            return await advance(turn, data, turn.t("wg.agenda_is_number", written=text.strip()))
         data["agenda"] = text
         return await advance(turn, data)
     return await advance(turn, data, turn.t("log.pick_again"))

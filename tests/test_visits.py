@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storage import Database
+from datetime import date
+
+from storage import Database, calendar
 from tests.chat import Chat
 from tests.conftest import AN, MakeChat
 from tests.test_difficulties import TAM, THU, inbox
@@ -75,7 +77,7 @@ async def test_a_visit_on_a_weekend_is_kept_only_on_confirmation(linked_chat: Ma
     thu.at("2026-11-25 09:00")
     await thu.say("/tocongtac XA01")
     reply = await thu.say("28/11")  # a Saturday
-    assert "Lưu ý: Thứ Bảy, 28/11/2026 là ngày nghỉ" in reply
+    assert "Lưu ý: Thứ Bảy, 28/11/2026 là ngày nghỉ (cuối tuần)." in reply
     await thu.press("Chọn ngày khác")
     assert "ngày nào" in thu.text
     await thu.say("28/11")
@@ -91,7 +93,25 @@ async def test_a_visit_on_a_holiday_is_warned_with_its_name(linked_chat: MakeCha
     thu.at("2026-12-20 09:00")
     await thu.say("/tocongtac XA02")
     reply = await thu.say("01/01")  # next New Year's Day
-    assert "01/01/2027 là ngày nghỉ" in reply and "Vẫn lên lịch ngày này" in thu.buttons
+    assert "01/01/2027 là ngày nghỉ (Tết Dương lịch)" in reply
+    await thu.press("Vẫn lên lịch ngày này")
+    await thu.press("Cả tổ")
+    assert "Nội dung làm việc" in thu.text
+    assert "Đã lên lịch" in await thu.say("Rà soát vị trí việc làm")
+
+
+async def test_a_day_off_the_admin_declared_is_warned_with_its_reason(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    async with org_db.transaction() as tx:
+        await calendar.add_declared_day(tx, date(2026, 12, 31), "off", "Nghỉ bù theo QĐ 12/QĐ-SNV")
+        await calendar.add_declared_day(tx, date(2026, 12, 30), "off", "")
+    thu = await linked_chat(THU)
+    thu.at("2026-12-20 09:00")
+    await thu.say("/tocongtac XA02")
+    assert "31/12/2026 là ngày nghỉ (Nghỉ bù theo QĐ 12/QĐ-SNV)" in await thu.say("31/12")
+    await thu.press("Chọn ngày khác")
+    assert "30/12/2026 là ngày nghỉ (nghỉ theo lịch của Sở)" in await thu.say("30/12")
 
 
 async def test_a_past_or_unreadable_date_is_refused(linked_chat: MakeChat) -> None:
@@ -126,3 +146,20 @@ async def test_only_group_people_see_visits(linked_chat: MakeChat) -> None:
     cuong = await linked_chat(CUONG)
     assert "chưa thuộc tổ công tác nào" in await cuong.say("/tocongtac")
     assert "Chỉ trưởng tổ công tác" in await cuong.say("/tocongtac moi")
+
+
+async def test_on_zalo_a_late_number_after_whole_group_is_not_taken_as_the_agenda(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU, numbered=True, channel="zalo")
+    thu.at("2026-11-25 09:00")
+    await thu.say("/tocongtac XA01")
+    assert "bấm «Cả tổ» là chọn cả tổ và đi tiếp" in await thu.say("30/11")
+    whole, done = thu.buttons.index("Cả tổ") + 1, thu.buttons.index("Xong") + 1
+    assert "Nội dung làm việc" in await thu.say(str(whole))
+    reply = await thu.say(str(done))  # she thought «Xong» was still needed
+    assert f"«{done}» không phải nội dung làm việc" in reply and "Nội dung làm việc" in reply
+    assert "Đã lên lịch" in await thu.say("Rà soát vị trí việc làm")
+    async with org_db.read() as tx:
+        [agenda] = [r["agenda"] for r in await tx.all("SELECT agenda FROM wg_visits")]
+    assert agenda == "Rà soát vị trí việc làm"
