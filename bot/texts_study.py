@@ -33,6 +33,12 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "Không có xã/phường «{commune}» trong danh sách.",
         "There is no commune «{commune}» in the list.",
     ),
+    "ht.commune_taken": (
+        "{commune} đã có đầu mối: {names}. Nếu anh/chị cũng là đầu mối của xã này, nhờ quản trị "
+        "viên ghi xã vào cột commune của danh sách người trong tệp tổ chức.",
+        "{commune} already has a contact: {names}. If you also represent it, ask the admin to "
+        "put the commune in the commune column of the people sheet of the organisation workbook.",
+    ),
     "ht.commune_set": (
         "Đã ghi: anh/chị là đầu mối của {commune}.",
         "Noted: you represent {commune}.",

@@ -5,6 +5,9 @@ Decisions (the issue is silent on these):
 - **Which commune a contact speaks for**: the optional `commune` column of the workbook's
   `people` sheet; a contact without one is asked once, at the first /hoctap, to pick it from the
   communes list. After that it is fixed: only the admin changes it, through the workbook.
+  A commune that already has a contact cannot be picked in the chat (otherwise any contact
+  could read and withdraw another commune's requests): the person is told who speaks for it
+  and that the admin adds a second contact through the workbook.
 - **One part per division**: a request naming several divisions has one part per division,
   sharing the HT reference; each part has its own week, status and confirmation by that
   division's head, because each division has its own room.
@@ -40,7 +43,7 @@ from handlers.study_weeks import fits, format_week, nearest_week_with_room, room
 from handlers.textfold import fold
 from handlers.turn import Turn
 from handlers.workcal import WorkingCalendar, calendar_from
-from storage import calendar, scope, study
+from storage import calendar, scope, study, visits
 from storage.models import Commune, Role
 
 FLOW = "ht"
@@ -95,6 +98,11 @@ async def _set_commune(turn: Turn, code: str, data: dict[str, Any]) -> list[Repl
     commune = next((c for c in await study.all_communes(turn.tx) if c.code == code), None)
     if commune is None:
         return await _ask_commune(turn, data, turn.t("ht.commune_unknown", commune=code))
+    others = await visits.commune_contacts_of(turn.tx, commune.code)
+    if others and all(p.id != turn.person_id for p in others):
+        names = ", ".join(p.full_name for p in others)
+        taken = turn.t("ht.commune_taken", commune=commune.name, names=names)
+        return await _ask_commune(turn, data, taken)
     await study.set_contact_commune(turn.tx, turn.person_id, commune.code)
     # The stored one wins (the admin may have set it meanwhile).
     stored = await study.commune_of_contact(turn.tx, turn.person_id) or commune

@@ -19,14 +19,11 @@ VAN = "Sầm Thị Vân"  # a third commune contact, added by `add_contact`
 XDCQ = "Phòng Xây dựng chính quyền"
 
 
-async def add_contact(db: Database, name: str, phone: str) -> None:
-    """Add a commune contact to the organisation, as a workbook row would."""
+async def add_contact(db: Database, name: str, phone: str, commune: str | None = None) -> None:
+    """Add a commune contact to the organisation, as a workbook row would (commune: its code)."""
+    row = PersonRow(name, "commune_official", None, phone, commune_code=commune)
     async with db.transaction() as tx:
-        await apply_org(
-            tx,
-            OrgData(people=[PersonRow(name, "commune_official", None, phone)]),
-            local("2026-11-01 08:00"),
-        )
+        await apply_org(tx, OrgData(people=[row]), local("2026-11-01 08:00"))
 
 
 async def contact(linked_chat: MakeChat, name: str, commune: str, when: str) -> Chat:

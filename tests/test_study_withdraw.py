@@ -113,8 +113,17 @@ async def test_another_contact_withdraws_what_has_not_begun_and_everyone_concern
 ) -> None:
     when = "2026-11-25 09:00"
     xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", when)
+    # A second contact of the same commune: the chat refuses the pick, the admin's workbook sets it.
     await add_contact(org_db, VAN, "0900000303")
-    van = await contact(linked_chat, VAN, "Xã Đèo Gió", when)  # a second contact, same commune
+    van = await linked_chat(VAN)
+    van.at(when)
+    await van.say("/hoctap")
+    reply = await van.press("Xã Đèo Gió")
+    assert f"Xã Đèo Gió đã có đầu mối: {XUAN}. Nếu anh/chị cũng là đầu mối" in reply
+    assert "đầu mối của xã/phường nào" in reply
+    assert "HT-" not in reply
+    await van.say("/huy")
+    await add_contact(org_db, VAN, "0900000303", commune="XA03")
     thu = await linked_chat(THU)
     thanh = await linked_chat(THANH)
     thanh.at(when)
