@@ -5,10 +5,13 @@ Decisions (the issue is silent):
   recorded with the next visit. It is overdue when still open after its due date, and due
   dates are always working days (a due date typed on a day off moves to the next working day).
 - Who may see it and act on it (add progress, mark done): the group's leader and members, the
-  owner when a person, the seconded officials assigned to the owning commune today and the
-  commune's contact (`commune_contacts`, the UBND's own person) for items owned by the
-  commune, the heads of the owning division, and department leadership (`supervises = all`),
-  as for difficulties. Anyone else is told it is not theirs to act on.
+  owner when a person, the seconded officials assigned today to the visited commune (every item
+  of that visit: they are on site and usually the ones who know), the commune's contact
+  (`commune_contacts`, the UBND's own person) for the items given to the commune, the heads of
+  the division concerned (the owning division, or the division of the owning person), and
+  department leadership (`supervises = all`). The same people see the item under /tocongtac;
+  the digests of the leader, of those heads and of leadership list it. Anyone else is told it
+  is not theirs to act on.
 - The group leader is told of every progress note and of the closing step, unless the leader
   did it. Buttons on the notices (`tct:prog:<id>`, `tct:done:<id>`) work whatever the person
   is doing; each press is checked again, so an old or forged one is refused with a clear line.
@@ -76,15 +79,17 @@ async def may_act(turn: Turn, item: FollowUp) -> bool:
         return True
     if await followups.is_group_member(tx, item.group_id, person.id):
         return True
-    if item.owner_kind == "person":
-        return item.owner_person_id == person.id
-    if item.owner_kind == "commune" and item.owner_code:
-        return await followups.is_assigned_to(
-            tx, person.id, item.owner_code, turn.today
-        ) or await followups.is_contact_of(tx, person.id, item.owner_code)
-    if item.owner_kind == "division" and item.owner_code:
-        return await followups.heads_division(tx, person.id, item.owner_code)
-    return False
+    if item.owner_kind == "person" and item.owner_person_id == person.id:
+        return True
+    owning_commune = item.owner_code if item.owner_kind == "commune" else None
+    # The seconded officials of the visited (or owning) commune: on site, they know.
+    for code in {item.commune_code, owning_commune}:
+        if code and await followups.is_assigned_to(tx, person.id, code, turn.today):
+            return True
+    # The UBND's own contact: the items given to the commune.
+    if owning_commune and await followups.is_contact_of(tx, person.id, owning_commune):
+        return True
+    return await followups.heads_division_concerned(tx, person.id, item.id)
 
 
 def action_choices(lang: str, item: FollowUp) -> list[Choice]:

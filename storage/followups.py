@@ -274,20 +274,35 @@ async def followups_of_visit(tx: Tx, visit_id: int) -> list[FollowUp]:
     return [_followup(r) for r in rows]
 
 
+# Who a follow-up concerns besides its group: the seconded officials assigned today to the
+# visited (or owning) commune, the owning commune's contact, the owner, and the heads of the
+# owning division or of the division of the owning person. Used by the /tocongtac list;
+# may_act in handlers/followups.py agrees.
+_CONCERNS = (
+    "OR f.owner_person = :me "
+    "OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = :me "
+    "AND a.commune_code IN (v.commune_code, f.owner_commune) AND a.start_date <= :today "
+    "AND a.end_date >= :today) "
+    "OR EXISTS (SELECT 1 FROM commune_contacts cc WHERE cc.person_id = :me "
+    "AND cc.commune_code = f.owner_commune) "
+)
+# A supervisor heads the division concerned: the owning division, or the owning person's.
+_HEADS = (
+    "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = :me "
+    "AND s.division_code IN (f.owner_division, op.division_code)) "
+)
+
+
 async def open_followups_concerning(tx: Tx, person_id: int, today: date) -> list[FollowUp]:
-    """Open follow-ups of this person's groups, owned by them, by a commune they are assigned
-    to today or speak for as its contact, or by a division they head; soonest due first."""
+    """Open follow-ups this person may act on: of their groups, of visits to a commune they
+    are assigned to today, of the commune they speak for, owned by them, by a division they
+    head or by one of its people, or all of them for department leadership; soonest due
+    first."""
     rows = await tx.all(
-        _FOLLOWUP + "WHERE f.status = 'open' AND (g.leader_id = :me "
+        _FOLLOWUP + "JOIN people me ON me.id = :me WHERE f.status = 'open' AND ("
+        "me.supervises_all = 1 OR g.leader_id = :me "
         "OR EXISTS (SELECT 1 FROM working_group_members m WHERE m.group_id = g.id "
-        "AND m.person_id = :me) OR f.owner_person = :me "
-        "OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = :me "
-        "AND a.commune_code = f.owner_commune AND a.start_date <= :today "
-        "AND a.end_date >= :today) "
-        "OR EXISTS (SELECT 1 FROM commune_contacts cc WHERE cc.person_id = :me "
-        "AND cc.commune_code = f.owner_commune) "
-        "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = :me "
-        "AND s.division_code = f.owner_division)) ORDER BY f.due_date, f.id",
+        "AND m.person_id = :me) " + _CONCERNS + _HEADS + ") ORDER BY f.due_date, f.id",
         {"me": person_id, "today": to_db_date(today)},
     )
     return [_followup(r) for r in rows]
@@ -295,15 +310,26 @@ async def open_followups_concerning(tx: Tx, person_id: int, today: date) -> list
 
 async def open_followups_for_supervisor(tx: Tx, supervisor_id: int) -> list[FollowUp]:
     """Open follow-ups in a supervisor's digest: of the groups they lead, owned by a division
-    they head, or everything for department leadership; soonest due first."""
+    they head or by one of its people, or everything for department leadership; soonest due
+    first."""
     rows = await tx.all(
         _FOLLOWUP + "JOIN people me ON me.id = :me WHERE f.status = 'open' AND ("
-        "me.supervises_all = 1 OR g.leader_id = me.id "
-        "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = me.id "
-        "AND s.division_code = f.owner_division)) ORDER BY f.due_date, f.id",
+        "me.supervises_all = 1 OR g.leader_id = me.id " + _HEADS + ") "
+        "ORDER BY f.due_date, f.id",
         {"me": supervisor_id},
     )
     return [_followup(r) for r in rows]
+
+
+async def heads_division_concerned(tx: Tx, person_id: int, followup_id: int) -> bool:
+    """Whether the person heads the owning division, or the division of the owning person."""
+    found = await tx.value(
+        "SELECT 1 FROM wg_followups f LEFT JOIN people op ON op.id = f.owner_person "
+        "JOIN supervised_divisions s ON s.person_id = ? "
+        "AND s.division_code IN (f.owner_division, op.division_code) WHERE f.id = ?",
+        (person_id, followup_id),
+    )
+    return found is not None
 
 
 async def is_group_member(tx: Tx, group_id: int, person_id: int) -> bool:

@@ -18,7 +18,7 @@ from storage import Database, calendar, org
 from storage.export import ExportFilter
 from storage.org_import import resolve_person
 from tests.chat import ZONE, Chat, local
-from tests.conftest import AN, LONG, MakeChat
+from tests.conftest import AN, LONG, THANH, MakeChat
 from tests.test_difficulties import TAM, THU, button, inbox
 from tests.test_digest import CAL, daily
 from tests.test_visits import BINH, CUONG, DUNG, plan_to_members
@@ -199,17 +199,22 @@ async def test_people_outside_the_visit_cannot_see_or_act_on_it(
     assert "Tổ công tác số 2" in reply and "TCT-" not in reply and "Đèo Gió" not in reply
     # A member who did not go cannot record (or re-record) the outcome.
     assert "thành viên đã đi" in await dung.press_data("tct:out:1")
-    # Tâm heads the division owning TCT-0002 only; Cường acts on the commune's item and his own.
+    # Tâm heads the division owning TCT-0002 only; Cường, the commune's seconded official,
+    # follows every item of the visit to his commune, the division's too.
     assert "Không có việc TCT-0001" in await tam.say("/tocongtac TCT-0001")
     await tam.say("/tocongtac TCT-0002")
     assert "Cập nhật tiến độ" in tam.buttons
-    assert "không có quyền" in await cuong.press_data("tct:done:2")
     assert "/tocongtac" in await cuong.say("/trogiup")  # in no group, but items concern him
     reply = await cuong.say("/tocongtac")
-    assert "Việc cần theo dõi đang mở (2, quá hạn 0)" in reply
-    assert "TCT-0001" in reply and "TCT-0003" in reply and "TCT-0002" not in reply
+    assert "Việc cần theo dõi đang mở (3, quá hạn 0)" in reply
+    assert all(f"TCT-000{n}" in reply for n in (1, 2, 3))
+    await cuong.press_data("tct:prog:2")
+    assert "Đã ghi tiến độ TCT-0002" in await cuong.say("Xã đã có 1 hồ sơ dự tuyển")
     async with org_db.read() as tx:
         assert await tx.value("SELECT count(*) FROM wg_followups WHERE status = 'open'") == 3
+    # Once his assignment there has ended, the items of that commune are no longer his.
+    cuong.at("2026-12-28 09:00")
+    assert "không có quyền cập nhật việc TCT-0002" in await cuong.press_data("tct:prog:2")
 
 
 async def test_owners_are_picked_by_number_on_zalo(linked_chat: MakeChat, org_db: Database) -> None:
@@ -319,3 +324,57 @@ async def test_the_export_has_a_sheet_of_visits_and_follow_ups_with_status(
         org_db, tmp_path / "xa01.xlsx", ExportFilter(commune_code="XA01")
     )
     assert [r["Loại"] for r in elsewhere] == [EMPTY_NOTE]
+
+
+QUYNH = "Vũ Thị Quỳnh"  # official of VTLT (Tâm's division), assigned to XA14 in Đợt 2
+NAM = "Dương Văn Nam"  # member of working group 3 (led by Thành, department leadership)
+
+
+async def test_an_item_given_to_an_official_reaches_the_head_of_her_division(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thanh = await linked_chat(THANH)
+    nam = await linked_chat(NAM)
+    tam = await linked_chat(TAM)
+    thanh.at("2026-11-25 09:00")
+    await plan_to_members(thanh, "XA14", "26/11")
+    await thanh.press(NAM)
+    await thanh.press("Xong")
+    assert "Đã lên lịch" in await thanh.say("Hướng dẫn lưu trữ hồ sơ công chức")
+    nam.at("2026-11-26 16:00")
+    await nam.say("/tocongtac ketqua")
+    await nam.say("Công tác văn thư, lưu trữ")
+    await nam.say("Hồ sơ công chức chưa số hóa")
+    await nam.say("Số hóa hồ sơ công chức của xã")
+    await nam.press(QUYNH)
+    await nam.say("11/12")
+    assert "TCT-0001" in await nam.press("Xong, lưu kết quả")
+    # Tâm leads another group, but Quỳnh is of his division: her item is his to follow.
+    digest = (await daily(org_db, TAM, date(2026, 11, 30), "2026-12-01 07:30")).text
+    assert "TCT-0001" in digest and "Số hóa hồ sơ công chức" in digest
+    tam.at("2026-12-01 09:00")
+    assert "TCT-0001" in await tam.say("/tocongtac")
+    await tam.press_data("tct:prog:1")
+    assert "Đã ghi tiến độ TCT-0001" in await tam.say("Đã nhắc đồng chí Quỳnh")
+    # Thu heads other divisions: neither in her digest nor hers to act on.
+    assert "TCT-0001" not in (await daily(org_db, THU, date(2026, 11, 30), "2026-12-01 07:30")).text
+    thu = await linked_chat(THU)
+    thu.at("2026-12-01 09:00")
+    assert "không có quyền cập nhật việc TCT-0001" in await thu.press_data("tct:prog:1")
+
+
+async def test_department_leadership_sees_every_open_item_under_tocongtac(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    binh = await linked_chat(BINH)
+    await linked_chat(CUONG)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "26/11", BINH)
+    binh.at("2026-11-27 16:00")
+    assert "Đã ghi kết quả" in await record_outcome(binh)
+    thanh = await linked_chat(THANH)
+    thanh.at("2026-11-30 09:00")
+    reply = await thanh.say("/tocongtac")  # he leads group 3, not group 1
+    assert "Việc cần theo dõi đang mở (3, quá hạn 0)" in reply
+    assert all(f"TCT-000{n}" in reply for n in (1, 2, 3))
