@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.digest_text import DIFFICULTIES_SHOWN, say
-from handlers.followups import item_line
+from handlers.followups import item_line, overdue
 from handlers.workcal import WorkingCalendar
 from storage import followups
 from storage.db import Tx
@@ -25,11 +25,11 @@ async def followup_section(
     if not items:
         return []
     today = now.astimezone(calendar.zone).date()
-    overdue = [i for i in items if i.overdue(today)]
+    late = [i for i in items if overdue(i, today, calendar)]
     # Overdue first, then the rest by due date: what needs chasing is at the top.
-    ordered = overdue + [i for i in items if not i.overdue(today)]
-    lines = [say(lang, "digest.tct_title", count=len(items), overdue=len(overdue))]
-    lines += [item_line(lang, i, today) for i in ordered[:DIFFICULTIES_SHOWN]]
+    ordered = late + [i for i in items if i not in late]
+    lines = [say(lang, "digest.tct_title", count=len(items), overdue=len(late))]
+    lines += [item_line(lang, i, today, calendar) for i in ordered[:DIFFICULTIES_SHOWN]]
     if len(items) > DIFFICULTIES_SHOWN:
         lines.append(say(lang, "digest.tct_more", count=len(items) - DIFFICULTIES_SHOWN))
     return lines

@@ -3,7 +3,8 @@
 Decisions (the issue is silent):
 - A follow-up is open, then done (who and when are kept); there is no reopening: a new item is
   recorded with the next visit. It is overdue when still open after its due date, and due
-  dates are always working days (a due date typed on a day off moves to the next working day).
+  dates are always working days (a due date typed on a day off moves to the next working day;
+  one that becomes a day off later, declared by the admin, runs to the next working day).
 - Who may see it and act on it (add progress, mark done): the group's leader and members, the
   owner when a person, the seconded officials assigned today to the visited commune (every item
   of that visit: they are on site and usually the ones who know), the commune's contact
@@ -28,10 +29,12 @@ from datetime import date
 
 from bot.texts import t
 from handlers.dates import format_day
+from handlers.dayoff import working_calendar
 from handlers.messages import Choice, Kind, Reply
 from handlers.notify import notify, standing
 from handlers.steps import unreadable
 from handlers.turn import Turn
+from handlers.workcal import WorkingCalendar
 from storage import followups, org
 from storage.followups import FollowUp
 from storage.models import Person
@@ -50,9 +53,18 @@ def owner_label(lang: str, item: FollowUp) -> str:
     return item.owner_name
 
 
-def item_line(lang: str, item: FollowUp, today: date) -> str:
+def overdue(item: FollowUp, today: date, cal: WorkingCalendar) -> bool:
+    """Still open after its due date, on the working calendar of today: a due date that became
+    a day off after it was set (an admin day declared later) runs to the next working day."""
+    if item.status != "open":
+        return False
+    due = item.due if cal.is_working_day(item.due) else cal.next_working_day(item.due)
+    return today > due
+
+
+def item_line(lang: str, item: FollowUp, today: date, cal: WorkingCalendar) -> str:
     """TCT-0001 · QUÁ HẠN · Xã Đèo Gió · UBND Xã Đèo Gió · hạn 01/12/2026: text."""
-    late = t(lang, "tct.overdue_mark") if item.overdue(today) else ""
+    late = t(lang, "tct.overdue_mark") if overdue(item, today, cal) else ""
     return t(
         lang,
         "tct.line",
@@ -123,7 +135,7 @@ async def show_card(turn: Turn, followup_id: int) -> list[Reply]:
     lang = turn.lang
     if item.status == "open":
         status = t(lang, "tct.status.open")
-        if item.overdue(turn.today):
+        if overdue(item, turn.today, await working_calendar(turn)):
             status += t(lang, "tct.overdue_mark")
     else:
         assert item.done_at is not None

@@ -129,9 +129,10 @@ async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
             choices.append(Choice(label, f"{followups.PREFIX}out:{visit.id}"))
         sections.append(lines)
     if items:
-        overdue = sum(1 for i in items if i.overdue(turn.today))
-        lines = [turn.t("wg.followups_title", count=len(items), overdue=overdue)]
-        lines += [followups.item_line(turn.lang, i, turn.today) for i in items[:PAGE]]
+        cal = await working_calendar(turn)
+        late = sum(1 for i in items if followups.overdue(i, turn.today, cal))
+        lines = [turn.t("wg.followups_title", count=len(items), overdue=late)]
+        lines += [followups.item_line(turn.lang, i, turn.today, cal) for i in items[:PAGE]]
         if len(items) > PAGE:
             lines.append(turn.t("wg.followups_more", more=len(items) - PAGE))
         choices += [Choice(i.reference, f"{followups.PREFIX}view:{i.id}") for i in items[:PAGE]]

@@ -74,10 +74,6 @@ class FollowUp:
         """The number people quote: TCT-0001."""
         return reference(self.id)
 
-    def overdue(self, today: date) -> bool:
-        """Still open after its due date (due dates are always working days)."""
-        return self.status == "open" and today > self.due
-
 
 @dataclass(frozen=True)
 class NewFollowUp:

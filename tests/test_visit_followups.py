@@ -378,3 +378,28 @@ async def test_department_leadership_sees_every_open_item_under_tocongtac(
     reply = await thanh.say("/tocongtac")  # he leads group 3, not group 1
     assert "Việc cần theo dõi đang mở (3, quá hạn 0)" in reply
     assert all(f"TCT-000{n}" in reply for n in (1, 2, 3))
+
+
+async def test_a_day_off_declared_after_the_item_moves_its_overdue_day(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    thu = await linked_chat(THU)
+    binh = await linked_chat(BINH)
+    await linked_chat(CUONG)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "26/11", BINH)
+    binh.at("2026-11-27 16:00")
+    assert "Đã ghi kết quả" in await record_outcome(binh)  # TCT-0003 due Monday 30/11
+    async with org_db.transaction() as tx:  # later, the department gives Monday 30/11 off
+        await calendar.add_declared_day(tx, date(2026, 11, 30), "off", "Nghỉ bù")
+    cal = calendar_from(ZONE, [(date(2026, 11, 30), "off")])
+    # Tuesday 01/12 is now the due day itself: not overdue yet; on Wednesday it is.
+    on_tuesday = (await daily(org_db, THU, date(2026, 11, 30), "2026-12-01 07:30", cal)).text
+    assert "đang mở: 3 (quá hạn 0)" in on_tuesday
+    thu.at("2026-12-01 09:00")
+    assert "(3, quá hạn 0)" in await thu.say("/tocongtac")
+    assert "QUÁ HẠN" not in await thu.say("/tocongtac TCT-0003")
+    on_wednesday = (await daily(org_db, THU, date(2026, 12, 1), "2026-12-02 07:30", cal)).text
+    assert "• TCT-0003 · QUÁ HẠN" in on_wednesday
+    thu.at("2026-12-02 09:00")
+    assert "(3, quá hạn 1)" in await thu.say("/tocongtac")

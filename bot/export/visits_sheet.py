@@ -9,10 +9,9 @@ in November is in November's export). Scope: see `storage.followups.export_rows`
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.export.sink import Cell, SheetSpec, Sink
-from handlers.followups import owner_label
+from handlers.followups import overdue, owner_label
 from handlers.workcal import WorkingCalendar
 from storage import followups
 from storage.db import Tx
@@ -48,11 +47,11 @@ def visit_status(visit: VisitInfo, today: date) -> str:
     return "Đã lên lịch" if visit.day >= today else "Chưa ghi kết quả"
 
 
-def followup_status(item: FollowUp, today: date) -> str:
+def followup_status(item: FollowUp, today: date, calendar: WorkingCalendar) -> str:
     """Đã xong, Quá hạn, Đang mở."""
     if item.status == "done":
         return "Đã xong"
-    return "Quá hạn" if item.overdue(today) else "Đang mở"
+    return "Quá hạn" if overdue(item, today, calendar) else "Đang mở"
 
 
 async def write_visits_sheet(
@@ -101,12 +100,12 @@ async def write_visits_sheet(
             ]
         )
         for item in items:
-            sheet.append(_item_row(item, visit, today, zone))
+            sheet.append(_item_row(item, visit, today, calendar))
     return len(rows)
 
 
-def _item_row(item: FollowUp, visit: VisitInfo, today: date, zone: ZoneInfo) -> list[Cell]:
-    done_at = item.done_at.astimezone(zone) if item.done_at else None
+def _item_row(item: FollowUp, visit: VisitInfo, today: date, cal: WorkingCalendar) -> list[Cell]:
+    done_at = item.done_at.astimezone(cal.zone) if item.done_at else None
     return [
         "Việc cần theo dõi",
         item.reference,
@@ -119,7 +118,7 @@ def _item_row(item: FollowUp, visit: VisitInfo, today: date, zone: ZoneInfo) -> 
         None,
         owner_label(LANG, item),
         item.due,
-        followup_status(item, today),
+        followup_status(item, today, cal),
         done_at,
         item.done_by_name,
         item.last_note,
