@@ -4,12 +4,15 @@ heads confirming, moving and splitting the groups with one tap."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from handlers.messages import Incoming, Kind
+from handlers.router import Router
+from handlers.turn import HandlerConfig
 from storage import Database
 from storage.org_import import OrgData, PersonRow, apply_org
-from tests.chat import Chat, local
+from tests.chat import ZONE, Chat, local
 from tests.conftest import THANH, MakeChat
 from tests.test_difficulties import TAM, THU, inbox
 
@@ -189,34 +192,52 @@ async def test_zero_people_and_a_past_week_are_refused(linked_chat: MakeChat) ->
     assert "Đã gửi đăng ký HT-0001" in await xuan.say("Cải cách hành chính")
 
 
+HOA = "Vi Thị Hoa"  # a second head of the XDCQ division, added by the test
+
+
 async def test_two_heads_confirming_at_once_one_wins_the_other_is_told(
-    linked_chat: MakeChat, org_db: Database, router: Any
+    linked_chat: MakeChat, org_db: Database, tmp_path: Path
 ) -> None:
+    """Two heads of the same division tap «Xác nhận» at the same moment, each handled by its
+    own bot instance on its own connection to the same file (as two running processes)."""
+    async with org_db.transaction() as tx:
+        row = PersonRow(HOA, "supervisor", "XDCQ", "0900000104", supervises=("XDCQ",))
+        await apply_org(tx, OrgData(people=[row]), local("2026-11-01 08:00"))
     xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", "2026-11-25 09:00")
     await register(xuan, group(2, "Lò"), [XDCQ], "07/12", "Bộ máy")
-    thu = await linked_chat(THU)
-    thanh = await linked_chat(THANH)
+    thu, hoa = await linked_chat(THU), await linked_chat(HOA)
     data = data_of((await inbox(org_db, THU))[0], "Xác nhận")
+    assert data == data_of((await inbox(org_db, HOA))[0], "Xác nhận")
+    now = local("2026-11-25 10:00")
 
-    def press(chat: Chat, n: int) -> Incoming:
+    def press(chat: Chat) -> Incoming:
         return Incoming(
             channel="telegram",
             user_id=chat.user_id,
             chat_id=chat.user_id,
-            update_key=f"race:{n}",
-            sent_at=local("2026-11-25 10:00"),
+            update_key=f"race:{chat.user_id}",
+            sent_at=now,
             kind=Kind.CHOICE,
             choice=data,
         )
 
-    now = local("2026-11-25 10:00")
-    answers = await asyncio.gather(
-        router.handle(press(thu, 1), now=now), router.handle(press(thanh, 2), now=now)
-    )
-    texts = [a[0].text for a in answers]
-    assert sum("Đã xác nhận HT-0001" in x for x in texts) == 1
-    assert sum("đã được" in x and "xác nhận" in x for x in texts) == 1
-    assert len(await inbox(org_db, XUAN)) == 1
+    config = HandlerConfig(zone=ZONE, language="vi", backdate_days=7)
+    first = await Database(tmp_path / "bietphai.sqlite3").open()
+    second = await Database(tmp_path / "bietphai.sqlite3").open()
+    try:
+        answers = await asyncio.gather(
+            Router(first, config).handle(press(thu), now=now),
+            Router(second, config).handle(press(hoa), now=now),
+        )
+    finally:
+        await first.close()
+        await second.close()
+    texts = {name: a[0].text for name, a in zip((THU, HOA), answers, strict=True)}
+    [winner] = [name for name, text in texts.items() if "Đã xác nhận HT-0001" in text]
+    [loser] = [name for name in texts if name != winner]
+    assert f"HT-0001 ({XDCQ}) đã được {winner} xác nhận: tuần 07/12–11/12/2026." in texts[loser]
+    told = [n for n in await inbox(org_db, XUAN) if "xác nhận" in n["text"]]
+    assert len(told) == 1 and winner in told[0]["text"]
 
 
 async def test_a_contact_never_sees_another_communes_request(

@@ -147,3 +147,21 @@ async def test_a_commune_for_someone_else_or_an_unknown_commune_is_refused(
         "people, dòng 2: cột commune chỉ ghi cho đầu mối xã (commune_official)",
         "people, dòng 21: xã 'XA99' ở cột commune không có trong communes",
     ]
+
+
+async def test_study_list_prints_the_groups_coming_and_the_room_left(
+    linked_chat: MakeChat,
+    org_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    await confirmed_request(linked_chat, org_db)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_DB_PATH", str(tmp_path / "bietphai.sqlite3"))
+    assert await bietphai("study", "list", "--from", "07/12/2026", "--to", "18/12/2026") == 0
+    out = capsys.readouterr().out
+    week = out.split("Tuần 07/12–11/12/2026:")[1].split("Tuần 14/12")[0]
+    assert f"{XDCQ}: 2 người, còn 3 chỗ" in week
+    assert "HT-0001 Xã Đèo Gió, 2 người (đã xác nhận)" in week
+    assert "HT-0001" not in out.split("Tuần 14/12–18/12/2026:")[1]
