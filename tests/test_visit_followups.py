@@ -330,6 +330,18 @@ QUYNH = "Vũ Thị Quỳnh"  # official of VTLT (Tâm's division), assigned to X
 NAM = "Dương Văn Nam"  # member of working group 3 (led by Thành, department leadership)
 
 
+async def visit_with_outcome(linked_chat: MakeChat) -> Chat:
+    """Thu's visit to Xã Đèo Gió on 26/11, recorded by Bình with the three items; Thu's chat."""
+    thu = await linked_chat(THU)
+    binh = await linked_chat(BINH)
+    await linked_chat(CUONG)
+    thu.at("2026-11-25 09:00")
+    await plan(thu, "26/11", BINH)
+    binh.at("2026-11-27 16:00")
+    assert "Đã ghi kết quả" in await record_outcome(binh)
+    return thu
+
+
 async def test_an_item_given_to_an_official_reaches_the_head_of_her_division(
     linked_chat: MakeChat, org_db: Database
 ) -> None:
@@ -366,13 +378,7 @@ async def test_an_item_given_to_an_official_reaches_the_head_of_her_division(
 async def test_department_leadership_sees_every_open_item_under_tocongtac(
     linked_chat: MakeChat, org_db: Database
 ) -> None:
-    thu = await linked_chat(THU)
-    binh = await linked_chat(BINH)
-    await linked_chat(CUONG)
-    thu.at("2026-11-25 09:00")
-    await plan(thu, "26/11", BINH)
-    binh.at("2026-11-27 16:00")
-    assert "Đã ghi kết quả" in await record_outcome(binh)
+    await visit_with_outcome(linked_chat)
     thanh = await linked_chat(THANH)
     thanh.at("2026-11-30 09:00")
     reply = await thanh.say("/tocongtac")  # he leads group 3, not group 1
@@ -383,13 +389,7 @@ async def test_department_leadership_sees_every_open_item_under_tocongtac(
 async def test_a_day_off_declared_after_the_item_moves_its_overdue_day(
     linked_chat: MakeChat, org_db: Database
 ) -> None:
-    thu = await linked_chat(THU)
-    binh = await linked_chat(BINH)
-    await linked_chat(CUONG)
-    thu.at("2026-11-25 09:00")
-    await plan(thu, "26/11", BINH)
-    binh.at("2026-11-27 16:00")
-    assert "Đã ghi kết quả" in await record_outcome(binh)  # TCT-0003 due Monday 30/11
+    thu = await visit_with_outcome(linked_chat)  # TCT-0003 due Monday 30/11
     async with org_db.transaction() as tx:  # later, the department gives Monday 30/11 off
         await calendar.add_declared_day(tx, date(2026, 11, 30), "off", "Nghỉ bù")
     cal = calendar_from(ZONE, [(date(2026, 11, 30), "off")])
