@@ -142,6 +142,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Đã hủy. Gõ /nhatky để ghi nhật ký hoặc /trogiup để xem hướng dẫn.",
         "Cancelled. Type /log to log work or /help for help.",
     ),
+    "cancelled_help": (
+        "Đã hủy. Gõ /trogiup để xem hướng dẫn.",
+        "Cancelled. Type /help for help.",
+    ),
     "nothing_to_cancel": (
         "Không có thao tác nào đang làm. Gõ /trogiup để xem hướng dẫn.",
         "There is nothing to cancel. Type /help for help.",

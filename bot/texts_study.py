@@ -90,8 +90,8 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "The date in «{written}» does not exist.",
     ),
     "ht.past_week": (
-        "{week} đã qua hoặc đã bắt đầu. Chọn từ {first} trở đi.",
-        "{week} has passed or already started. Choose {first} or later.",
+        "Không chọn được {week}: tuần này đã qua hoặc đã bắt đầu. Chọn từ {first} trở đi.",
+        "{week} cannot be chosen: it has passed or already started. Choose {first} or later.",
     ),
     "ht.too_many_weeks": (
         "Chọn tối đa {limit} tuần mong muốn.",

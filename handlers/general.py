@@ -41,4 +41,6 @@ async def cancel(turn: Turn) -> list[Reply]:
     if turn.state.flow is None:
         return turn.say("nothing_to_cancel")
     turn.finish()
-    return turn.say("cancelled")
+    # Only seconded officials log work; everyone else is pointed at the help.
+    official = turn.person is not None and turn.person.role == Role.OFFICIAL
+    return turn.say("cancelled" if official else "cancelled_help")

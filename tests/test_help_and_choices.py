@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storage import Database
 from tests.conftest import AN, THANH, MakeChat
+from tests.test_difficulties import THU
 from tests.test_log_work import entries_of
 
 
@@ -32,11 +33,19 @@ async def test_greeting_names_the_person_and_their_commune(linked_chat: MakeChat
 async def test_cancel_leaves_the_flow(linked_chat: MakeChat, org_db: Database) -> None:
     chat = await linked_chat(AN)
     await chat.say("/nhatky")
-    assert "Đã hủy" in await chat.say("/huy")
+    assert "Đã hủy. Gõ /nhatky để ghi nhật ký" in await chat.say("/huy")
     assert "Không có thao tác nào" in await chat.say("/cancel")
     # After cancelling, text is a new message again, not the entry's text.
     assert "Lưu nội dung này" in await chat.say("Họp")
     assert await entries_of(org_db, AN) == []
+
+
+async def test_a_supervisor_who_cancels_is_not_told_to_log_work(linked_chat: MakeChat) -> None:
+    thu = await linked_chat(THU)
+    thu.at("2026-11-25 09:00")
+    await thu.say("/tocongtac moi")
+    reply = await thu.say("/huy")
+    assert reply == "Đã hủy. Gõ /trogiup để xem hướng dẫn."
 
 
 async def test_help_in_the_middle_of_a_flow_keeps_the_flow(

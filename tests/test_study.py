@@ -184,7 +184,7 @@ async def test_zero_people_and_a_past_week_are_refused(linked_chat: MakeChat) ->
     await xuan.press(XDCQ)
     await xuan.press("Xong")
     reply = await xuan.say("16/11/2026")
-    assert "tuần 16/11–20/11/2026 đã qua hoặc đã bắt đầu" in reply
+    assert "Không chọn được tuần 16/11–20/11/2026: tuần này đã qua hoặc đã bắt đầu" in reply
     assert "Chọn từ tuần 30/11–04/12/2026 trở đi" in reply
     assert "đã qua hoặc đã bắt đầu" in await xuan.say("26/11")  # this week has started
     assert "Chưa đọc được tuần" in await xuan.say("tuần 49")  # week numbers are not used
