@@ -1,0 +1,1 @@
+"""Difficulties and questions for leadership: raise, act, list, deadlines, escalation."""

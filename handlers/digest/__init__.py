@@ -1,0 +1,1 @@
+"""Supervisors' daily and weekly digests and /baocao."""

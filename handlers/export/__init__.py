@@ -1,0 +1,1 @@
+"""/xuat: the Excel workbook of a period, from the chat."""

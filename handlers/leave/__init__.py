@@ -1,0 +1,1 @@
+"""Personal leave (nghỉ phép): /nghi."""

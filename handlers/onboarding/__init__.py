@@ -1,0 +1,1 @@
+"""Linking a chat to a person, help and cancel, answers to roles without a log."""

@@ -1,0 +1,1 @@
+"""Reminders to log work: which is due, their buttons, /nhacnho."""

@@ -1,0 +1,1 @@
+"""/caidat: where notifications go and how difficulties reach a supervisor."""

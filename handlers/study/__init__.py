@@ -1,0 +1,1 @@
+"""Study visits at the department (/hoctap): requests, heads' answers, calendar."""

@@ -1,0 +1,1 @@
+"""Working-group visits (/tocongtac): planning, changes, outcomes, follow-up items."""

@@ -1,0 +1,1 @@
+"""Work log: /nhatky, plain text offered as an entry, /cuatoi."""

@@ -1,0 +1,1 @@
+"""Test doubles shared by tests and benches (not part of the installed package)."""
