@@ -31,9 +31,9 @@ from zoneinfo import ZoneInfo
 
 from bot.app import SAMPLE_WORKBOOK
 from bot.orgservice import import_org
-from handlers.digest import daily_digest, weekly_digest
-from handlers.topics import TOPICS
-from handlers.workcal import WorkingCalendar
+from handlers.core.topics import TOPICS
+from handlers.core.workcal import WorkingCalendar
+from handlers.digest.daily import daily_digest, weekly_digest
 from storage import bulk, org
 from storage import digest as digest_reads
 from storage.bulk import BulkDifficulty, BulkEntry, BulkPerson

@@ -58,7 +58,7 @@ def _maxrss_mb() -> float:
 async def _export_once(db_path: Path, first: date, last: date, target: Path) -> dict[str, float]:
     """The child's work: open the database, note the baseline, export everything, note the peak."""
     from bot.export import ExportRequest, export_to
-    from handlers.workcal import WorkingCalendar
+    from handlers.core.workcal import WorkingCalendar
     from storage.db import Database
     from storage.export import ExportFilter
 

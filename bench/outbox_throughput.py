@@ -2,7 +2,7 @@
 
 A real SQLite file holds the sample organisation plus `--chats` synthetic officials linked on
 Telegram, and `--messages` outbox rows spread over them. One OutboxSender with TelegramOutbox
-(the production pair) drains them into the local fake Bot API (tests/fakes/telegram_api.py),
+(the production pair) drains them into the local fake Bot API (testing/fakes/telegram_api.py),
 which answers 429 to any send above `--limit` per sliding second, as Telegram's flood control
 does. We time from the sender's start until every row is 'sent', then count what the fake
 received: the rate as a fraction of the limit, the 429s we provoked, duplicates and losses.
@@ -29,12 +29,12 @@ from bot.app import SAMPLE_WORKBOOK
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.orgservice import import_org
 from bot.outbox_sender import OutboxSender, SenderSettings
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 from storage import org, outbox
 from storage.db import Database
 from storage.models import Role
 from storage.org_import import OrgData, PersonRow, apply_org, resolve_person
-from tests.fakes.telegram_api import FakeTelegramAPI
+from testing.fakes.telegram_api import FakeTelegramAPI
 
 TOKEN = "123456:BENCH-outbox"
 RATE_GOAL = 0.95  # delivered/s as a fraction of the limit

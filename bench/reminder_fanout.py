@@ -7,7 +7,7 @@ the clock at 16:30 Asia/Ho_Chi_Minh on Wednesday 25/11/2026 (the default first-r
 time), we time `Jobs.send_reminders()` (one reading query, then 500 rows per write
 transaction), run it again to show it queues nothing twice, and drain the outbox with ONE
 OutboxSender + TelegramOutbox (the production pair) into the local fake Bot API
-(tests/fakes/telegram_api.py), which answers 429 above `--limit` sends per sliding second.
+(testing/fakes/telegram_api.py), which answers 429 above `--limit` sends per sliding second.
 The sender is paced at 0.97 × limit with 1 s between two messages to one chat, as in
 bench/outbox_throughput.py. We count what every chat received: 429s, duplicates, losses.
 
@@ -39,11 +39,11 @@ from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.jobs import BATCH, Jobs, Schedule
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
-from handlers.workcal import calendar_from
+from handlers.core.workcal import calendar_from
 from storage import bulk, outbox
 from storage.bulk import BulkPerson
 from storage.db import Database
-from tests.fakes.telegram_api import FakeTelegramAPI
+from testing.fakes.telegram_api import FakeTelegramAPI
 
 TOKEN = "123456:BENCH-reminders"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -1,7 +1,7 @@
 """Throughput of bietphai's Telegram stack beside a bare python-telegram-bot echo bot.
 
 Both bots talk real HTTP to a fresh instance of the local fake Bot API
-(tests/fakes/telegram_api.py). M officials chat at once; each sends its messages one
+(testing/fakes/telegram_api.py). M officials chat at once; each sends its messages one
 after another, waiting for the reply to the previous one. One update, one reply:
 
 - bietphai: a plain text from a linked official, answered with the offer "Lưu nội dung này…?"
@@ -39,11 +39,11 @@ from bot.app import SAMPLE_WORKBOOK
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_transport import TelegramPolling
 from bot.orgservice import import_org
+from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import org
 from storage.db import Database
-from tests.fakes.telegram_api import Call, FakeTelegramAPI
+from testing.fakes.telegram_api import Call, FakeTelegramAPI
 
 TOKEN = "123456:BENCH-token"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -21,10 +21,10 @@ from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.settings import Settings
 from bot.startup import STARTUP_ERRORS, StartupError, startup_problem
 from bot.zalo_app import zalo_services
-from handlers.deadlines import DeadlinePolicy
-from handlers.reminders import ReminderSchedule
+from handlers.core.deadlines import DeadlinePolicy
+from handlers.core.turn import HandlerConfig
+from handlers.reminders.due import ReminderSchedule
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage.db import Database
 
 log = logging.getLogger(__name__)

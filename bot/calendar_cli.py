@@ -11,8 +11,8 @@ import sys
 from datetime import UTC, date, datetime
 
 from bot.settings import Settings
-from handlers.dates import format_day
-from handlers.workcal import WorkingCalendar, public_holidays
+from handlers.core.dates import format_day
+from handlers.core.workcal import WorkingCalendar, public_holidays
 from storage import audit, calendar
 from storage.calendar import DeclaredDay
 from storage.db import Database

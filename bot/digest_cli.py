@@ -9,9 +9,9 @@ from pathlib import Path
 
 from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
-from bot.texts import t
-from handlers.digest import Digest, daily_digest, weekly_digest
-from handlers.workcal import calendar_from
+from handlers.core.texts import t
+from handlers.core.workcal import calendar_from
+from handlers.digest.daily import Digest, daily_digest, weekly_digest
 from storage import calendar, scope
 from storage.db import Database, Tx
 from storage.models import Person

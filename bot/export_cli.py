@@ -12,9 +12,9 @@ from bot.export import ExportRequest, ExportWriteError, export_to
 from bot.export.org import export_org
 from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
-from handlers.codes import match_code
-from handlers.textfold import fold
-from handlers.workcal import calendar_from
+from handlers.core.codes import match_code
+from handlers.core.textfold import fold
+from handlers.core.workcal import calendar_from
 from storage import calendar, org
 from storage import export as reads
 from storage.db import Database, Tx

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
-from handlers.dates import format_day
+from handlers.core.dates import format_day
+from handlers.core.texts import t
 from storage import image_links
 from storage.db import Database
 

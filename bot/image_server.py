@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.image_links import ImageLinks
 from bot.settings import Settings
-from bot.texts import t
+from handlers.core.texts import t
 from storage import image_links
 from storage.db import Database
 

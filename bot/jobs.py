@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import jobs_visits, study_jobs
-from handlers import escalation
-from handlers.digest import Digest, daily_digest, weekly_digest
-from handlers.escalation import Step
-from handlers.messages import Reply
-from handlers.reminders import ReminderSchedule, reminder_key, reminder_message, slot_due
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.core.messages import Reply
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.difficulty import escalation
+from handlers.difficulty.escalation import Step
+from handlers.digest.daily import Digest, daily_digest, weekly_digest
+from handlers.reminders.due import ReminderSchedule, reminder_key, reminder_message, slot_due
 from storage import calendar, difficulties, job_runs, outbox, reminders, scope
 from storage.db import Database, Tx
 

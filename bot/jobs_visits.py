@@ -23,10 +23,10 @@ import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
-from handlers.dates import format_day
-from handlers.messages import Reply
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.core.dates import format_day
+from handlers.core.messages import Reply
+from handlers.core.texts import t
+from handlers.core.workcal import WorkingCalendar, calendar_from
 from storage import calendar, followups, org, outbox, visit_changes, visits
 from storage.db import Database
 from storage.followups import VisitInfo

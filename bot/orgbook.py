@@ -14,7 +14,7 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
 
-from handlers.phone import normalize_phone
+from handlers.core.phone import normalize_phone
 from storage.org_import import (
     AssignmentRow,
     CalendarRow,

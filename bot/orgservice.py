@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.orgbook import KnownOrg, check_org, read_sheets
 from bot.person_lookup import people_named
-from handlers.onboarding import hash_code, new_invite_code
+from handlers.onboarding.start import hash_code, new_invite_code
 from storage import audit, invites, org
 from storage.db import Database
 from storage.models import Person

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 from storage import outbox
 from storage.db import Database
 from storage.outbox import OutboxMessage

@@ -9,8 +9,8 @@ names them with their phones so the operator can type the phone instead.
 
 from __future__ import annotations
 
-from handlers.phone import normalize_phone
-from handlers.textfold import fold
+from handlers.core.phone import normalize_phone
+from handlers.core.textfold import fold
 from storage import org
 from storage.db import Tx
 from storage.models import Person

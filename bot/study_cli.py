@@ -8,10 +8,10 @@ import sys
 
 from bot.digest_cli import DigestInputError, parse_date
 from bot.settings import Settings
-from bot.texts import t
-from handlers.study_calendar import calendar_lines, weeks_between
-from handlers.study_weeks import week_of
-from handlers.workcal import calendar_from
+from handlers.core.texts import t
+from handlers.core.workcal import calendar_from
+from handlers.study.calendar import calendar_lines, weeks_between
+from handlers.study.weeks import week_of
 from storage import calendar, study
 from storage.db import Database
 

@@ -12,12 +12,12 @@ import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
-from handlers.dates import format_day
-from handlers.messages import Reply
-from handlers.study_actions import contact_person
-from handlers.study_weeks import format_week, reminder_day
-from handlers.workcal import calendar_from
+from handlers.core.dates import format_day
+from handlers.core.messages import Reply
+from handlers.core.texts import t
+from handlers.core.workcal import calendar_from
+from handlers.study.actions import contact_person
+from handlers.study.weeks import format_week, reminder_day
 from storage import calendar, org, outbox, study
 from storage.db import Database
 

@@ -5,125 +5,50 @@ from __future__ import annotations
 import logging
 import secrets
 import unicodedata
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.texts import t
-from handlers import (
-    difficulty,
-    difficulty_actions,
-    digest_command,
-    drafts,
-    export_command,
-    followups,
-    general,
-    leave,
-    mine,
-    onboarding,
-    remind_prefs,
-    reminder_buttons,
-    settings_command,
-    study,
-    study_actions,
-    study_withdraw,
-    visit_changes,
-    visit_outcome,
-    visits,
-    worklog,
-)
-from handlers.messages import Choice, Incoming, Kind, Reply
-from handlers.textfold import fold
-from handlers.turn import HandlerConfig, Turn
+from handlers.core import drafts
+from handlers.core.messages import Choice, Incoming, Kind, Reply
+from handlers.core.routes import Routes, merge
+from handlers.core.textfold import fold
+from handlers.core.texts import t
+from handlers.core.turn import HandlerConfig, Turn
+from handlers.difficulty.routes import ROUTES as DIFFICULTY
+from handlers.digest.routes import ROUTES as DIGEST
+from handlers.export.routes import ROUTES as EXPORT
+from handlers.leave.routes import ROUTES as LEAVE
+from handlers.onboarding import start as onboarding
+from handlers.onboarding.routes import ROUTES as ONBOARDING
+from handlers.reminders.routes import ROUTES as REMINDERS
+from handlers.settings.routes import ROUTES as SETTINGS
+from handlers.study.routes import ROUTES as STUDY
+from handlers.visits.routes import ROUTES as VISITS
+from handlers.worklog import log as worklog
+from handlers.worklog.routes import ROUTES as WORKLOG
 from storage import conversation, outbox, turns, updates
 from storage.db import Database
 from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
 
-CommandHandler = Callable[[Turn], Awaitable[list[Reply]]]
+# Every feature's commands, flows and standing buttons; a name declared twice fails at import.
+ROUTES: Routes = merge(
+    ONBOARDING, WORKLOG, DIFFICULTY, DIGEST, EXPORT, LEAVE, REMINDERS, SETTINGS, VISITS, STUDY
+)
 
 
-@dataclass(frozen=True)
-class Flow:
-    """What a multi-step flow does with a picked choice and with any other message."""
+def button_hint(data: str, lang: str) -> str | None:
+    """What a channel without buttons says for a standing button; None: offer it by number."""
+    standing = ROUTES.standing_for(data)
+    if standing is None or standing.hint is None:
+        return None
+    return standing.hint(lang, data)
 
-    on_choice: Callable[[Turn, str], Awaitable[list[Reply]]]
-    on_message: Callable[[Turn], Awaitable[list[Reply]]]
-    # What the person typed and has not saved yet; quoted back when a command ends the flow.
-    draft: drafts.Draft | None = None
-
-
-COMMANDS: dict[str, CommandHandler] = {
-    "start": onboarding.start,
-    "nhatky": worklog.start_log,
-    "log": worklog.start_log,
-    "cuatoi": mine.show_list,
-    "mine": mine.show_list,
-    "huy": general.cancel,
-    "cancel": general.cancel,
-    "trogiup": general.show_help,
-    "help": general.show_help,
-    "khokhan": difficulty.khokhan,
-    "issue": difficulty.khokhan,
-    "dskhokhan": difficulty_actions.list_in_scope,
-    "issues": difficulty_actions.list_in_scope,
-    "caidat": settings_command.show_settings,
-    "settings": settings_command.show_settings,
-    "baocao": digest_command.baocao,
-    "digest": digest_command.baocao,
-    "xuat": export_command.xuat,
-    "export": export_command.xuat,
-    "nghi": leave.nghi,
-    "leave": leave.nghi,
-    "nhacnho": remind_prefs.nhacnho,
-    "remind": remind_prefs.nhacnho,
-    "tocongtac": visits.tocongtac,
-    "visit": visits.tocongtac,
-    "hoctap": study.hoctap,
-    "study": study.hoctap,
-}
-
-FLOWS: dict[str, Flow] = {
-    worklog.LOG: Flow(worklog.log_choice, worklog.log_message, drafts.typed_text),
-    worklog.OFFER: Flow(worklog.offer_choice, worklog.offer, drafts.typed_text),
-    mine.MINE: Flow(mine.mine_choice, mine.mine_message),
-    difficulty.RAISE: Flow(difficulty.raise_choice, difficulty.raise_message, drafts.typed_text),
-    difficulty.AFTER: Flow(difficulty.after_choice, difficulty.after_message),
-    difficulty_actions.ACT: Flow(difficulty_actions.act_choice, difficulty_actions.act_message),
-    settings_command.SETTINGS: Flow(
-        settings_command.settings_choice, settings_command.settings_message
-    ),
-    digest_command.DIGEST: Flow(digest_command.digest_choice, digest_command.digest_message),
-    export_command.EXPORT: Flow(export_command.export_choice, export_command.export_message),
-    leave.LEAVE: Flow(leave.leave_choice, leave.leave_message),
-    remind_prefs.REMIND: Flow(remind_prefs.remind_choice, remind_prefs.remind_message),
-    visits.VISIT: Flow(visits.visit_choice, visits.visit_message, drafts.visit_agenda),
-    study.FLOW: Flow(study.study_choice, study.study_message, drafts.study_request),
-    visit_outcome.OUTCOME: Flow(
-        visit_outcome.outcome_choice, visit_outcome.outcome_message, drafts.visit_outcome
-    ),
-    followups.NOTE: Flow(followups.note_choice, followups.note_message),
-    visit_changes.MOVE: Flow(visit_changes.move_choice, visit_changes.move_message),
-}
-# Buttons whose value carries its own meaning (a difficulty action, valid in any flow).
-STANDING_PREFIX = "k:"
-# Every such prefix and its handler: difficulty actions, reminder buttons (`r:log:<day>`).
-STANDING: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
-    STANDING_PREFIX: difficulty_actions.on_action,
-    reminder_buttons.PREFIX: reminder_buttons.on_button,
-    study_actions.PREFIX: study_actions.on_button,
-    followups.PREFIX: followups.on_button,
-    visit_changes.PREFIX: visit_changes.on_button,
-    study_withdraw.PREFIX: study_withdraw.on_button,
-}
 
 # How stale `last_seen_at` may get before a message refreshes it (it picks the channel that
 # reaches a person; minutes do not matter).
 LAST_SEEN_REFRESH = timedelta(minutes=10)
-
-# Commands that answer without leaving the flow the person is in.
-KEEPS_FLOW = {"trogiup", "help"}
 
 
 class Router:
@@ -152,7 +77,7 @@ class Router:
                 if seen is not None:
                     log.info("update %s delivered again; not handled twice", msg.update_key)
                     return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
-                turn = Turn(msg, tx, person, state, self.config, now)
+                turn = Turn(msg, tx, person, state, self.config, now, outside_flow=worklog.offer)
                 replies = await self._dispatch(turn)
                 if turn.person is None:
                     # Nothing of an unregistered person is kept beyond the audit line.
@@ -212,10 +137,10 @@ class Router:
         if turn.person is None:
             return await onboarding.unregistered(turn)
         if msg.kind == Kind.COMMAND:
-            handler = COMMANDS.get(msg.command)
+            handler = ROUTES.commands.get(msg.command)
             if handler is None:
                 return turn.say("error.unknown_command", command=msg.command)
-            if msg.command in KEEPS_FLOW:
+            if msg.command in ROUTES.keeps_flow:
                 return await handler(turn)
             unsaved = _unsaved(turn)
             turn.finish()
@@ -226,9 +151,10 @@ class Router:
         picked = _picked_choice(turn)
         if isinstance(picked, list):
             return picked
-        flow = FLOWS.get(turn.state.flow or "")
-        if picked is not None and picked.startswith(tuple(STANDING)):
-            return await STANDING[picked[: picked.index(":") + 1]](turn, picked)
+        flow = ROUTES.flows.get(turn.state.flow or "")
+        standing = ROUTES.standing_for(picked) if picked is not None else None
+        if picked is not None and standing is not None:
+            return await standing.on_button(turn, picked)
         if picked is not None:
             if flow is None:
                 return turn.say("error.stale_choice")
@@ -268,7 +194,7 @@ class Router:
 
 def _unsaved(turn: Turn) -> str:
     """The text typed in the current flow that a command would drop."""
-    flow = FLOWS.get(turn.state.flow or "")
+    flow = ROUTES.flows.get(turn.state.flow or "")
     if flow is None or flow.draft is None:
         return ""
     return flow.draft(dict(turn.state.data))
@@ -278,7 +204,7 @@ def _picked_choice(turn: Turn) -> str | list[Reply] | None:
     """The value of the choice this message picks, a refusal, or None for a plain message."""
     msg, state = turn.msg, turn.state
     if msg.kind == Kind.CHOICE:
-        if msg.choice.startswith(tuple(STANDING)):
+        if ROUTES.standing_for(msg.choice) is not None:
             return msg.choice
         token, _, value = msg.choice.partition(":")
         if not state.token or token != state.token or not value:
@@ -319,4 +245,4 @@ def choices_as_lines(reply: Reply, lang: str) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Choice", "Router", "choices_as_lines", "fold"]
+__all__ = ["Choice", "Router", "button_hint", "choices_as_lines", "fold"]

@@ -273,7 +273,7 @@ async def followups_of_visit(tx: Tx, visit_id: int) -> list[FollowUp]:
 # Who a follow-up concerns besides its group: the seconded officials assigned today to the
 # visited (or owning) commune, the owning commune's contact, the owner, and the heads of the
 # owning division or of the division of the owning person. Used by the /tocongtac list;
-# may_act in handlers/followups.py agrees.
+# may_act in handlers/visits/followups.py agrees.
 _CONCERNS = (
     "OR f.owner_person = :me "
     "OR EXISTS (SELECT 1 FROM assignments a WHERE a.person_id = :me "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from handlers.messages import Attachment, Incoming, Kind, Reply
+from handlers.core.messages import Attachment, Incoming, Kind, Reply
 from handlers.router import Router
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.orgservice import create_invite, import_org
+from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database
 from tests.chat import ZONE, Chat, local
 

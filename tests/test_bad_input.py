@@ -6,9 +6,9 @@ import unicodedata
 from datetime import timedelta
 
 from bot.orgservice import create_invite
-from handlers.messages import Kind
+from handlers.core.messages import Kind
+from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database, audit
 from tests.chat import ZONE, Chat
 from tests.conftest import AN, MakeChat

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database, calendar
 from tests.chat import ZONE, Chat
 from tests.conftest import AN, SAMPLE_XLSX

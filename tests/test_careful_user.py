@@ -13,10 +13,10 @@ import pytest
 
 from bot.cli import main, parser
 from bot.orgservice import create_invite
-from handlers.codes import match_code
-from handlers.messages import Attachment, Kind
+from handlers.core.codes import match_code
+from handlers.core.messages import Attachment, Kind
+from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database
 from tests.chat import ZONE, Chat
 from tests.conftest import AN, MakeChat

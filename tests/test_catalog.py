@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.plural import fill
-from bot.texts import TEXTS
+from handlers.core.texts import TEXTS
+from handlers.core.texts.plural import fill
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG_MODULE = re.compile(r"texts(_\w+)?\.py")

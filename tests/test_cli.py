@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main, parser
-from handlers.onboarding import CODE_ALPHABET, CODE_LENGTH
+from handlers.core.turn import HandlerConfig
+from handlers.onboarding.start import CODE_ALPHABET, CODE_LENGTH
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database
 from tests.chat import ZONE, Chat
 from tests.conftest import AN, SAMPLE_XLSX

@@ -22,10 +22,10 @@ from bot.orgservice import import_org
 from storage import Database, org, worklog
 from storage.models import WorkLog
 from storage.org_import import resolve_person
+from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.bot_process import BotProcess
 from tests.chat import local
 from tests.conftest import SAMPLE_XLSX
-from tests.fakes.telegram_api import Call, FakeTelegramAPI
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),

@@ -14,12 +14,12 @@ from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.cli import main
 from bot.orgservice import import_org
-from handlers.digest import Digest, daily_digest, weekly_digest
-from handlers.digest_chart import ChartData, render_chart
-from handlers.digest_command import DigestRequest, parse_request
-from handlers.messages import Reply
+from handlers.core.messages import Reply
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.digest.chart import ChartData, render_chart
+from handlers.digest.command import DigestRequest, parse_request
+from handlers.digest.daily import Digest, daily_digest, weekly_digest
 from handlers.router import Router
-from handlers.workcal import WorkingCalendar, calendar_from
 from storage import Database, calendar, leave, org, outbox, worklog
 from storage.models import Person
 from storage.org_import import (
@@ -423,7 +423,7 @@ def test_what_baocao_understands() -> None:
 async def test_a_weekly_chart_reaches_telegram_as_a_photo_then_the_text(
     org_db: Database,
 ) -> None:
-    from tests.fakes.telegram_api import FakeTelegramAPI
+    from testing.fakes.telegram_api import FakeTelegramAPI
 
     supervisor = await person(org_db, THANH)
     async with org_db.read() as tx:
@@ -514,7 +514,7 @@ async def test_digests_read_the_calendar_the_admin_declared(org_db: Database) ->
 async def test_a_reply_with_a_chart_is_answered_with_a_photo_then_the_text(
     router: Router,
 ) -> None:
-    from tests.fakes.telegram_api import FakeTelegramAPI
+    from testing.fakes.telegram_api import FakeTelegramAPI
 
     png = render_chart(ChartData([("Xã Pa Lang", 0.5)], [("Khác", 2)], "Tuần 49"), "vi")
     async with FakeTelegramAPI() as fake:

@@ -31,9 +31,9 @@ from bot.export.workbook import (
     SUMMARY_HEADER,
 )
 from bot.orgservice import import_org
-from handlers.messages import Reply
+from handlers.core.messages import Reply
+from handlers.core.workcal import calendar_from
 from handlers.router import Router
-from handlers.workcal import calendar_from
 from storage import Database, calendar, leave, worklog
 from storage.export import ExportAssignment, ExportFilter
 from storage.org_import import AssignmentRow, OrgData, WaveRow, apply_org, resolve_person
@@ -421,7 +421,7 @@ async def test_export_org_reimports_unchanged(
 
 
 async def test_telegram_sends_the_workbook_as_a_document_after_the_text(router: Router) -> None:
-    from tests.fakes.telegram_api import FakeTelegramAPI
+    from testing.fakes.telegram_api import FakeTelegramAPI
 
     reply = Reply("Tệp Excel tháng 11", document=("bietphai.xlsx", b"PK\x03\x04 workbook"))
     async with FakeTelegramAPI() as fake:

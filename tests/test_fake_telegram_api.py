@@ -12,7 +12,7 @@ import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, EndPointNotFound, NetworkError, RetryAfter
 
-from tests.fakes.telegram_api import Call, FakeTelegramAPI
+from testing.fakes.telegram_api import Call, FakeTelegramAPI
 
 pytestmark = [
     pytest.mark.asyncio,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.leave_rules import parse_line
+from handlers.leave.rules import parse_line
 from storage import Database, leave, worklog
 from storage.leave import Leave
 from storage.org_import import apply_org, resolve_person

@@ -6,9 +6,16 @@ from datetime import date
 
 import pytest
 
-from handlers.deadlines import DeadlinePolicy
-from handlers.lifecycle import TRANSITIONS, Action, Actor, Status, allowed_actions, next_status
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.core.deadlines import DeadlinePolicy
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.difficulty.lifecycle import (
+    TRANSITIONS,
+    Action,
+    Actor,
+    Status,
+    allowed_actions,
+    next_status,
+)
 from tests.chat import ZONE, local
 
 EXPECTED = {

@@ -13,11 +13,11 @@ import pytest
 
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.outbox_sender import OutboxSender, SenderSettings
-from handlers.messages import Choice, Reply
+from handlers.core.messages import Choice, Reply
 from storage import Database, org, outbox
 from storage.org_import import resolve_person
+from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.conftest import AN, LAN
-from tests.fakes.telegram_api import FakeTelegramAPI
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 

@@ -18,10 +18,10 @@ import pytest
 
 from bot.orgservice import import_org
 from storage import Database
+from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.bot_process import BotProcess
 from tests.chat import local
 from tests.conftest import SAMPLE_XLSX
-from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.test_outbox import link_everyone, queue, settled
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]

@@ -9,9 +9,9 @@ from bot.orgservice import create_invite
 from handlers.router import Router
 from storage import Database, channel_prefs, outbox, prefs
 from storage.org_import import resolve_person
+from testing.fakes.zalo_api import FakeZaloAPI
 from tests.chat import Chat, local
 from tests.conftest import AN, THANH, MakeChat
-from tests.fakes.zalo_api import FakeZaloAPI
 from tests.test_difficulties import THU, raise_urgent
 from tests.test_zalo_e2e import AN_ZALO, ZaloBot, ZaloUser, linked
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.orgservice import create_invite
-from handlers.remind_prefs import parse_clock
+from handlers.core.turn import HandlerConfig
+from handlers.reminders.prefs import parse_clock
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database, prefs
 from storage.org_import import apply_org, resolve_person
 from storage.prefs import ReminderPrefs

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.jobs import Jobs, Schedule
-from handlers.reminders import FIRST, FOLLOW_UP, ReminderSchedule, slot_due
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
+from handlers.reminders.due import FIRST, FOLLOW_UP, ReminderSchedule, slot_due
 from storage import Database, reminders
 from storage.org_import import resolve_person
 from storage.reminders import ReminderFacts

@@ -15,7 +15,7 @@ from bot.channels.zalo_api import ZaloError
 from bot.cli import main
 from bot.settings import Settings
 from bot.startup import startup_problem
-from tests.fakes.zalo_api import FakeZaloAPI
+from testing.fakes.zalo_api import FakeZaloAPI
 from tests.test_cli import clean_env, db_path  # noqa: F401  (fixture)
 
 WRONG_TOKEN = "123:not-the-token"

@@ -20,7 +20,7 @@ import pytest
 
 import storage
 from bot.orgservice import create_invite
-from handlers.onboarding import hash_code
+from handlers.onboarding.start import hash_code
 from storage import Database, StorageError, audit, conversation, invites, updates, worklog
 from storage.db import check_path_usable
 from storage.models import ConversationState

@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from handlers.messages import Incoming, Kind
+from handlers.core.messages import Incoming, Kind
+from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from handlers.turn import HandlerConfig
 from storage import Database
 from storage.org_import import OrgData, PersonRow, apply_org
 from tests.chat import ZONE, Chat, local

@@ -16,9 +16,9 @@ from bot.export.org import export_org
 from bot.jobs import Jobs, Schedule
 from bot.orgservice import ImportRejected, import_org
 from bot.scheduler import build_scheduler
-from handlers.messages import Choice, Reply
-from handlers.notify import standing
-from handlers.workcal import calendar_from
+from handlers.core.messages import Choice, Reply
+from handlers.core.notify import standing
+from handlers.core.workcal import calendar_from
 from storage import Database, calendar
 from storage.export import ExportFilter
 from tests.chat import ZONE, local

@@ -3,7 +3,7 @@ sent one message at a time, names on one line, "tuần sau", large groups and th
 
 from __future__ import annotations
 
-from handlers.study_parse import parse_people
+from handlers.study.parse import parse_people
 from storage import Database
 from storage.org_import import OrgData, PersonRow, apply_org
 from tests.chat import Chat, local

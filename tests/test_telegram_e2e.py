@@ -25,9 +25,9 @@ from handlers.router import Router
 from storage import Database, audit, conversation, org, updates, worklog
 from storage.models import WorkLog
 from storage.org_import import resolve_person
+from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.chat import local
 from tests.conftest import AN, LONG
-from tests.fakes.telegram_api import Call, FakeTelegramAPI
 
 pytestmark = [
     # PTB 22.2+ warns inside RetryAfter itself that retry_after will become a timedelta.

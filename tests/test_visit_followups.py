@@ -12,8 +12,8 @@ from bot.export import ExportRequest, export_to
 from bot.export.visits_sheet import EMPTY_NOTE, HEADER
 from bot.jobs import Jobs, Schedule
 from bot.jobs_visits import reminder_day
-from handlers.digest import weekly_digest
-from handlers.workcal import calendar_from
+from handlers.core.workcal import calendar_from
+from handlers.digest.daily import weekly_digest
 from storage import Database, calendar, org
 from storage.export import ExportFilter
 from storage.org_import import resolve_person

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.channels.zalo import zalo_texts
-from handlers.messages import Choice, Kind, Reply
+from handlers.core.messages import Choice, Kind, Reply
 from storage import Database, study
 from storage.org_import import resolve_person
 from tests.chat import Chat

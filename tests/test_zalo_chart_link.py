@@ -25,9 +25,9 @@ from bot.jobs import Jobs, Schedule
 from bot.settings import Settings
 from handlers.router import Router
 from storage import Database, image_links
+from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import ZONE, local
 from tests.conftest import THANH
-from tests.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.test_zalo_e2e import THANH_ZALO, ZaloBot, linked, until
 
 LIFETIME = timedelta(hours=168)

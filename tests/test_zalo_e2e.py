@@ -23,14 +23,14 @@ from bot.channels.zalo_transport import ZaloPolling
 from bot.orgservice import create_invite
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.settings import Settings
-from handlers.reminders import FIRST, reminder_key, reminder_message
+from handlers.reminders.due import FIRST, reminder_key, reminder_message
 from handlers.router import Router
 from storage import Database, difficulties, org, outbox, worklog
 from storage.org_import import resolve_person
 from storage.reminders import ReminderFacts
+from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import Chat, local
 from tests.conftest import AN, THANH
-from tests.fakes.zalo_api import TOKEN, FakeZaloAPI
 
 JSONDict = dict[str, Any]
 MORNING = "2026-11-25 09:00"  # a Wednesday in Đợt 2

@@ -20,13 +20,13 @@ from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_events import parse_update, to_incoming
 from bot.channels.zalo_transport import MAX_BODY_BYTES, SECRET_HEADER, ZaloWebhook
 from bot.orgservice import create_invite
-from handlers.messages import Choice, Kind, Reply
+from handlers.core.messages import Choice, Kind, Reply
 from handlers.router import Router
 from storage import Database, conversation, org, updates, worklog
 from storage.org_import import resolve_person
+from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import local
 from tests.conftest import AN
-from tests.fakes.zalo_api import TOKEN, FakeZaloAPI
 
 JSONDict = dict[str, Any]
 WEBHOOK_URL = "https://bot.example.org/zalo"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from handlers.messages import Incoming, Kind, Reply
+from handlers.core.messages import Incoming, Kind, Reply
 from handlers.router import Router, choices_as_lines
 from storage import org
 from storage.db import Database

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
-from handlers.messages import Incoming
+from handlers.core.messages import Incoming
 from handlers.router import Router
 
 log = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.channels.reply_queue import ReplyQueue
 from bot.channels.textsplit import caption_of, split_text
-from bot.texts import COMMAND_MENU, t
-from handlers.messages import Attachment, Incoming, Kind, Reply
+from handlers.core.messages import Attachment, Incoming, Kind, Reply
+from handlers.core.texts import COMMAND_MENU, t
 from handlers.router import Router
 
 log = logging.getLogger(__name__)

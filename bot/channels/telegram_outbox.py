@@ -12,7 +12,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.telegram_transport import seconds
 from bot.channels.textsplit import caption_of, split_text
 from bot.outbox_sender import Rejected, RetryLater, Unreachable
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 
 
 def outbox_bot(token: str, base_url: str, *, read_timeout: float = 20.0) -> Bot:

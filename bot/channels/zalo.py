@@ -19,10 +19,9 @@ from bot.channels.textsplit import split_text
 from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
 from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
 from bot.image_links import ImageLinks
-from bot.texts import t
-from handlers import followups, reminder_buttons, study_actions
-from handlers.messages import Incoming, Reply
-from handlers.router import STANDING_PREFIX, Router, choices_as_lines
+from handlers.core.messages import Incoming, Reply
+from handlers.core.texts import t
+from handlers.router import Router, button_hint, choices_as_lines
 
 log = logging.getLogger(__name__)
 # Replies interrupted by a crash are still sent after a restart within this time.
@@ -31,16 +30,12 @@ RECOVER_WITHIN = timedelta(hours=12)
 
 def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[str]:
     """A reply as Zalo texts of 1–2000 characters, cut on paragraph or line boundaries."""
-    standing = bool(reply.choice_data) and all(
-        data.startswith(
-            (STANDING_PREFIX, reminder_buttons.PREFIX, study_actions.PREFIX, followups.PREFIX)
-        )
-        for data in reply.choice_data
-    )
+    hints = [button_hint(data, lang) for data in reply.choice_data]
+    standing = bool(hints) and all(hint is not None for hint in hints)
     # Buttons that carry their own meaning cannot be answered with a later "2": say instead
     # which command does the same.
     if standing:
-        parts = [reply.text, *standing_hints(reply, lang)]
+        parts = [reply.text, *dict.fromkeys(hint for hint in hints if hint)]
     else:
         parts = [choices_as_lines(reply, lang)]
     if reply.ask_contact:
@@ -71,28 +66,6 @@ async def piece_text(piece: Reply, links: ImageLinks | None, lang: str) -> str:
     if piece.image is not None and links is not None:
         return await links.chart_text(piece.image, lang)
     return piece.text
-
-
-def standing_hints(reply: Reply, lang: str) -> list[str]:
-    """'Gõ /khokhan 42 để xử lý.' for difficulty buttons, the reminder commands for reminders."""
-    hints: list[str] = []
-    for data in reply.choice_data:
-        if data.startswith(reminder_buttons.PREFIX):
-            hint = t(lang, "zalo.reminder_hint")
-        elif data.startswith(study_actions.PREFIX):
-            # h:<action>:<request>:<part>[:<week>]: the request number opens its card.
-            hint = t(lang, "ht.numbered_hint", number=data.split(":")[2])
-        elif data.startswith(followups.PREFIX):
-            # tct:<action>:<item>: `/tocongtac TCT-0001` opens the item's card.
-            number = data.split(":")[-1]
-            reference = f"TCT-{int(number):04d}" if number.isdigit() else ""
-            hint = t(lang, "tct.numbered_hint", reference=reference) if reference else ""
-        else:
-            number = data.split(":")[-1]
-            hint = t(lang, "kk.numbered_hint", number=number) if number.isdigit() else ""
-        if hint and hint not in hints:
-            hints.append(hint)
-    return hints
 
 
 @dataclass(frozen=True)

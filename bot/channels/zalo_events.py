@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from handlers.messages import Attachment, Incoming, Kind
+from handlers.core.messages import Attachment, Incoming, Kind
 
 log = logging.getLogger(__name__)
 CHANNEL = "zalo"

@@ -6,7 +6,7 @@ from bot.channels.zalo import piece_text, zalo_pieces
 from bot.channels.zalo_api import QUOTA_EXCEEDED, ZaloClient, ZaloError
 from bot.image_links import ImageLinks
 from bot.outbox_sender import Rejected, RetryLater, Unreachable
-from handlers.messages import Reply
+from handlers.core.messages import Reply
 
 FORBIDDEN = 403
 UNAUTHORIZED = 401

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.export.sink import CsvSink, ExportWriteError, Sink, XlsxSink
 from bot.export.workbook import ExportRequest, ExportResult, write_export
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
 from storage.db import Tx
 
 __all__ = ["ExportRequest", "ExportResult", "ExportWriteError", "export_to", "open_sink"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.export.sink import SheetSpec, Sink
-from bot.texts import t
-from handlers.study_weeks import week_of
-from handlers.workcal import WorkingCalendar
+from handlers.core.texts import t
+from handlers.core.workcal import WorkingCalendar
+from handlers.study.weeks import week_of
 from storage import study
 from storage.db import Tx
 from storage.export import ExportFilter

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from bot.export.sink import Cell, SheetSpec, Sink
-from handlers.followups import overdue, owner_label
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
+from handlers.visits.followups import overdue, owner_label
 from storage import followups
 from storage.db import Tx
 from storage.export import ExportFilter

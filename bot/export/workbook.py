@@ -18,9 +18,9 @@ from bot.export.attendance import LEGEND, PER_DIEM_RULE, attendance, per_diem
 from bot.export.sink import PERCENT, Cell, SheetSpec, Sink
 from bot.export.study_sheet import write_study_sheet
 from bot.export.visits_sheet import write_visits_sheet
-from bot.texts import t
-from handlers.topics import topic_label
-from handlers.workcal import WorkingCalendar
+from handlers.core.texts import t
+from handlers.core.topics import topic_label
+from handlers.core.workcal import WorkingCalendar
 from storage import export as reads
 from storage.db import Tx
 from storage.difficulties import reference

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.texts import t
+from handlers.core.texts import t
 
 
 def age_text(lang: str, age: timedelta) -> str:

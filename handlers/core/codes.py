@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from handlers.textfold import fold
+from handlers.core.textfold import fold
 
 _CODE = re.compile(r"([a-z]+)0*(\d+)")
 _NOISE = re.compile(r"[\s\-_.]")

@@ -64,3 +64,27 @@ def format_day(day: date, lang: str = "vi", *, weekday: bool = False) -> str:
         return text
     names = WEEKDAYS_EN if lang == "en" else WEEKDAYS_VI
     return f"{names[day.weekday()]}, {text}"
+
+
+# dd/mm or dd/mm/yyyy, the whole message.
+_PLANNED_DAY = re.compile(r"^\s*(?:ngày\s+)?(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?\s*$", re.I)
+
+
+def parse_planned_day(text: str, today: date) -> date | str | None:
+    """A planned day from dd/mm[/yyyy]: None when not a date, 'invalid' when no such day.
+
+    Without a year, this year's day is meant, or next year's when this year's is long past
+    (planning January in December).
+    """
+    match = _PLANNED_DAY.match(text)
+    if not match:
+        return None
+    day, month = int(match.group(1)), int(match.group(2))
+    year = int(match.group(3)) if match.group(3) else today.year
+    try:
+        named = date(year, month, day)
+        if not match.group(3) and named < today - timedelta(days=180):
+            named = date(year + 1, month, day)
+    except ValueError:
+        return "invalid"
+    return named

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.turn import Turn
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar, calendar_from
 from storage import calendar
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ class Incoming:
     numbered_choices: bool = False
 
 
+# Telegram's limit on a button's callback data, in UTF-8 bytes: checked here for every channel,
+# so a button too long fails while its turn is handled (nothing saved), never at the platform.
+MAX_CHOICE_DATA_BYTES = 64
+
+
 @dataclass(frozen=True)
 class Choice:
     """One option offered to the person; `value` comes back when it is picked."""
@@ -75,6 +80,12 @@ class Reply:
     image: bytes | None = None
     # A file to send after the text, as (file name, bytes): the /xuat workbook.
     document: tuple[str, bytes] | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse button data a platform would refuse."""
+        for data in self.choice_data:
+            if len(data.encode("utf-8")) > MAX_CHOICE_DATA_BYTES:
+                raise ValueError(f"button data over {MAX_CHOICE_DATA_BYTES} bytes: {data!r}")
 
     def to_json(self) -> dict[str, Any]:
         """A plain form to store with the update, for resending after a crash."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.messages import Choice, Reply
-from handlers.turn import Turn
+from handlers.core.messages import Choice, Reply
+from handlers.core.turn import Turn
 from storage import outbox
 
 

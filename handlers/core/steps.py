@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from handlers.messages import Kind, Reply
-from handlers.turn import Turn
+from handlers.core.messages import Kind, Reply
+from handlers.core.turn import Turn
 
 UNREADABLE = {
     Kind.STICKER: "kind.sticker",

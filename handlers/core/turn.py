@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
-from handlers.dates import format_day, local_date
-from handlers.deadlines import DeadlinePolicy
-from handlers.messages import Choice, Incoming, Reply
+from handlers.core.dates import format_day, local_date
+from handlers.core.deadlines import DeadlinePolicy
+from handlers.core.messages import Choice, Incoming, Reply
+from handlers.core.texts import t
 from storage.db import Tx
 from storage.models import ConversationState, Person
 
@@ -43,6 +44,9 @@ class Turn:
     now: datetime
     # A handler that moves the conversation sets this; the router stores it.
     next_state: ConversationState | None = field(default=None)
+    # The router's answer to a message outside any flow (plain text is offered as a log
+    # entry); a flow hands back a message that is not for it through `as_new_message`.
+    outside_flow: Callable[[Turn], Awaitable[list[Reply]]] | None = field(default=None)
 
     @property
     def lang(self) -> str:
@@ -75,6 +79,12 @@ class Turn:
     def finish(self) -> None:
         """Leave any flow."""
         self.next_state = ConversationState(None, None, {}, "", [])
+
+    async def as_new_message(self) -> list[Reply]:
+        """Leave the flow and answer this message as if no flow had been open."""
+        self.finish()
+        assert self.outside_flow is not None, "turn built without the router's outside_flow"
+        return await self.outside_flow(self)
 
     @property
     def person_id(self) -> int:

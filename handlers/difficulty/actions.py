@@ -3,21 +3,28 @@ adds detail, confirms or reopens. Every step goes through the lifecycle table.""
 
 from __future__ import annotations
 
-from bot.texts import t
-from handlers.ages import age_text
-from handlers.difficulty_filters import Filters, parse_filters
-from handlers.difficulty_views import (
+from handlers.core.ages import age_text
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify, standing
+from handlers.core.steps import unreadable
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.difficulty.filters import Filters, parse_filters
+from handlers.difficulty.lifecycle import (
+    FIRST_RESPONSE,
+    Action,
+    Actor,
+    Status,
+    allowed_actions,
+    next_status,
+)
+from handlers.difficulty.views import (
     detail_card,
     history_lines,
     latest_answer,
     status_label,
     summary_line,
 )
-from handlers.lifecycle import FIRST_RESPONSE, Action, Actor, Status, allowed_actions, next_status
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify, standing
-from handlers.steps import unreadable
-from handlers.turn import Turn
 from storage import difficulties, org, prefs, scope
 from storage.difficulties import Difficulty
 from storage.worklog import NewAttachment, add_attachment
@@ -101,12 +108,7 @@ async def history(turn: Turn, difficulty_id: int) -> list[Reply]:
 
 async def on_action(turn: Turn, value: str) -> list[Reply]:
     """A difficulty button (`k:<action>:<id>`), from a notification or a card."""
-    from handlers.difficulty import start_raise
-
     _, action_name, arg = [*value.split(":", 2), "", ""][:3]
-    if action_name == "new":
-        turn.finish()
-        return await start_raise(turn)
     if not arg.isdigit():
         return turn.say("error.stale_choice")
     difficulty_id = int(arg)

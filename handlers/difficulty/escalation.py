@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
-from handlers.difficulty_actions import action_choices
-from handlers.difficulty_views import detail_card, history_lines, when
-from handlers.lifecycle import Actor, Status
-from handlers.messages import Reply
-from handlers.notify import standing
+from handlers.core.messages import Reply
+from handlers.core.notify import standing
+from handlers.core.texts import t
+from handlers.difficulty.actions import action_choices
+from handlers.difficulty.lifecycle import Actor, Status
+from handlers.difficulty.views import detail_card, history_lines, when
 from storage.difficulties import Difficulty, DifficultyEvent
 
 

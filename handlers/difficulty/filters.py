@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from handlers.codes import loose_code_keys
-from handlers.lifecycle import Status
-from handlers.textfold import fold
-from handlers.topics import TOPICS
+from handlers.core.codes import loose_code_keys
+from handlers.core.textfold import fold
+from handlers.core.topics import TOPICS
+from handlers.difficulty.lifecycle import Status
 from storage.models import Commune
 
 OVERDUE_WORDS = {"quahan", "overdue"}

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.deadlines import DeadlinePolicy
-from handlers.difficulty_views import summary_line, when
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify, standing
-from handlers.steps import description_step
-from handlers.topics import TOPICS, is_topic, topic_label
-from handlers.turn import Turn
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.core.deadlines import DeadlinePolicy
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify, standing
+from handlers.core.steps import description_step
+from handlers.core.texts import t
+from handlers.core.topics import TOPICS, is_topic, topic_label
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.difficulty import actions as difficulty_actions
+from handlers.difficulty.actions import action_choices
+from handlers.difficulty.lifecycle import Actor, Status
+from handlers.difficulty.views import summary_line, when
 from storage import calendar, difficulties, org, prefs, scope
 from storage.difficulties import Difficulty, reference
 from storage.models import Person, Role
@@ -38,10 +42,14 @@ async def start_raise(
     return await advance(turn, data)
 
 
+async def new_button(turn: Turn, value: str) -> list[Reply]:
+    """The «raise a new one» button (`k:new:0`) under the list of one's open difficulties."""
+    turn.finish()
+    return await start_raise(turn)
+
+
 async def khokhan(turn: Turn) -> list[Reply]:
     """/khokhan: open one (`/khokhan 42`), raise one (`/khokhan <text>`) or list open ones."""
-    from handlers import difficulty_actions
-
     number = parse_reference(turn.msg.args)
     if number is not None:
         return await difficulty_actions.show(turn, number)
@@ -164,17 +172,12 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
 
 async def notify_new(turn: Turn, item: Difficulty, watchers: list[Person]) -> None:
     """Push a new difficulty to supervisors in scope (normal ones unless 'digest only')."""
-    from handlers.difficulty_actions import action_choices
-    from handlers.lifecycle import Actor, Status
-
     for supervisor in watchers:
         if item.urgency != "urgent":
             mode = await prefs.notify_mode(turn.tx, supervisor.id)
             if mode == "digest":
                 continue
         lang = supervisor.language or turn.config.language
-        from bot.texts import t
-
         text = t(
             lang,
             "kk.notify.new",
@@ -222,8 +225,6 @@ async def after_choice(turn: Turn, value: str) -> list[Reply]:
 
 async def after_message(turn: Turn) -> list[Reply]:
     """Photos right after raising attach to it; anything else is a fresh message."""
-    from handlers.worklog import offer
-
     msg = turn.msg
     if msg.kind in (Kind.PHOTO, Kind.FILE) and not msg.text.strip():
         difficulty_id = int(turn.state.data["id"])
@@ -239,5 +240,4 @@ async def after_message(turn: Turn) -> list[Reply]:
         item = await difficulties.difficulty_by_id(turn.tx, difficulty_id)
         count = item.attachment_count if item else 0
         return turn.say("kk.attached", reference=reference(difficulty_id), count=count)
-    turn.finish()
-    return await offer(turn)
+    return await turn.as_new_message()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
-from handlers.topics import topic_label
+from handlers.core.texts import t
+from handlers.core.topics import topic_label
 from storage.difficulties import Difficulty, DifficultyEvent
 
 PREVIEW = 80

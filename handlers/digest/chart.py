@@ -12,8 +12,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.texts import t
-from handlers.textfold import fold
+from handlers.core.textfold import fold
+from handlers.core.texts import t
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

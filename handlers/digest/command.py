@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from handlers.dates import parse_leading_date
-from handlers.difficulty import working_calendar
-from handlers.digest import daily_digest, weekly_digest
-from handlers.messages import Choice, Reply
-from handlers.textfold import fold
-from handlers.turn import Turn
+from handlers.core.dates import parse_leading_date
+from handlers.core.messages import Choice, Reply
+from handlers.core.textfold import fold
+from handlers.core.turn import Turn
+from handlers.difficulty.raising import working_calendar
+from handlers.digest.daily import daily_digest, weekly_digest
 from storage import scope
 
 DIGEST = "digest"
@@ -103,7 +103,4 @@ async def digest_choice(turn: Turn, value: str) -> list[Reply]:
 
 async def digest_message(turn: Turn) -> list[Reply]:
     """Anything typed after a digest is handled as if no digest had been shown."""
-    from handlers.worklog import offer
-
-    turn.finish()
-    return await offer(turn)
+    return await turn.as_new_message()

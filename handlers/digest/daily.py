@@ -9,9 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-from handlers.dates import WEEKDAYS_EN, WEEKDAYS_VI, format_day
-from handlers.difficulty_views import status_label
-from handlers.digest_text import (
+from handlers.core.dates import WEEKDAYS_EN, WEEKDAYS_VI, format_day
+from handlers.core.textfold import fold
+from handlers.core.topics import topic_label
+from handlers.core.workcal import WorkingCalendar
+from handlers.difficulty.lifecycle import OPEN
+from handlers.difficulty.views import status_label
+from handlers.digest.followups import followup_section
+from handlers.digest.text import (
     ENTRIES_SHOWN,
     ENTRY_CHARS,
     NAMES_SHOWN,
@@ -28,12 +33,7 @@ from handlers.digest_text import (
     sections,
     urgent_mark,
 )
-from handlers.digest_weekly import weekly_digest
-from handlers.followup_digest import followup_section
-from handlers.lifecycle import OPEN
-from handlers.textfold import fold
-from handlers.topics import topic_label
-from handlers.workcal import WorkingCalendar
+from handlers.digest.weekly import weekly_digest
 from storage import digest as reads
 from storage.db import Tx
 from storage.difficulties import Difficulty

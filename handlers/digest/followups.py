@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers.digest_text import DIFFICULTIES_SHOWN, say
-from handlers.followups import item_line, overdue
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
+from handlers.digest.text import DIFFICULTIES_SHOWN, say
+from handlers.visits.followups import item_line, overdue
 from storage import followups
 from storage.db import Tx
 

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from bot.texts import t
-from handlers import ages
-from handlers.difficulty_views import status_label
-from handlers.textfold import fold
-from handlers.workcal import WorkingCalendar
+from handlers.core import ages
+from handlers.core.textfold import fold
+from handlers.core.texts import t
+from handlers.core.workcal import WorkingCalendar
+from handlers.difficulty.views import status_label
 from storage.difficulties import Difficulty
 from storage.digest import ScopeName
 
@@ -63,7 +63,7 @@ def one_line(text: str, limit: int) -> str:
 
 
 def age_text(lang: str, age: timedelta) -> str:
-    """'25 phút' under an hour, '5 giờ' under a day, else '3 ngày' (see handlers/ages.py)."""
+    """'25 phút' under an hour, '5 giờ' under a day, else '3 ngày' (see handlers/core/ages.py)."""
     return ages.age_text(lang, age)
 
 

@@ -7,9 +7,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from handlers.dates import format_day
-from handlers.digest_chart import ChartData, render_chart
-from handlers.digest_text import (
+from handlers.core.dates import format_day
+from handlers.core.textfold import fold
+from handlers.core.topics import TOPICS, topic_label
+from handlers.core.workcal import WorkingCalendar
+from handlers.difficulty.lifecycle import OPEN
+from handlers.digest.chart import ChartData, render_chart
+from handlers.digest.followups import followup_section
+from handlers.digest.text import (
     COMMUNES_SHOWN,
     NAMES_SHOWN,
     OLDEST_SHOWN,
@@ -24,11 +29,6 @@ from handlers.digest_text import (
     scope_label,
     sections,
 )
-from handlers.followup_digest import followup_section
-from handlers.lifecycle import OPEN
-from handlers.textfold import fold
-from handlers.topics import TOPICS, topic_label
-from handlers.workcal import WorkingCalendar
 from storage import digest as reads
 from storage.db import Tx
 from storage.digest import EntryTally, LeaveSpan, ScopeAssignment

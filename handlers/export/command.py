@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from bot.export import ExportRequest, export_to
-from handlers.dates import parse_leading_date
-from handlers.difficulty import working_calendar
-from handlers.digest_text import scope_label
-from handlers.messages import Choice, Reply
-from handlers.textfold import fold
-from handlers.turn import Turn
+from handlers.core.dates import parse_leading_date
+from handlers.core.messages import Choice, Reply
+from handlers.core.textfold import fold
+from handlers.core.turn import Turn
+from handlers.difficulty.raising import working_calendar
+from handlers.digest.text import scope_label
 from storage import digest as digest_reads
 from storage import export as reads
 from storage import scope
@@ -153,10 +153,7 @@ async def export_choice(turn: Turn, value: str) -> list[Reply]:
 
 async def export_message(turn: Turn) -> list[Reply]:
     """Anything typed instead of a period is handled as if nothing had been asked."""
-    from handlers.worklog import offer
-
-    turn.finish()
-    return await offer(turn)
+    return await turn.as_new_message()
 
 
 async def answer(turn: Turn, ask: ExportAsk) -> list[Reply]:

@@ -1,5 +1,5 @@
 """Personal leave (nghỉ phép): /nghi in one line or step by step, the list with cancel buttons,
-and the one-day leave of a reminder's button. What is accepted: handlers/leave_rules.py.
+and the one-day leave of a reminder's button. What is accepted: handlers/leave/rules.py.
 
 - `/nghi 01/12 03/12 Việc gia đình` records it at once; `/nghi 01/12 Ốm` is one day;
   `/nghi 01/12` or `/nghi` alone asks for what is missing (first day, last day, reason).
@@ -14,8 +14,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from handlers.dates import format_day
-from handlers.leave_rules import (
+from handlers.core.dates import format_day
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.steps import unreadable
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.leave.rules import (
     DEFAULT_REASON,
     MAX_AHEAD_DAYS,
     MAX_LEAVE_DAYS,
@@ -24,10 +28,6 @@ from handlers.leave_rules import (
     parse_line,
     review,
 )
-from handlers.messages import Choice, Kind, Reply
-from handlers.steps import unreadable
-from handlers.turn import Turn
-from handlers.workcal import WorkingCalendar, calendar_from
 from storage import calendar, leave
 from storage.leave import Leave
 from storage.models import Role

@@ -10,9 +10,9 @@ text was not saved and lists, in the same message, what this person can do (the 
 
 from __future__ import annotations
 
-from handlers import general
-from handlers.messages import Reply
-from handlers.turn import Turn
+from handlers.core.messages import Reply
+from handlers.core.turn import Turn
+from handlers.onboarding import general
 from storage.models import Person
 
 

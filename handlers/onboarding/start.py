@@ -7,10 +7,10 @@ import re
 import secrets
 from datetime import timedelta
 
-from handlers.general import show_help
-from handlers.messages import Kind, Reply
-from handlers.phone import normalize_phone
-from handlers.turn import Turn
+from handlers.core.messages import Kind, Reply
+from handlers.core.phone import normalize_phone
+from handlers.core.turn import Turn
+from handlers.onboarding.general import show_help
 from storage import audit, invites, org
 from storage.models import Person, Role
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers import leave, worklog
-from handlers.messages import Reply
-from handlers.turn import Turn
+from handlers.core.messages import Reply
+from handlers.core.turn import Turn
+from handlers.leave import command as leave
+from handlers.worklog import log as worklog
 from storage.models import Role
 
 PREFIX = "r:"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from bot.texts import t
-from handlers.dates import format_day
-from handlers.messages import Choice, Reply
-from handlers.notify import standing
-from handlers.workcal import WorkingCalendar
+from handlers.core.dates import format_day
+from handlers.core.messages import Choice, Reply
+from handlers.core.notify import standing
+from handlers.core.texts import t
+from handlers.core.workcal import WorkingCalendar
 from storage.reminders import ReminderFacts
 
 FIRST = "first"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from handlers.messages import Choice, Kind, Reply
-from handlers.steps import unreadable
-from handlers.turn import Turn
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.steps import unreadable
+from handlers.core.turn import Turn
 from storage import prefs
 from storage.models import Role
 

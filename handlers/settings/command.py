@@ -17,9 +17,8 @@ Decisions:
 
 from __future__ import annotations
 
-from handlers import worklog
-from handlers.messages import Choice, Reply
-from handlers.turn import Turn
+from handlers.core.messages import Choice, Reply
+from handlers.core.turn import Turn
 from storage import channel_prefs, prefs, scope
 from storage.channel_prefs import LinkedChannel
 from storage.models import Role
@@ -110,6 +109,5 @@ async def settings_message(turn: Turn) -> list[Reply]:
     """Text from an official is a new message (offered for the log); others see the choices."""
     if turn.person is not None and turn.person.role == Role.OFFICIAL:
         # The menu asks for no text: what an official types here is work to keep, not lose.
-        turn.finish()
-        return await worklog.offer(turn)
+        return await turn.as_new_message()
     return [Reply(turn.t("log.pick_again")), *await show_settings(turn)]

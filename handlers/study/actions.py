@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.texts import t
-from handlers.dates import format_day
-from handlers.messages import Choice, Reply
-from handlers.notify import notify
-from handlers.notify import standing as standing_reply
-from handlers.study_weeks import (
+from handlers.core.dates import format_day
+from handlers.core.messages import Choice, Reply
+from handlers.core.notify import notify
+from handlers.core.notify import standing as standing_reply
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.study.weeks import (
     day_off_in_week,
     first_week_with_some_room,
     fits,
@@ -30,9 +32,7 @@ from handlers.study_weeks import (
     room_left,
     split_plan,
 )
-from handlers.study_withdraw import withdrawn_reply
-from handlers.turn import Turn
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.study.withdraw import withdrawn_reply
 from storage import calendar, org, study
 from storage.study import Part
 

@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from bot.texts import t
-from handlers.study_weeks import format_week, is_holiday_week, week_of
-from handlers.workcal import WorkingCalendar
+from handlers.core.texts import t
+from handlers.core.workcal import WorkingCalendar
+from handlers.study.weeks import format_week, is_holiday_week, week_of
 from storage.study import Part
 
 

@@ -14,7 +14,7 @@ Decisions (the issue is silent on these):
 - **Weeks** are Monday–Friday, shown as "tuần 12/01–16/01/2027"; a week is named by any day in
   it (dd/mm or dd/mm/yyyy, several separated by commas). A week that has started or passed is
   refused. Of several preferred weeks, the earliest with room is taken; when none has room, the
-  nearest later week with room is proposed (see handlers/study_weeks.py for holiday weeks).
+  nearest later week with room is proposed (see handlers/study/weeks.py for holiday weeks).
 - **Officials** are one per line, "Họ tên — chức vụ" (the position may be left out); lines
   without a letter are not people, so "0" is a request for nobody and is refused. The list is
   read back when the divisions are asked (first 10 names), so a misread list shows at once;
@@ -33,16 +33,18 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from handlers import study_actions, study_views, study_withdraw
-from handlers.codes import match_code
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify
-from handlers.steps import unreadable
-from handlers.study_parse import looks_like_name, parse_people, parse_weeks
-from handlers.study_weeks import fits, format_week, nearest_week_with_room, room_left, week_of
-from handlers.textfold import fold
-from handlers.turn import Turn
-from handlers.workcal import WorkingCalendar, calendar_from
+from handlers.core.codes import match_code
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify
+from handlers.core.steps import unreadable
+from handlers.core.textfold import fold
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.study import actions as study_actions
+from handlers.study import views as study_views
+from handlers.study import withdraw as study_withdraw
+from handlers.study.parse import looks_like_name, parse_people, parse_weeks
+from handlers.study.weeks import fits, format_week, nearest_week_with_room, room_left, week_of
 from storage import calendar, scope, study, visits
 from storage.models import Commune, Role
 

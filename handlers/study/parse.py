@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from handlers.study_weeks import week_of
-from handlers.textfold import fold
+from handlers.core.textfold import fold
+from handlers.study.weeks import week_of
 
 _DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?")
 # "Họ tên — chức vụ": the first dash (spaced), comma, colon or opening bracket splits the line.

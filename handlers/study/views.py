@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from handlers.messages import Choice, Reply
-from handlers.study_actions import contact_person, head_card, may_act
-from handlers.study_calendar import calendar_lines, weeks_between
-from handlers.study_weeks import format_week, week_of
-from handlers.study_withdraw import withdraw_choices
-from handlers.turn import Turn
-from handlers.workcal import calendar_from
+from handlers.core.messages import Choice, Reply
+from handlers.core.turn import Turn
+from handlers.core.workcal import calendar_from
+from handlers.study.actions import contact_person, head_card, may_act
+from handlers.study.calendar import calendar_lines, weeks_between
+from handlers.study.weeks import format_week, week_of
+from handlers.study.withdraw import withdraw_choices
 from storage import calendar, scope, study
 from storage.models import Commune, Role
 from storage.study import Part

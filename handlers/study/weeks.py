@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
 
 # How far ahead the nearest week with room is looked for (two years of weeks).
 SEARCH_WEEKS = 104

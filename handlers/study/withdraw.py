@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 
-from bot.texts import t
-from handlers.messages import Choice, Reply
-from handlers.notify import notify
-from handlers.study_weeks import format_week
-from handlers.textfold import fold
-from handlers.turn import Turn
+from handlers.core.messages import Choice, Reply
+from handlers.core.notify import notify
+from handlers.core.textfold import fold
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.study.weeks import format_week
 from storage import org, scope, study, study_withdraw
 from storage.models import Person, Role
 from storage.study import Part

@@ -24,16 +24,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.texts import t
-from handlers.dates import format_day
-from handlers.dayoff import why_off, working_calendar
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify
-from handlers.steps import unreadable
-from handlers.textfold import fold
-from handlers.turn import Turn
-from handlers.visit_outcome import cancelled_reply
-from handlers.visits import parse_visit_day
+from handlers.core.dates import format_day, parse_planned_day
+from handlers.core.dayoff import why_off, working_calendar
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify
+from handlers.core.steps import unreadable
+from handlers.core.textfold import fold
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.visits.outcome import cancelled_reply
 from storage import followups, visit_changes, visits
 from storage.followups import VisitInfo
 from storage.models import Person
@@ -86,7 +85,7 @@ async def from_command(turn: Turn, action: str, written: str) -> list[Reply]:
         return turn.say("wgc.none")
     found = coming
     if written:
-        day = parse_visit_day(written, turn.today)
+        day = parse_planned_day(written, turn.today)
         wanted = fold(written)
         found = [
             v
@@ -227,7 +226,7 @@ async def move_message(turn: Turn) -> list[Reply]:
     text = turn.msg.text.strip()
     if turn.state.step != "day":
         return await _advance(turn, data, turn.t("log.pick_again"))
-    day = parse_visit_day(text, turn.today)
+    day = parse_planned_day(text, turn.today)
     if day is None or isinstance(day, str):
         key = "wg.no_such_day" if day == "invalid" else "wg.not_a_date"
         return await _advance(turn, data, turn.t(key, written=text))

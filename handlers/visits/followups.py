@@ -27,20 +27,22 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.texts import t
-from handlers.dates import format_day
-from handlers.dayoff import working_calendar
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify, standing
-from handlers.steps import unreadable
-from handlers.turn import Turn
-from handlers.workcal import WorkingCalendar
+from handlers.core.dates import format_day
+from handlers.core.dayoff import working_calendar
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify, standing
+from handlers.core.steps import unreadable
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar
 from storage import followups, org
 from storage.followups import FollowUp
 from storage.models import Person
 from storage.worklog import NewAttachment
 
 PREFIX = "tct:"
+# «Ghi kết quả» under a visit waiting for its outcome (`tct:out:<visit>`).
+OUTCOME_PREFIX = f"{PREFIX}out:"
 NOTE = "wgfu"
 MAX_NOTE_CHARS = 1000
 REFERENCE = re.compile(r"^\s*tct\s*-?\s*(\d{1,6})\s*$", re.I)
@@ -168,16 +170,11 @@ async def show_card(turn: Turn, followup_id: int) -> list[Reply]:
 
 
 async def on_button(turn: Turn, value: str) -> list[Reply]:
-    """A follow-up or outcome button (`tct:<action>:<id>`), from a notice, card or list."""
-    from handlers.visit_outcome import start_outcome
-
+    """A follow-up button (`tct:<action>:<id>`), from a notice, card or list."""
     _, action, arg = [*value.split(":", 2), "", ""][:3]
     if not arg.isdigit():
         return turn.say("error.stale_choice")
     number = int(arg)
-    if action == "out":
-        turn.finish()
-        return await start_outcome(turn, number)
     if action == "view":
         return await show_card(turn, number)
     if action not in ("prog", "done"):

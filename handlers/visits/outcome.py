@@ -24,16 +24,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.texts import t
-from handlers import drafts
-from handlers import visits as planning
-from handlers.dates import format_day
-from handlers.dayoff import why_off, working_calendar
-from handlers.followups import PREFIX, action_choices, owner_label
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify, standing
-from handlers.steps import unreadable
-from handlers.turn import Turn
+from handlers.core import drafts
+from handlers.core.dates import format_day, parse_planned_day
+from handlers.core.dayoff import why_off, working_calendar
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify, standing
+from handlers.core.steps import unreadable
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.visits.followups import PREFIX, action_choices, owner_label
 from storage import followups, org, visit_changes, visits
 from storage.followups import FollowUp, NewFollowUp, VisitInfo
 from storage.models import Person
@@ -78,6 +77,15 @@ async def start_outcome(turn: Turn, visit_id: int) -> list[Reply]:
     if refusal:
         return refusal
     return await advance(turn, {"visit": visit.id})
+
+
+async def on_button(turn: Turn, value: str) -> list[Reply]:
+    """The «Ghi kết quả» button (`tct:out:<visit>`) under a visit waiting for its outcome."""
+    arg = value.split(":", 2)[2]
+    if not arg.isdigit():
+        return turn.say("error.stale_choice")
+    turn.finish()
+    return await start_outcome(turn, int(arg))
 
 
 async def cancelled_reply(turn: Turn, visit: VisitInfo) -> list[Reply]:
@@ -211,7 +219,7 @@ async def outcome_message(turn: Turn) -> list[Reply]:
 
 async def _due(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
     """A due date: readable, not past; a day off moves to the next working day."""
-    day = planning.parse_visit_day(text, turn.today)
+    day = parse_planned_day(text, turn.today)
     if day is None or isinstance(day, str):
         key = "wg.no_such_day" if day == "invalid" else "wg.not_a_date"
         return await advance(turn, data, turn.t(key, written=text))

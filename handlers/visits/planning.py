@@ -19,20 +19,21 @@ the group's upcoming visits.
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from bot.texts import t
-from handlers import followups, visit_outcome
-from handlers.codes import match_code
-from handlers.dates import format_day
-from handlers.dayoff import why_off, working_calendar
-from handlers.messages import Choice, Kind, Reply
-from handlers.notify import notify
-from handlers.steps import unreadable
-from handlers.textfold import fold
-from handlers.turn import Turn
+from handlers.core.codes import match_code
+from handlers.core.dates import format_day, parse_planned_day
+from handlers.core.dayoff import why_off, working_calendar
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.notify import notify
+from handlers.core.steps import unreadable
+from handlers.core.textfold import fold
+from handlers.core.texts import t
+from handlers.core.turn import Turn
+from handlers.visits import changes as visit_changes
+from handlers.visits import followups
+from handlers.visits import outcome as visit_outcome
 from storage import followups as stored_followups
 from storage import org, visits
 from storage.models import Commune
@@ -43,28 +44,6 @@ PAGE = 10
 MAX_AGENDA_CHARS = 1000
 NEW_WORDS = {"moi", "new", "lenlich", "plan"}
 OUTCOME_WORDS = {"ketqua", "kq", "outcome", "result"}
-# dd/mm or dd/mm/yyyy, the whole message.
-_DATE = re.compile(r"^\s*(?:ngày\s+)?(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?\s*$", re.I)
-
-
-def parse_visit_day(text: str, today: date) -> date | str | None:
-    """A planned day from dd/mm[/yyyy]: None when not a date, 'invalid' when no such day.
-
-    Without a year, this year's day is meant, or next year's when this year's is long past
-    (planning January in December).
-    """
-    match = _DATE.match(text)
-    if not match:
-        return None
-    day, month = int(match.group(1)), int(match.group(2))
-    year = int(match.group(3)) if match.group(3) else today.year
-    try:
-        named = date(year, month, day)
-        if not match.group(3) and named < today - timedelta(days=180):
-            named = date(year + 1, month, day)
-    except ValueError:
-        return "invalid"
-    return named
 
 
 async def tocongtac(turn: Turn) -> list[Reply]:
@@ -78,8 +57,6 @@ async def tocongtac(turn: Turn) -> list[Reply]:
     reference = followups.parse_reference(args)
     if reference is not None:
         return await followups.show_card(turn, reference)
-    from handlers import visit_changes  # it imports this module
-
     change = visit_changes.command_word(args)
     if change is not None:
         return await visit_changes.from_command(turn, *change)
@@ -111,8 +88,6 @@ async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
     if led:
         turn.go(VISIT, "list")
     if led:
-        from handlers import visit_changes  # it imports this module
-
         choices += await visit_changes.change_choices(turn)
     sections = [await _upcoming_lines(turn, groups)] if groups else []
     if hosting:
@@ -370,10 +345,7 @@ async def visit_message(turn: Turn) -> list[Reply]:
     step = turn.state.step
     msg = turn.msg
     if step == "list":
-        turn.finish()
-        from handlers.worklog import offer
-
-        return await offer(turn)
+        return await turn.as_new_message()
     if msg.kind != Kind.TEXT:
         return unreadable(turn)
     text = msg.text.strip()
@@ -381,7 +353,7 @@ async def visit_message(turn: Turn) -> list[Reply]:
         data["commune_text"] = text
         return await advance(turn, data)
     if step == "day":
-        day = parse_visit_day(text, turn.today)
+        day = parse_planned_day(text, turn.today)
         if day is None or isinstance(day, str):
             key = "wg.no_such_day" if day == "invalid" else "wg.not_a_date"
             return await advance(turn, data, turn.t(key, written=text))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.texts import t
+from handlers.core.texts import t
 
 
 def entry_stamp(lang: str, work_date: date, sent_at: datetime, zone: ZoneInfo) -> str:

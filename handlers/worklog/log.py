@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from handlers.dates import parse_leading_date
-from handlers.messages import Choice, Kind, Reply
-from handlers.steps import description_step, unreadable
-from handlers.topics import OTHER, TOPICS, is_topic, topic_label
-from handlers.turn import Turn
+from handlers.core.dates import parse_leading_date
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.steps import description_step, unreadable
+from handlers.core.topics import OTHER, TOPICS, is_topic, topic_label
+from handlers.core.turn import Turn
+from handlers.difficulty.raising import start_raise
+from handlers.onboarding.role_answers import plain_text_answer
 from storage import org, worklog
 from storage.models import Role
 from storage.worklog import NewAttachment
@@ -163,8 +165,6 @@ async def offer(turn: Turn) -> list[Reply]:
     if turn.person is None:
         return turn.say("not_official")
     if turn.person.role != Role.OFFICIAL:
-        from handlers.role_answers import plain_text_answer
-
         return await plain_text_answer(turn)
     if msg.kind not in (Kind.TEXT, Kind.PHOTO, Kind.FILE):
         return unreadable(turn)
@@ -214,8 +214,6 @@ async def offer_choice(turn: Turn, value: str) -> list[Reply]:
     if value == "topic":
         return await advance(turn, data)
     if value == "kk":
-        from handlers.difficulty import start_raise
-
         turn.finish()
         return await start_raise(turn, str(data["text"]), list(data.get("files", [])))
     if value == "drop":

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import worklog as log_flow
-from handlers.difficulty import my_open_list
-from handlers.difficulty_views import summary_line
-from handlers.entry_names import entry_short, entry_stamp
-from handlers.messages import Choice, Kind, Reply
-from handlers.steps import unreadable
-from handlers.topics import topic_label
-from handlers.turn import Turn
+from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.steps import unreadable
+from handlers.core.topics import topic_label
+from handlers.core.turn import Turn
+from handlers.difficulty.raising import my_open_list
+from handlers.difficulty.views import summary_line
+from handlers.worklog import log as log_flow
+from handlers.worklog.entry_names import entry_short, entry_stamp
 from storage import difficulties, worklog
 from storage.difficulties import Difficulty
 from storage.models import Role, WorkLog

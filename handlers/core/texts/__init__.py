@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from bot.plural import fill
-from bot.texts_difficulty import DIFFICULTY_TEXTS
-from bot.texts_digest import DIGEST_TEXTS
-from bot.texts_export import EXPORT_TEXTS
-from bot.texts_followups import FOLLOWUP_TEXTS
-from bot.texts_leave import LEAVE_TEXTS
-from bot.texts_plan_changes import PLAN_CHANGE_TEXTS
-from bot.texts_review import REVIEW_TEXTS
-from bot.texts_schedule import SCHEDULE_TEXTS
-from bot.texts_settings import SETTINGS_TEXTS
-from bot.texts_study import STUDY_TEXTS
-from bot.texts_visits import VISIT_TEXTS
-from bot.texts_zalo import ZALO_TEXTS
+from handlers.core.texts.difficulty import DIFFICULTY_TEXTS
+from handlers.core.texts.digest import DIGEST_TEXTS
+from handlers.core.texts.export import EXPORT_TEXTS
+from handlers.core.texts.followups import FOLLOWUP_TEXTS
+from handlers.core.texts.leave import LEAVE_TEXTS
+from handlers.core.texts.plan_changes import PLAN_CHANGE_TEXTS
+from handlers.core.texts.plural import fill
+from handlers.core.texts.review import REVIEW_TEXTS
+from handlers.core.texts.schedule import SCHEDULE_TEXTS
+from handlers.core.texts.settings import SETTINGS_TEXTS
+from handlers.core.texts.study import STUDY_TEXTS
+from handlers.core.texts.visits import VISIT_TEXTS
+from handlers.core.texts.zalo import ZALO_TEXTS
 
 # key -> (Vietnamese, English). Placeholders use str.format names.
 TEXTS: dict[str, tuple[str, str]] = {
