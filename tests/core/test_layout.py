@@ -1,0 +1,123 @@
+"""The layout keeps one direction: channels -> router -> features -> kernel -> storage."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FEATURES = {
+    "worklog",
+    "difficulty",
+    "digest",
+    "leave",
+    "reminders",
+    "visits",
+    "study",
+    "export",
+    "settings",
+    "onboarding",
+}
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, *, top_level_only: bool) -> set[str]:
+    """Modules a file imports (`from a.b import c` counts as a.b and a.b.c)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def _python_files(folder: str) -> list[Path]:
+    return sorted((ROOT / folder).rglob("*.py"))
+
+
+def test_no_channel_imports_a_feature() -> None:
+    """Channels see the router and the kernel only; a button's hint comes from the router."""
+    for path in _python_files("bot/channels"):
+        features = {
+            name
+            for name in _imports(path, top_level_only=False)
+            if name.startswith("handlers.") and name.split(".")[1] in FEATURES
+        }
+        assert not features, f"{path.relative_to(ROOT)} imports {sorted(features)}"
+
+
+def test_the_kernel_imports_no_feature_and_nothing_of_bot() -> None:
+    """handlers/core/ is below every feature: it imports no feature, no router, no bot/."""
+    for path in _python_files("handlers/core"):
+        wrong = {
+            name
+            for name in _imports(path, top_level_only=False)
+            if name.startswith("bot")
+            or (name.startswith("handlers.") and not name.startswith("handlers.core"))
+        }
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
+def test_handlers_import_no_channel_library() -> None:
+    """Handlers never see python-telegram-bot or a channel adapter."""
+    for path in _python_files("handlers"):
+        wrong = {
+            n
+            for n in _imports(path, top_level_only=False)
+            if n.split(".")[0] == "telegram" or n.startswith("bot.channels")
+        }
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
+def test_no_import_of_our_code_hides_inside_a_function() -> None:
+    """Every import of handlers/ is at the top of its module, where a loop would show."""
+    for path in _python_files("handlers"):
+        top = _imports(path, top_level_only=True)
+        local = {
+            n
+            for n in _imports(path, top_level_only=False) - top
+            if n.split(".")[0] in ("handlers", "bot", "storage")
+        }
+        assert not local, f"{path.relative_to(ROOT)} imports {sorted(local)} inside a function"
+
+
+def test_handler_modules_import_one_another_without_loops() -> None:
+    """The import graph of handlers/ has no cycle."""
+    modules = {_module(p): p for p in _python_files("handlers")}
+    graph = {
+        name: {n for n in _imports(path, top_level_only=False) if n in modules and n != name}
+        for name, path in modules.items()
+    }
+    # A package's __init__ imports nothing of ours, so importing a module never runs a sibling.
+    for name, path in modules.items():
+        if path.name == "__init__.py" and name != "handlers.core.texts":
+            assert not graph[name], f"{name} imports {sorted(graph[name])}"
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            loop = " -> ".join([*path[path.index(name) :], name])
+            raise AssertionError(f"import loop: {loop}")
+        if name in done:
+            return
+        for target in graph[name]:
+            visit(target, (*path, name))
+        done.add(name)
+
+    for name in graph:
+        visit(name, ())
+
+
+def test_benches_do_not_import_tests() -> None:
+    """Benches use the shared fakes in testing/, never a module of tests/."""
+    for path in _python_files("bench"):
+        wrong = {n for n in _imports(path, top_level_only=False) if n.split(".")[0] == "tests"}
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
