@@ -301,6 +301,8 @@ async def test_update_delivered_twice_is_stored_and_answered_once(
         for u in c.response["result"]
     ]
     assert delivered.count(text_id) == 2 and delivered.count(press_id) == 2
+    # Replies go out after the batch is confirmed: wait for the confirmation to arrive.
+    await until(lambda: len(messages_in(fake, AN_USER)) >= chat_before + 2)
     # One offer and one confirmation: no second offer, no "Lựa chọn này đã cũ".
     [again_offer, confirmation] = messages_in(fake, AN_USER)[chat_before:]
     assert again_offer == offer
