@@ -49,6 +49,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
         reminder_follow_up=settings.reminder_follow_up,
         study_capacity=settings.study_capacity_per_week,
         study_place=settings.study_place,
+        difficulty_addition_minutes=settings.difficulty_addition_minutes,
         deadlines=DeadlinePolicy(
             urgent_first_response_hours=settings.urgent_first_response_hours,
             normal_first_response_days=settings.normal_first_response_days,

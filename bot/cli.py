@@ -17,6 +17,7 @@ from bot import app as assembly
 from bot import calendar_cli, digest_cli, export_cli, study_cli
 from bot.channels.console import chat_loop, link_console
 from bot.cli_parser import VietnameseParser
+from bot.digest_cli import EMPTY_DATABASE
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
 from bot.person_lookup import not_one_person, people_named
@@ -27,6 +28,13 @@ from handlers.router import Router
 from storage import org
 from storage.db import Database, StorageError
 from storage.models import Person, Role
+
+ROLE_NAMES = {
+    Role.OFFICIAL: "cán bộ biệt phái",
+    Role.SUPERVISOR: "lãnh đạo",
+    Role.ADMIN: "quản trị viên",
+    Role.COMMUNE_OFFICIAL: "cán bộ xã",
+}
 
 
 class CliError(Exception):
@@ -148,8 +156,11 @@ async def _run(settings: Settings) -> int:
     print(
         "Chưa cấu hình kênh nào. Đặt TELEGRAM_BOT_TOKEN và/hoặc ZALO_BOT_TOKEN trong .env "
         "rồi chạy lại; xem README.\n"
-        "Đang mở chat thử trên dữ liệu mẫu (examples/org-sample.xlsx, cơ sở dữ liệu tạm). "
-        "Gõ /trogiup để xem lệnh, Ctrl+D để thoát.\n"
+        "Đang mở chat thử trên dữ liệu mẫu (examples/org-sample.xlsx) với cơ sở dữ liệu TẠM: "
+        "mọi thứ ghi ở đây mất khi thoát.\n"
+        "Muốn giữ dữ liệu: bietphai import-org examples/org-sample.xlsx (ghi vào "
+        f'{settings.db_path}), rồi bietphai chat --as "Nguyễn Văn An" (họ tên hoặc số điện '
+        "thoại một người trong tệp).\n"
     )
     with tempfile.TemporaryDirectory(prefix="bietphai-demo-") as folder:
         db = await Database(Path(folder) / "demo.sqlite3").open()
@@ -157,7 +168,6 @@ async def _run(settings: Settings) -> int:
             now = datetime.now(UTC)
             await import_org(db, assembly.SAMPLE_WORKBOOK, now, actor="demo")
             person = await _demo_person(db, settings)
-            print(f"Đang chat với tư cách: {person.full_name}\n")
             return await _chat_with(db, settings, person)
         finally:
             await db.close()
@@ -180,6 +190,8 @@ async def _chat(settings: Settings, query: str) -> int:
     db = await Database(settings.db_path).open()
     try:
         async with db.read() as tx:
+            if not await org.all_people(tx):
+                raise CliError(EMPTY_DATABASE)
             matches = await people_named(tx, query)
         if len(matches) != 1:
             raise CliError(not_one_person(query, matches))
@@ -191,7 +203,15 @@ async def _chat(settings: Settings, query: str) -> int:
 async def _chat_with(db: Database, settings: Settings, person: Person) -> int:
     await link_console(db, person)
     router = Router(db, assembly.handler_config(settings))
-    await chat_loop(router, person, settings.language)
+    files = settings.console_files_dir.resolve()
+    print(
+        f"Đang chat với tư cách: {person.full_name} ({ROLE_NAMES[person.role]}"
+        + (f", {person.phone}" if person.phone else "")
+        + ").\n"
+        f"Gõ /trogiup để xem lệnh; Ctrl+D (Windows: Ctrl+Z rồi Enter) để thoát. "
+        f"Tệp bot gửi (Excel, biểu đồ) được lưu vào {files}.\n"
+    )
+    await chat_loop(router, person, settings.language, files=files)
     return 0
 
 

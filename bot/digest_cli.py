@@ -12,11 +12,16 @@ from bot.settings import Settings
 from handlers.core.texts import t
 from handlers.core.workcal import calendar_from
 from handlers.digest.daily import Digest, daily_digest, weekly_digest
-from storage import calendar, scope
+from storage import calendar, org, scope
 from storage.db import Database, Tx
 from storage.models import Person
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+# A fresh database: nobody to chat as or report on until the organisation is imported.
+EMPTY_DATABASE = (
+    "cơ sở dữ liệu chưa có ai; chạy bietphai import-org FILE trước "
+    "(ví dụ: bietphai import-org examples/org-sample.xlsx)"
+)
 
 
 class DigestInputError(Exception):
@@ -98,6 +103,8 @@ async def _build(args: argparse.Namespace, settings: Settings) -> Digest:
 
 async def _supervisor(tx: Tx, query: str | None) -> Person:
     """The person named, who must oversee something; by default the department's leadership."""
+    if not await org.all_people(tx):
+        raise DigestInputError(EMPTY_DATABASE)
     if query is None:
         leaders = await scope.department_leaders(tx)
         if not leaders:

@@ -15,6 +15,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 
 from handlers.core.phone import normalize_phone
+from handlers.core.textfold import fold
 from storage.org_import import (
     AssignmentRow,
     CalendarRow,
@@ -39,7 +40,19 @@ SHEETS: dict[str, tuple[str, ...]] = {
 OPTIONAL_SHEETS = {"calendar", "working_groups"}
 # Columns a sheet may have but older workbooks lack; export-org writes them after the others.
 # `people.commune`: the commune a commune contact (commune_official) speaks for (study visits).
-OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"people": ("commune",)}
+# `people.gender`: how the bot addresses the person, "anh" or "chị" (see ADDRESS_FORMS).
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"people": ("commune", "gender")}
+# Folded values of the `gender` column and the form of address each one means.
+ADDRESS_FORMS = {
+    "nam": "anh",
+    "anh": "anh",
+    "male": "anh",
+    "m": "anh",
+    "nu": "chị",
+    "chi": "chị",
+    "female": "chị",
+    "f": "chị",
+}
 ROLES = ("official", "supervisor", "admin", "commune_official")
 YES = {"có", "co", "yes", "y", "x", "1", "true"}
 NO = {"không", "khong", "no", "n", "0", "false", ""}
@@ -99,6 +112,32 @@ class KnownOrg:
     communes: frozenset[str] = frozenset()
     waves: frozenset[str] = frozenset()
     person_keys: dict[str, int] = field(default_factory=dict)
+    # (code, name) of stored communes, so a row may name a commune instead of giving its code.
+    commune_names: tuple[tuple[str, str], ...] = ()
+
+
+class CommuneNames:
+    """Find a commune's code from its code or its name (case and diacritics ignored)."""
+
+    def __init__(self, codes: set[str], named: list[tuple[str, str]]) -> None:
+        self.codes = codes
+        self.by_name: dict[str, set[str]] = {}
+        for code, name in named:
+            self.by_name.setdefault(fold(name), set()).add(code)
+
+    def code(self, row: SheetRow, written: str, where: str, problems: Problems) -> str | None:
+        """The code of the commune written in a cell, or None after reporting why not."""
+        if written.upper() in self.codes:
+            return written.upper()
+        found = self.by_name.get(fold(written), set())
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            codes = ", ".join(sorted(found))
+            problems.add(row, f"xã '{written}'{where} trùng tên nhiều xã ({codes}), hãy ghi mã")
+        else:
+            problems.add(row, f"xã '{written}'{where} không có trong danh sách communes")
+        return None
 
 
 def read_sheets(path: Path) -> dict[str, list[SheetRow]]:
@@ -213,6 +252,7 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
         division_codes.add(code)
         org.divisions.append(DivisionRow(code, name))
     commune_codes = set(known.communes)
+    named_communes = list(known.commune_names)
     for row in sheets.get("communes", []):
         code, name = row.text("code").upper(), row.text("name")
         border = row.text("border").lower()
@@ -223,13 +263,15 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
             problems.add(row, f"cột border phải là có/không, không phải '{row.text('border')}'")
             continue
         commune_codes.add(code)
+        named_communes = [(c, n) for c, n in named_communes if c != code] + [(code, name)]
         org.communes.append(CommuneRow(code, name, row.text("district"), border in YES))
+    communes = CommuneNames(commune_codes, named_communes)
     person_keys = dict(known.person_keys)
-    _check_people(
-        sheets.get("people", []), division_codes, problems, org, person_keys, commune_codes
-    )
+    _check_people(sheets.get("people", []), division_codes, problems, org, person_keys, communes)
     wave_names = set(known.waves)
     wave_dates: dict[str, tuple[date, date]] = {}
+    # Waves whose row was already reported: their assignments are not reported again.
+    reported_waves: set[str] = set()
     for row in sheets.get("waves", []):
         name = row.text("name")
         start = parse_day(row, "start", problems, required=True)
@@ -237,9 +279,12 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
         if not name:
             problems.add(row, "thiếu tên đợt")
             continue
+        if start is None or end is None:
+            reported_waves.add(name)
         if start and end:
             if start > end:
                 problems.add(row, "ngày bắt đầu sau ngày kết thúc")
+                reported_waves.add(name)
                 continue
             wave_names.add(name)
             wave_dates[name] = (start, end)
@@ -256,26 +301,31 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
         return False
 
     for row in sheets.get("assignments", []):
-        _check_assignment(row, org, problems, person_ok, commune_codes, wave_names, wave_dates)
+        if row.text("wave") in reported_waves - wave_names:
+            continue
+        _check_assignment(row, org, problems, person_ok, communes, wave_names, wave_dates)
     for row in sheets.get("working_groups", []):
         name = row.text("name")
         leader = row.text("leader") or None
         members = split_list(row.text("members"))
-        communes = tuple(c.upper() for c in split_list(row.text("communes")))
         ok = bool(name)
         if not ok:
             problems.add(row, "thiếu tên tổ")
+        group_communes = []
+        for written in split_list(row.text("communes")):
+            found = communes.code(row, written, "", problems)
+            ok = found is not None and ok
+            if found is not None:
+                group_communes.append(found)
         if leader and not person_ok(row, leader, "tổ trưởng"):
             ok = False
         for member in members:
             ok = person_ok(row, member, "thành viên") and ok
-        for code in communes:
-            if code not in commune_codes:
-                problems.add(row, f"xã '{code}' không có trong danh sách communes")
-                ok = False
         if ok:
             org.working_groups.append(
-                WorkingGroupRow(name, _ref(leader), tuple(_ref(m) for m in members), communes)
+                WorkingGroupRow(
+                    name, _ref(leader), tuple(_ref(m) for m in members), tuple(group_communes)
+                )
             )
     for row in sheets.get("calendar", []):
         day = parse_day(row, "date", problems, required=True)
@@ -294,7 +344,7 @@ def _check_people(
     problems: Problems,
     org: OrgData,
     person_keys: dict[str, int],
-    commune_codes: set[str],
+    communes: CommuneNames,
 ) -> None:
     seen_phones: dict[str, int] = {}
     for row in rows:
@@ -304,14 +354,19 @@ def _check_people(
         raw_phone = row.text("phone")
         phone = normalize_phone(raw_phone) if raw_phone else None
         supervises = split_list(row.text("supervises"))
-        commune = row.text("commune").upper() or None
+        commune = row.text("commune") or None
+        gender = row.text("gender")
+        address_form = ADDRESS_FORMS.get(fold(gender)) if gender else None
         bad = False
         if commune and role != "commune_official":
             problems.add(row, "cột commune chỉ ghi cho đầu mối xã (commune_official)")
             bad = True
-        elif commune and commune not in commune_codes:
-            problems.add(row, f"xã '{row.text('commune')}' ở cột commune không có trong communes")
-            bad = True
+        elif commune:
+            commune = communes.code(row, commune, " ở cột commune", problems)
+            bad = commune is None
+        if gender and address_form is None:
+            # Reported, but the person still counts, so their other rows are not reported too.
+            problems.add(row, f"cột gender phải là nam/nữ hoặc anh/chị, không phải '{gender}'")
         if not full_name:
             problems.add(row, "thiếu họ tên (full_name)")
             bad = True
@@ -338,7 +393,9 @@ def _check_people(
         if phone:
             seen_phones[phone] = row.number
         org.people.append(
-            PersonRow(full_name, role, division, phone, codes, supervises_all, commune)
+            PersonRow(
+                full_name, role, division, phone, codes, supervises_all, commune, address_form
+            )
         )
     # A person named in a later sheet may match a stored person or one from this sheet.
     stored_names = dict(person_keys)
@@ -358,27 +415,26 @@ def _check_assignment(
     org: OrgData,
     problems: Problems,
     person_ok: Callable[[SheetRow, str, str], bool],
-    commune_codes: set[str],
+    communes: CommuneNames,
     wave_names: set[str],
     wave_dates: dict[str, tuple[date, date]],
 ) -> None:
     person = row.text("person")
-    commune = row.text("commune").upper()
+    commune = communes.code(row, row.text("commune"), "", problems)
     wave = row.text("wave")
     ok = bool(person)
     if not ok:
         problems.add(row, "thiếu người (person)")
     if person and not person_ok(row, person, "người"):
         ok = False
-    if commune not in commune_codes:
-        problems.add(row, f"xã '{row.text('commune')}' không có trong danh sách communes")
+    if commune is None:
         ok = False
     if wave not in wave_names:
         problems.add(row, f"đợt '{wave}' không có trong danh sách waves")
         ok = False
     start = parse_day(row, "start", problems, required=False)
     end = parse_day(row, "end", problems, required=False)
-    if not ok:
+    if not ok or commune is None:
         return
     if wave in wave_dates:
         start = start or wave_dates[wave][0]

@@ -12,7 +12,7 @@ from handlers.onboarding.start import hash_code, new_invite_code
 from storage import audit, invites, org
 from storage.db import Database
 from storage.models import Person
-from storage.org_import import apply_org, known_codes, known_person_keys
+from storage.org_import import apply_org, known_codes, known_commune_names, known_person_keys
 
 
 class ImportRejected(Exception):
@@ -37,7 +37,11 @@ async def import_org(db: Database, path: Path, now: datetime, actor: str = "cli"
     async with db.transaction() as tx:
         divisions, communes, waves = await known_codes(tx)
         known = KnownOrg(
-            frozenset(divisions), frozenset(communes), frozenset(waves), await known_person_keys(tx)
+            frozenset(divisions),
+            frozenset(communes),
+            frozenset(waves),
+            await known_person_keys(tx),
+            tuple(await known_commune_names(tx)),
         )
         data, problems = check_org(sheets, known)
         if problems:

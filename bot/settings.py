@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     study_capacity_per_week: int = Field(5, ge=1, le=500, alias="BOT_STUDY_CAPACITY_PER_WEEK")
     study_place: str = Field("Sở Nội vụ", min_length=1, alias="BOT_STUDY_PLACE")
     visit_reminder_time: time = Field(time(15, 0), alias="BOT_VISIT_REMINDER_TIME")
+    difficulty_addition_minutes: int = Field(
+        10, ge=0, le=240, alias="BOT_DIFFICULTY_ADDITION_MINUTES"
+    )
+    console_files_dir: Path = Field(Path("console-files"), alias="BOT_CONSOLE_FILES_DIR")
 
     zalo_bot_token: str | None = Field(None, alias="ZALO_BOT_TOKEN")
     zalo_api_base_url: str = Field(

@@ -397,12 +397,14 @@ async def org_rows(tx: Tx) -> dict[str, list[tuple[Any, ...]]]:
         "SELECT p.id, p.full_name, p.role, coalesce(p.division_code, ''), coalesce(p.phone, ''), "
         "p.supervises_all, (SELECT group_concat(division_code, ';') FROM (SELECT division_code "
         "FROM supervised_divisions s WHERE s.person_id = p.id ORDER BY division_code)), "
-        "coalesce((SELECT commune_code FROM commune_contacts cc WHERE cc.person_id = p.id), '') "
+        "coalesce((SELECT commune_code FROM commune_contacts cc WHERE cc.person_id = p.id), ''), "
+        "coalesce(p.address_form, '') "
         "FROM people p ORDER BY p.id"
     ):
         supervises = ";".join(x for x in ("all" if r[5] else "", r[6] or "") if x)
-        # The last value is the optional `commune` column (bot.orgbook.OPTIONAL_COLUMNS).
-        people.append((r[1], r[2], r[3], r[4], supervises, r[7]))
+        # The last values are the optional `commune` and `gender` columns
+        # (bot.orgbook.OPTIONAL_COLUMNS).
+        people.append((r[1], r[2], r[3], r[4], supervises, r[7], r[8]))
     sheets["people"] = people
     sheets["waves"] = [
         (r[0], from_db_date(r[1]), from_db_date(r[2]))

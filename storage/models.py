@@ -29,6 +29,13 @@ class Person:
     supervises_all: bool
     language: str | None
     active: bool
+    # "anh" or "chị" from the workbook's `gender` column; None when not known.
+    address_form: str | None = None
+
+    @property
+    def address(self) -> str:
+        """How the bot addresses this person: "anh", "chị", or "anh/chị" when not known."""
+        return self.address_form or "anh/chị"
 
     @property
     def given_name(self) -> str:

@@ -10,7 +10,8 @@ from storage.timefmt import to_db_date, to_db_time
 
 # Qualified with the alias `p`, so queries may join other tables.
 PERSON_COLUMNS = (
-    "p.id, p.full_name, p.role, p.division_code, p.phone, p.supervises_all, p.language, p.active"
+    "p.id, p.full_name, p.role, p.division_code, p.phone, p.supervises_all, p.language, p.active, "
+    "p.address_form"
 )
 
 
@@ -25,6 +26,7 @@ def person_from_row(row: Row) -> Person:
         supervises_all=bool(row["supervises_all"]),
         language=row["language"],
         active=bool(row["active"]),
+        address_form=row["address_form"],
     )
 
 

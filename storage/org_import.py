@@ -40,6 +40,8 @@ class PersonRow:
     supervises_all: bool = False
     # A commune contact's commune (optional `commune` column); empty keeps what is stored.
     commune_code: str | None = None
+    # "anh" or "chị" (optional `gender` column); empty keeps what is stored.
+    address_form: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ async def known_codes(tx: Tx) -> tuple[set[str], set[str], set[str]]:
     communes = {r[0] for r in await tx.all("SELECT code FROM communes")}
     waves = {r[0] for r in await tx.all("SELECT name FROM waves")}
     return divisions, communes, waves
+
+
+async def known_commune_names(tx: Tx) -> list[tuple[str, str]]:
+    """(code, name) of every stored commune, so a workbook may name one instead of its code."""
+    return [(r[0], r[1]) for r in await tx.all("SELECT code, name FROM communes")]
 
 
 async def known_person_keys(tx: Tx) -> dict[str, int]:
@@ -216,6 +223,11 @@ async def _upsert_person(tx: Tx, p: PersonRow, now: datetime) -> None:
     )
     if p.commune_code:
         await put_contact_commune(tx, person_id, p.commune_code)
+    if p.address_form:
+        await tx.execute(
+            "UPDATE people SET address_form = ? WHERE id = ? AND address_form IS NOT ?",
+            (p.address_form, person_id, p.address_form),
+        )
 
 
 async def _upsert_working_group(tx: Tx, g: WorkingGroupRow) -> None:

@@ -143,7 +143,7 @@ async def test_an_invite_prints_the_telegram_line_and_the_code_that_links_the_ac
 
     an = telegram_user(router, "7001")
     reply = await an.say(f"/start {code}")
-    assert "Chào anh/chị An! Tài khoản Telegram của anh/chị đã được liên kết." in reply
+    assert "Chào anh/chị An! Tài khoản Telegram đã được liên kết với bot." in reply
     with sqlite3.connect(router.db.path) as raw:
         linked = raw.execute(
             "SELECT i.channel, i.user_id, p.full_name, v.used_channel FROM channel_identities i "

@@ -29,7 +29,7 @@ async def test_a_leader_moves_a_visit_twice_and_everyone_told_hears_each_move(
     await thu.press("Dời ngày")
     assert "đang là Thứ Hai, 30/11/2026" in thu.text
     assert "đã qua" in await thu.say("20/11")  # same refusals as planning
-    assert "Chưa đọc được ngày" in await thu.say("mai")
+    assert "Chưa đọc được ngày" in await thu.say("sớm nhất có thể")
     assert "đã là ngày" in await thu.say("30/11")
     assert "Lưu ý: Thứ Bảy, 05/12/2026 là ngày nghỉ" in await thu.say("05/12")
     await thu.press("Chọn ngày khác")

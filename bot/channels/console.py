@@ -7,9 +7,11 @@ import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from handlers.core.messages import Incoming, Kind, Reply
+from handlers.core.texts import t
 from handlers.router import Router, choices_as_lines
 from storage import org
 from storage.db import Database
@@ -55,9 +57,53 @@ async def link_console(db: Database, person: Person) -> None:
         )
 
 
+# A terminal in line mode keeps at most this many characters of a line (Linux N_TTY) and
+# drops the rest without a word; a line this long may have been cut.
+TTY_LINE_LIMIT = 4095
+
+
 def render(reply: Reply, lang: str) -> str:
     """A reply as terminal text."""
     return choices_as_lines(reply, lang)
+
+
+def save_files(reply: Reply, folder: Path, now: datetime) -> list[Path]:
+    """Write the reply's picture and document into `folder`, never over an earlier file."""
+    files: list[tuple[str, bytes]] = []
+    if reply.image is not None:
+        files.append((f"bietphai-bieu-do-{now:%Y%m%d-%H%M%S}.png", reply.image))
+    if reply.document is not None:
+        files.append(reply.document)
+    saved = []
+    for name, content in files:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / Path(name).name
+        stem, suffix, n = target.stem, target.suffix, 2
+        while target.exists():
+            target, n = folder / f"{stem}-{n}{suffix}", n + 1
+        target.write_bytes(content)
+        saved.append(target.resolve())
+    return saved
+
+
+def _read_line(stdin: TextIO) -> tuple[str, bool]:
+    """One line, and whether the terminal may have cut it.
+
+    On a terminal the line is read through GNU readline, which has no line limit (a long
+    paste stays whole) and lets the person edit the line; without readline, a line as long
+    as the terminal's limit is said to be possibly cut.
+    """
+    if stdin is sys.stdin and stdin.isatty():
+        try:
+            import readline  # noqa: F401  (importing it makes input() use GNU readline)
+        except ImportError:
+            line = stdin.readline()
+            return line, len(line.rstrip("\n")) >= TTY_LINE_LIMIT
+        try:
+            return input() + "\n", False
+        except EOFError:
+            return "", False
+    return stdin.readline(), False
 
 
 async def chat_loop(
@@ -67,11 +113,12 @@ async def chat_loop(
     *,
     stdin: TextIO = sys.stdin,
     write: Callable[[str], None] = print,
+    files: Path = Path("console-files"),
 ) -> None:
-    """Read lines until end of input, answering each one."""
+    """Read lines until end of input, answering each one; files received are saved in `files`."""
     loop = asyncio.get_running_loop()
     while True:
-        line = await loop.run_in_executor(None, stdin.readline)
+        line, cut = await loop.run_in_executor(None, _read_line, stdin)
         if not line:
             return
         if not line.strip():
@@ -79,5 +126,10 @@ async def chat_loop(
         msg = console_incoming(person, line)
         for reply in await router.handle(msg):
             write(render(reply, lang))
+            for path in await loop.run_in_executor(None, save_files, reply, files, msg.sent_at):
+                write(t(lang, "console.file_saved", path=path))
             write("")
         await router.replied(msg)
+        if cut:
+            write(t(lang, "console.line_cut", limit=TTY_LINE_LIMIT))
+            write("")

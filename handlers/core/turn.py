@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.core.dates import format_day, local_date
 from handlers.core.deadlines import DeadlinePolicy
 from handlers.core.messages import Choice, Incoming, Reply
-from handlers.core.texts import t
+from handlers.core.texts import TEXTS, t
 from storage.db import Tx
 from storage.models import ConversationState, Person
 
@@ -30,6 +30,9 @@ class HandlerConfig:
     # BOT_STUDY_CAPACITY_PER_WEEK / BOT_STUDY_PLACE: study visits at the department.
     study_capacity: int = 5
     study_place: str = "Sở Nội vụ"
+    # BOT_DIFFICULTY_ADDITION_MINUTES: after raising a difficulty, text and photos are offered
+    # as an addition to it for this long.
+    difficulty_addition_minutes: int = 10
 
 
 @dataclass
@@ -61,12 +64,27 @@ class Turn:
         return local_date(self.msg.sent_at, self.config.zone)
 
     def t(self, key: str, **values: object) -> str:
-        """A catalog text in the person's language."""
+        """A catalog text in the person's language.
+
+        Prompts for a date show an example that makes sense today: {soon} is tomorrow (a day
+        to plan), {recent} yesterday (a day to log late), both dd/mm.
+        """
+        template = TEXTS[key][0]
+        if "{soon}" in template:
+            values.setdefault("soon", f"{self.today + timedelta(days=1):%d/%m}")
+        if "{recent}" in template:
+            values.setdefault("recent", f"{self.today - timedelta(days=1):%d/%m}")
         return t(self.lang, key, **values)
 
     def day(self, value: date) -> str:
         """A date as people read it: weekday and dd/mm/yyyy."""
         return format_day(value, self.lang, weekday=True)
+
+    def addressed(self, person: Person) -> str:
+        """A person greeted by name: "chị Thu", "anh/chị An" when not known; "Thu" in English."""
+        if self.lang == "en":
+            return person.given_name
+        return f"{person.address} {person.given_name}"
 
     def say(self, key: str, *choices: Choice, **values: object) -> list[Reply]:
         """A single reply from the catalog."""

@@ -1,8 +1,8 @@
 """The rules of personal leave (nghỉ phép): how its dates are read and which leave is accepted.
 
-- A date is `dd/mm`, `dd/mm/yyyy`, `hôm nay`, `ngày mai` (`mai`) or `hôm qua`; `dd/mm` without a
-  year is the date nearest to today (so `05/01` written in late December is next January), and
-  an end date without a year is the one nearest to the start.
+- Dates are read by handlers.dates looking ahead: a weekday is the next one (today included),
+  `dd/mm` without a year the date nearest to today (`05/01` written in late December is next
+  January), and an end date without a year the one nearest to the start.
 - The first day may be up to `BOT_BACKDATE_DAYS` in the past (a leave forgotten yesterday can
   still be recorded) and at most MAX_AHEAD_DAYS ahead.
 - The last day is on or after the first; a leave covers at most MAX_LEAVE_DAYS calendar days.
@@ -14,9 +14,10 @@ Functions here are pure: they take today's date and return what they decided.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from handlers.core.dates import LeadingDate, Lean, parse_leading_date
 
 MAX_LEAVE_DAYS = 60
 MAX_AHEAD_DAYS = 180
@@ -24,28 +25,10 @@ MAX_REASON_CHARS = 200
 # The reason recorded by the "Nghỉ phép hôm nay" button of a reminder.
 DEFAULT_REASON = "Nghỉ phép"
 
-_TRAIL = r"(?=$|[\s:,.\-–])[\s:,.\-–]*"
-_WORD = re.compile(
-    r"^(hôm nay|hom nay|today|ngày mai|ngay mai|mai|tomorrow|hôm qua|hom qua|yesterday)" + _TRAIL,
-    re.IGNORECASE,
-)
-_WORD_OFFSET = {"nay": 0, "today": 0, "mai": 1, "tomorrow": 1, "qua": -1, "yesterday": -1}
-_DAY_MONTH = re.compile(
-    r"^(?:ngày\s+|ngay\s+)?(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?(?=$|[\s:,\-–])[\s:,\-–]*",
-    re.IGNORECASE,
-)
 # Between the two dates of a one-line leave: "01/12 đến 03/12", "01/12 - 03/12".
 _UNTIL = re.compile(r"^(?:đến|den|tới|toi|to|-|–)\s*", re.IGNORECASE)
 
-
-@dataclass(frozen=True)
-class NamedDay:
-    """The date named at the start of a text (None if none), the rest, and a date that is not."""
-
-    day: date | None
-    rest: str
-    # A written date that does not exist ("31/02"), to quote back to the person.
-    invalid: str = ""
+NamedDay = LeadingDate
 
 
 @dataclass(frozen=True)
@@ -68,37 +51,9 @@ class Review:
     problem: str | None = None
 
 
-def nearest(day: int, month: int, anchor: date) -> date | None:
-    """The date with this day and month nearest to `anchor` (a year before, the same, after)."""
-    found = []
-    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
-        try:
-            found.append(date(year, month, day))
-        except ValueError:
-            continue
-    return min(found, key=lambda d: abs(d - anchor)) if found else None
-
-
 def parse_day(text: str, today: date, anchor: date | None = None) -> NamedDay:
-    """Split a leading date off a text; without a year, the date nearest to `anchor` (today)."""
-    text = unicodedata.normalize("NFC", text).strip()
-    match = _WORD.match(text)
-    if match:
-        word = match.group(1).lower().split()[-1]
-        return NamedDay(today + timedelta(days=_WORD_OFFSET[word]), text[match.end() :].strip())
-    match = _DAY_MONTH.match(text)
-    if not match:
-        return NamedDay(None, text)
-    rest = text[match.end() :].strip()
-    written = match.group(0).strip(" :,-–")
-    day, month = int(match.group(1)), int(match.group(2))
-    if match.group(3):
-        try:
-            return NamedDay(date(int(match.group(3)), month, day), rest)
-        except ValueError:
-            return NamedDay(None, rest, invalid=written)
-    named = nearest(day, month, anchor or today)
-    return NamedDay(named, rest) if named else NamedDay(None, rest, invalid=written)
+    """Split a leading date off a text, looking ahead (handlers.dates); `anchor` for a last day."""
+    return parse_leading_date(text, today, lean=Lean.AHEAD, anchor=anchor)
 
 
 def parse_line(text: str, today: date) -> LeaveLine:

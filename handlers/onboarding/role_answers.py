@@ -27,5 +27,5 @@ async def plain_text_answer(turn: Turn) -> list[Reply]:
     assert person is not None
     [help_reply] = await general.show_help(turn)
     lines = help_reply.text.split("\n")[1:]  # the help without its title
-    lead = turn.t(f"role.plain.{person.role.value}", name=given_name(person))
+    lead = turn.t(f"role.plain.{person.role.value}", name=turn.addressed(person))
     return [Reply("\n".join([lead, *lines]))]

@@ -120,9 +120,9 @@ async def greeting(turn: Turn, *, first_time: bool = False) -> Reply:
             if turn.msg.channel in ("telegram", "zalo", "console")
             else turn.msg.channel
         )
-        lines.append(turn.t("greeting", name=person.given_name, channel=channel))
+        lines.append(turn.t("greeting", name=turn.addressed(person), channel=channel))
     else:
-        lines.append(turn.t("greeting.again", name=person.given_name))
+        lines.append(turn.t("greeting.again", name=turn.addressed(person)))
     if person.role == Role.OFFICIAL:
         communes = await org.current_and_next_communes(turn.tx, person.id, turn.today)
         if communes:

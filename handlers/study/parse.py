@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from handlers.core.dates import Lean, find_dates
 from handlers.core.textfold import fold
 from handlers.study.weeks import week_of
 
-_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})(?:[/.\-](\d{4}))?")
 # "Họ tên — chức vụ": the first dash (spaced), comma, colon or opening bracket splits the line.
 _TITLE_SPLIT = re.compile(r"\s+[—–-]\s+|\s*[,:;(]\s*|\s*[—–]\s*")
 _BULLET = re.compile(r"^\s*(?:[-•*+]|\d{1,3}[.)])\s*")
@@ -73,14 +73,10 @@ def parse_weeks(text: str, today: date) -> list[date] | str:
         if phrase in folded:
             folded = folded.replace(phrase, " ")
             weeks.append(week_of(today) + timedelta(weeks=ahead))
-    for day_s, month_s, year_s in _DATE.findall(text):
-        year = int(year_s) if year_s else today.year
-        try:
-            named = date(year, int(month_s), int(day_s))
-            if not year_s and named < today - timedelta(days=180):
-                named = date(year + 1, int(month_s), int(day_s))
-        except ValueError:
-            return "invalid"
-        if week_of(named) not in weeks:
-            weeks.append(week_of(named))
+    named = find_dates(folded, today, lean=Lean.AHEAD)
+    if isinstance(named, str):
+        return "invalid"
+    for day in named:
+        if week_of(day) not in weeks:
+            weeks.append(week_of(day))
     return weeks or "none"

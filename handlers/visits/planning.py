@@ -5,7 +5,8 @@ the group's upcoming visits.
 
 - `/tocongtac moi` (or the button under the list) starts planning; `/tocongtac XA01` starts it
   with that commune (a commune of another group, or no commune at all, is refused).
-- A date is dd/mm or dd/mm/yyyy; a past date is refused; a weekend, a public holiday or a day off
+- A date is any form of handlers.dates ("hôm nay", "thứ 6", dd/mm), looking ahead; a past
+  date is refused; a weekend, a public holiday or a day off
   the admin declared is warned about and kept only when the leader confirms.
 - Members are picked one by one (tap again to take one off) or all at once, then "Xong".
 - The list also shows past visits waiting for an outcome ("Ghi kết quả", see

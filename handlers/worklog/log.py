@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from handlers.core.dates import parse_leading_date
+from handlers.core.dates import LeadingDate, format_day, parse_leading_date
 from handlers.core.messages import Choice, Kind, Reply
 from handlers.core.steps import description_step, unreadable
 from handlers.core.topics import OTHER, TOPICS, is_topic, topic_label
@@ -16,6 +18,8 @@ from storage import org, worklog
 from storage.models import Role
 from storage.worklog import NewAttachment
 
+# A text that starts with a written date ("27/11 …"), which is a day even when not yet come.
+_NUMERIC = re.compile(r"^\s*(?:ngày\s+|ngay\s+)?\d", re.IGNORECASE)
 LOG = "log"
 OFFER = "offer"
 PREVIEW_CHARS = 300
@@ -51,7 +55,7 @@ async def start_log(turn: Turn) -> list[Reply]:
     if named.invalid:
         turn.finish()
         return turn.say("log.bad_date")
-    return await start_log_on(turn, named.day or turn.today, named.rest)
+    return await start_log_on(turn, named.day or turn.today, named.content)
 
 
 async def start_log_on(turn: Turn, day: date, text: str = "") -> list[Reply]:
@@ -126,10 +130,14 @@ async def save(turn: Turn, data: dict[str, Any], commune_name: str) -> list[Repl
     )
     turn.finish()
     extra = turn.t("log.saved_attachments", count=len(attachments)) if attachments else ""
+    sent_local = sent_at.astimezone(turn.config.zone)
+    # A late entry names both days, so nobody mistakes the day it counts for.
+    late = sent_local.date() != day
     return turn.say(
-        "log.saved",
+        "log.saved_late" if late else "log.saved",
         day=turn.day(day),
-        time=f"{sent_at.astimezone(turn.config.zone):%H:%M}",
+        sent_day=format_day(sent_local.date(), turn.lang, weekday=True, year=False),
+        time=f"{sent_local:%H:%M}",
         preview=preview(str(data["text"]), SAVED_PREVIEW_CHARS),
         commune=commune_name,
         topic=topic_label(data["topic"], turn.lang),
@@ -170,15 +178,22 @@ async def offer(turn: Turn) -> list[Reply]:
         return unreadable(turn)
     pending = dict(turn.state.data) if turn.state.flow == OFFER else None
     named = parse_leading_date(msg.text, turn.today)
+    if named.day is not None and named.day > turn.today and not _NUMERIC.match(msg.text):
+        # "Mai Châu …", "Ngày mai họp …" at the start of a note: a plan or a name, not a day
+        # to log for; the whole text is offered for today.
+        named = LeadingDate(None, unicodedata.normalize("NFC", msg.text).strip())
     if named.invalid:
         return turn.say("log.bad_date")
     files = [[a.kind, a.file_id] for a in msg.attachments]
-    if not named.rest and not (pending and files):
+    text = named.content
+    if named.day is not None and not text and not files and not (pending and pending.get("text")):
+        return await ask_text_for(turn, named.day)
+    if not text and not (pending and files):
         if msg.kind in (Kind.PHOTO, Kind.FILE):
             return turn.say("offer.photo_needs_text")
         return turn.say("log.empty")
-    text = named.rest
     day = named.day or turn.today
+    joined = bool(pending and pending.get("text"))
     if pending:
         text = "\n".join(part for part in (str(pending.get("text", "")), text) if part)
         files = [*pending.get("files", []), *files]
@@ -188,13 +203,15 @@ async def offer(turn: Turn) -> list[Reply]:
         return refusal
     data: dict[str, Any] = {
         "day": day.isoformat(),
-        "sent_at": str(pending["sent_at"]) if pending else msg.sent_at.isoformat(),
+        "sent_at": str(pending.get("sent_at", msg.sent_at.isoformat()))
+        if pending
+        else msg.sent_at.isoformat(),
         "text": text,
         "files": files,
     }
     turn.go(OFFER, "confirm", **data)
     question = turn.t("offer.question", day=turn.day(day), preview=preview(text))
-    if pending:
+    if joined:
         question += "\n\n" + turn.t("offer.joined")
     choices = (
         Choice(turn.t("offer.save"), "save"),
@@ -203,6 +220,15 @@ async def offer(turn: Turn) -> list[Reply]:
         Choice(turn.t("offer.cancel"), "drop"),
     )
     return [Reply(question, choices)]
+
+
+async def ask_text_for(turn: Turn, day: date) -> list[Reply]:
+    """A day named alone ("hôm qua", "04/12"): the next text is the entry for that day."""
+    refusal = await check_day(turn, day)
+    if refusal:
+        return refusal
+    turn.go(OFFER, "text", day=day.isoformat())
+    return turn.say("log.ask_day_text", day=turn.day(day))
 
 
 async def offer_choice(turn: Turn, value: str) -> list[Reply]:

@@ -84,10 +84,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "for an invite code.",
     ),
     "greeting": (
-        "Chào anh/chị {name}! Tài khoản {channel} của anh/chị đã được liên kết.",
+        "Chào {name}! Tài khoản {channel} đã được liên kết với bot.",
         "Hello {name}! Your {channel} account is now linked.",
     ),
-    "greeting.again": ("Chào anh/chị {name}!", "Hello {name}!"),
+    "greeting.again": ("Chào {name}!", "Hello {name}!"),
     "greeting.communes": ("Xã công tác: {communes}.", "Assigned commune(s): {communes}."),
     "greeting.no_commune": (
         "Hiện anh/chị chưa có phân công công tác tại xã nào.",
@@ -154,6 +154,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Chức năng này dành cho cán bộ biệt phái. Gõ /trogiup để xem những gì anh/chị có thể làm.",
         "This is for seconded officials. Type /help to see what you can do.",
     ),
+    # The console (bietphai chat): files it receives are saved, not shown
+    "console.file_saved": ("Đã lưu tệp: {path}", "File saved: {path}"),
+    "console.line_cut": (
+        "Dòng vừa gõ dài bằng giới hạn của cửa sổ dòng lệnh ({limit} ký tự) nên có thể đã bị "
+        "cắt. Gõ /cuatoi để xem lại; nếu thiếu, anh/chị gửi phần còn lại thành tin nhắn mới.",
+        "The line you typed is as long as the terminal's limit "
+        "({limit:character|characters}) and may have been cut. Type /mine to check; if "
+        "something is missing, send the rest as a new message.",
+    ),
     # Work log
     "log.no_assignment": (
         "Ngày {day} anh/chị không có phân công công tác tại xã nào, nên chưa ghi được nhật ký. "
@@ -173,8 +182,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "division head if it must be added.",
     ),
     "log.bad_date": (
-        "Ngày ghi ở đầu tin nhắn không hợp lệ. Anh/chị ghi theo dạng dd/mm, ví dụ 25/11.",
-        "The date at the start is not valid. Please write it as dd/mm, for example 25/11.",
+        "Ngày ghi ở đầu tin nhắn không hợp lệ. Anh/chị ghi theo dạng dd/mm (ví dụ {recent}), "
+        "hoặc «hôm qua», «thứ 6».",
+        "The date at the start is not valid. Please write it as dd/mm (for example {recent}), or "
+        "«yesterday», «friday».",
     ),
     "log.pick_commune": (
         "Nhật ký ngày {day}: anh/chị chọn xã.",
@@ -201,6 +212,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{commune} · Lĩnh vực: {topic}{attachments}\nGõ /cuatoi để xem hoặc sửa.",
         "Saved your work log for {day} (sent at {time}): «{preview}»\n"
         "{commune} · Topic: {topic}{attachments}\nType /mine to see or edit it.",
+    ),
+    "log.saved_late": (
+        "Đã ghi nhật ký cho {day} (gửi {sent_day} lúc {time}): «{preview}»\n"
+        "{commune} · Lĩnh vực: {topic}{attachments}\nGõ /cuatoi để xem hoặc sửa.",
+        "Saved your work log for {day} (sent {sent_day} at {time}): «{preview}»\n"
+        "{commune} · Topic: {topic}{attachments}\nType /mine to see or edit it.",
+    ),
+    "log.ask_day_text": (
+        "Anh/chị gõ nội dung nhật ký cho {day}; tin nhắn tiếp theo sẽ được ghi cho ngày này. "
+        "Gõ /huy để thôi.",
+        "Type your work log for {day}; your next message is logged for that day. "
+        "Type /cancel to stop.",
     ),
     "log.saved_attachments": (" · {count} ảnh/tệp", " · {count:photo or file|photos or files}"),
     "log.pick_again": (

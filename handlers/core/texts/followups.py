@@ -68,8 +68,8 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "division.",
     ),
     "wg.ask_due": (
-        "Hạn hoàn thành việc «{item}»? Gõ ngày dd/mm, ví dụ 15/12.",
-        "Due date for «{item}»? Type it as dd/mm, e.g. 15/12.",
+        "Hạn hoàn thành việc «{item}»? Gõ ngày dd/mm (ví dụ {soon}) hoặc «thứ 6».",
+        "Due date for «{item}»? Type it as dd/mm (e.g. {soon}) or «friday».",
     ),
     "wg.due_past": (
         "{day} đã qua; hạn phải từ hôm nay trở đi.",

@@ -33,8 +33,10 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
     "leave.tomorrow": ("Ngày mai ({day})", "Tomorrow ({day})"),
     "leave.same_day": ("Chỉ một ngày ({day})", "Just that day ({day})"),
     "leave.not_a_date": (
-        "Chưa đọc được ngày. Anh/chị gõ theo dạng dd/mm, ví dụ 01/12.",
-        "That is not a date. Please type it as dd/mm, for example 01/12.",
+        "Chưa đọc được ngày. Anh/chị gõ theo dạng dd/mm (ví dụ {soon}), hoặc «hôm nay», "
+        "«ngày mai», «thứ 6».",
+        "That is not a date. Please type it as dd/mm (for example {soon}), or «today», "
+        "«tomorrow», «friday».",
     ),
     "leave.no_such_day": (
         "Ngày {written} không có trên lịch. Anh/chị kiểm tra lại.",

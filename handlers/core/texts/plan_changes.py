@@ -58,8 +58,10 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
         "The visit to {commune} on {day} is cancelled. Told: {told}.",
     ),
     "wgc.ask_day": (
-        "Chuyến đến {commune} đang là {day}. Dời sang ngày nào? Gõ ngày dd/mm, ví dụ 01/12.",
-        "The visit to {commune} is on {day}. Move it to which day? Type dd/mm, e.g. 01/12.",
+        "Chuyến đến {commune} đang là {day}. Dời sang ngày nào? Gõ ngày dd/mm (ví dụ "
+        "{soon}), hoặc «ngày mai», «thứ 6».",
+        "The visit to {commune} is on {day}. Move it to which day? Type dd/mm (e.g. "
+        "{soon}), or «tomorrow», «friday».",
     ),
     "wgc.same_day": (
         "Chuyến đã là ngày {day}. Anh/chị gõ một ngày khác.",

@@ -27,19 +27,19 @@ REVIEW_TEXTS: dict[str, tuple[str, str]] = {
     ),
     # Plain text from someone who keeps no work log
     "role.plain.supervisor": (
-        "Chào anh/chị {name}. Tin nhắn này không được lưu: nhật ký công tác do cán bộ biệt phái "
+        "Chào {name}. Tin nhắn này không được lưu: nhật ký công tác do cán bộ biệt phái "
         "ghi. Anh/chị có thể dùng:",
         "Hello {name}. This message was not saved: work logs are kept by seconded officials. "
         "You can use:",
     ),
     "role.plain.admin": (
-        "Chào anh/chị {name}. Tin nhắn này không được lưu: nhật ký công tác do cán bộ biệt phái "
+        "Chào {name}. Tin nhắn này không được lưu: nhật ký công tác do cán bộ biệt phái "
         "ghi. Việc anh/chị có thể làm:",
         "Hello {name}. This message was not saved: work logs are kept by seconded officials. "
         "What you can do:",
     ),
     "role.plain.commune_official": (
-        "Chào anh/chị {name}. Tin nhắn này không được lưu: bot ghi nhật ký dành cho cán bộ biệt "
+        "Chào {name}. Tin nhắn này không được lưu: bot ghi nhật ký dành cho cán bộ biệt "
         "phái của Sở. Anh/chị có thể dùng:",
         "Hello {name}. This message was not saved: the work log is for the department's "
         "seconded officials. You can use:",

@@ -65,12 +65,16 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
         "There is no commune or ward «{commune}» in the list.",
     ),
     "wg.ask_day": (
-        "Tổ đến {commune} ngày nào? Gõ ngày dd/mm, ví dụ 01/12.",
-        "On which day will the group visit {commune}? Type the date as dd/mm, e.g. 01/12.",
+        "Tổ đến {commune} ngày nào? Gõ ngày dd/mm (ví dụ {soon}), hoặc «hôm nay», «ngày mai», "
+        "«thứ 6».",
+        "On which day will the group visit {commune}? Type the date as dd/mm (e.g. {soon}), or "
+        "«today», «tomorrow», «friday».",
     ),
     "wg.not_a_date": (
-        "Chưa đọc được ngày «{written}». Anh/chị gõ theo dạng dd/mm, ví dụ 01/12.",
-        "«{written}» is not a date. Please type it as dd/mm, for example 01/12.",
+        "Chưa đọc được ngày «{written}». Anh/chị gõ theo dạng dd/mm (ví dụ {soon}), hoặc "
+        "«hôm nay», «ngày mai», «thứ 6».",
+        "«{written}» is not a date. Please type it as dd/mm (for example {soon}), or «today», "
+        "«tomorrow», «friday».",
     ),
     "wg.no_such_day": (
         "Ngày {written} không có trên lịch. Anh/chị kiểm tra lại.",
