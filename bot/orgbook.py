@@ -136,7 +136,8 @@ class CommuneNames:
             codes = ", ".join(sorted(found))
             problems.add(row, f"xã '{written}'{where} trùng tên nhiều xã ({codes}), hãy ghi mã")
         else:
-            problems.add(row, f"xã '{written}'{where} không có trong danh sách communes")
+            listed = "communes" if where else "danh sách communes"
+            problems.add(row, f"xã '{written}'{where} không có trong {listed}")
         return None
 
 

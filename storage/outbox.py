@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -68,6 +69,49 @@ async def enqueue(
         ),
     )
     return changed == 1
+
+
+# How a notice reaches a person: a chat now, their first chat once they link one, or none.
+REACH_NOW = "now"
+REACH_ON_LINK = "on_link"
+REACH_NONE = "none"
+
+
+async def reach(tx: Tx, person_ids: Iterable[int]) -> dict[int, str]:
+    """How a notice queued now reaches each person (see REACH_*); the console never counts,
+    and someone no longer active is not reached."""
+    wanted = sorted(set(person_ids))
+    found = dict.fromkeys(wanted, REACH_NONE)
+    if not wanted:
+        return found
+    marks = ", ".join("?" for _ in wanted)
+    for row in await tx.all(
+        "SELECT p.id, p.active, count(i.user_id) AS chats, "
+        "max(i.user_id IS NOT NULL AND i.unreachable_at IS NULL) AS reachable "
+        "FROM people p LEFT JOIN channel_identities i "
+        "ON i.person_id = p.id AND i.channel <> 'console' "
+        f"WHERE p.id IN ({marks}) GROUP BY p.id, p.active",
+        tuple(wanted),
+    ):
+        if not row["active"]:
+            continue
+        if not row["chats"]:
+            found[int(row["id"])] = REACH_ON_LINK
+        elif row["reachable"]:
+            found[int(row["id"])] = REACH_NOW
+    return found
+
+
+async def release_held(
+    tx: Tx, *, person_id: int, channel: str, chat_id: str, since: datetime, now: datetime
+) -> int:
+    """Send a newly linked chat the notices queued for this person, since `since`, while they
+    had no chat at all (a person who blocked the bot is not in this case); returns how many."""
+    return await tx.execute_count(
+        "UPDATE outbox SET status = 'pending', channel = ?, chat_id = ?, next_attempt_at = ? "
+        "WHERE person_id = ? AND status = 'unreachable' AND channel = '' AND created_at >= ?",
+        (channel, chat_id, to_db_time(now), person_id, to_db_time(since)),
+    )
 
 
 async def enqueue_to_chat(

@@ -7,7 +7,7 @@ from datetime import date
 from handlers.study.parse import parse_weeks
 from storage import Database
 from tests.conftest import AN, THANH, MakeChat
-from tests.test_difficulties import THU
+from tests.test_difficulties import THU, raise_urgent
 from tests.test_import_org import query
 
 
@@ -106,3 +106,18 @@ def test_study_weeks_take_weekdays_and_dates() -> None:
     assert parse_weeks("thứ 2", wednesday) == [date(2026, 12, 7)]
     assert parse_weeks("tuần sau hoặc 21/12", wednesday) == [date(2026, 12, 7), date(2026, 12, 21)]
     assert parse_weeks("31/12, 30/02", wednesday) == "invalid"
+
+
+async def test_a_past_days_digest_lists_only_difficulties_that_existed_then(
+    linked_chat: MakeChat,
+) -> None:
+    thanh = await linked_chat(THANH)
+    an = await linked_chat(AN)
+    await raise_urgent(an.at("2026-11-24 10:00"))  # Tuesday: existed at the end of Tuesday
+    await raise_urgent(an.at("2026-11-25 08:30"), "Chưa có mẫu biên bản bàn giao")  # Wednesday
+    thanh.at("2026-11-25 09:00")
+    yesterday = await thanh.say("/baocao hôm qua")
+    assert "KK-0001" in yesterday and "KK-0002" not in yesterday
+    assert "dưới 1 phút" not in yesterday
+    today = await thanh.say("/baocao")
+    assert "KK-0001" in today and "KK-0002" in today

@@ -90,7 +90,9 @@ async def test_a_leader_answers_from_the_notice_and_the_reporter_is_told(
     await thu.press_data(button(notice, "Trả lời"))
     assert "gõ nội dung trả lời cho KK-0001" in thu.text
     reply = await thu.say("Áp dụng Nghị định 33/2023, bố trí theo vị trí việc làm.")
-    assert "Đã ghi: KK-0001" in reply
+    assert reply == (
+        "Đã gửi trả lời KK-0001 cho anh/chị An.\nGõ /dskhokhan để xem các khó khăn còn mở."
+    )
     item = await stored(org_db, number)
     assert item.status == "answered" and item.first_response_at is not None
     [told] = await inbox(org_db, AN)
@@ -262,5 +264,5 @@ async def test_a_deactivated_reporter_is_reported_to_the_leader(
         await tx.execute("UPDATE people SET active = 0 WHERE full_name = ?", (AN,))
     await thu.press_data(f"k:answer:{number}")
     reply = await thu.say("Trả lời dù anh An đã về Sở")
-    assert "người nêu hiện không nhận được tin" in reply
+    assert "Anh/chị An hiện không nhận được tin trên bot" in reply
     assert (await stored(org_db, number)).status == "answered"

@@ -229,6 +229,14 @@ async def test_nghi_alone_lists_leave_ahead_and_cancels_one(
     assert "23/11" not in reply
     assert chat.buttons == ["Hủy 01/12–03/12", "Hủy 10/12", "Ghi nghỉ phép mới"]
     reply = await chat.press("Hủy 01/12–03/12")
+    # Asked once more, as deleting an entry is; "Không hủy" keeps it.
+    assert reply.startswith("Hủy nghỉ phép từ Thứ Ba, 01/12/2026 đến Thứ Năm, 03/12/2026")
+    assert chat.buttons == ["Hủy nghỉ phép này", "Không hủy"]
+    assert "Giữ nguyên nghỉ phép" in await chat.press("Không hủy")
+    assert len(await leaves_of(org_db, AN)) == 3
+    await chat.say("/nghi")
+    await chat.press("Hủy 01/12–03/12")
+    reply = await chat.press("Hủy nghỉ phép này")
     assert reply.startswith("Đã hủy nghỉ phép từ 01/12/2026 đến 03/12/2026.")
     assert [r.start.day for r in await leaves_of(org_db, AN)] == [23, 10]
     async with org_db.read() as tx:

@@ -130,7 +130,7 @@ async def test_the_workbook_may_give_a_contacts_commune_and_export_org_keeps_it(
     async with org_db.read() as tx:
         await export_org(tx, tmp_path / "org.xlsx")
     header = next(load_workbook(tmp_path / "org.xlsx")["people"].iter_rows(values_only=True))
-    assert header[-1] == "commune"
+    assert header[-2:] == ("commune", "gender")
     again = await import_org(org_db, tmp_path / "org.xlsx", local("2026-11-04 08:00"))
     assert again.changed_rows == 0
     async with org_db.read() as tx:

@@ -222,7 +222,7 @@ async def test_official_links_account_and_saves_an_offered_entry(
 ) -> None:
     an = Official(bot, AN_USER, "An")
     [greeting] = await an.says(f"/start {await invite_code(org_db, AN)}")
-    assert greeting.text.startswith("Chào anh/chị An! Tài khoản Telegram của anh/chị")
+    assert greeting.text.startswith("Chào anh/chị An! Tài khoản Telegram đã được liên kết")
     assert "Xã Hòa Vang Tây" in greeting.text and "/nhatky" in greeting.text
 
     [offer] = await an.says("Họp với UBND xã Hòa Vang Tây về sắp xếp bộ máy sau sáp nhập")
@@ -358,7 +358,7 @@ async def test_unregistered_person_is_asked_to_register_and_can_share_own_phone(
 
     # Their own number, which the department has on its list for Nguyễn Văn An.
     [welcome] = await stranger.sends(fake.contact(STRANGER_USER, "+84900000001", first_name="An"))
-    assert welcome.text.startswith("Chào anh/chị An! Tài khoản Telegram của anh/chị")
+    assert welcome.text.startswith("Chào anh/chị An! Tài khoản Telegram đã được liên kết")
     assert welcome.markup == {"remove_keyboard": True}
     async with org_db.read() as tx:
         linked = await org.person_by_identity(tx, "telegram", str(STRANGER_USER))

@@ -141,7 +141,7 @@ async def linked(bot: ZaloBot, db: Database, name: str, user_id: str, given: str
     """A person who sent their invite code as a plain message."""
     person = ZaloUser(bot, user_id, given)
     greeting = await person.says(await invite_code(db, name))
-    assert greeting.startswith(f"Chào anh/chị {given}! Tài khoản Zalo của anh/chị"), greeting
+    assert greeting.startswith(f"Chào anh/chị {given}! Tài khoản Zalo đã được liên kết"), greeting
     return person
 
 

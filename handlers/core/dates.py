@@ -168,8 +168,7 @@ def parse_leading_date(
         if word in _RELATIVE:
             return LeadingDate(today + timedelta(days=_RELATIVE[word]), rest)
         # "thứ 6, 04/12": the written date decides; the weekday only says it aloud.
-        written = _DAY_MONTH.match(folded[match.end() :])
-        if written:
+        if _DAY_MONTH.match(folded[match.end() :]):
             after = parse_leading_date(rest, today, lean=lean, anchor=anchor)
             if after.day is not None or after.invalid:
                 return after

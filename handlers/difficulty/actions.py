@@ -25,8 +25,8 @@ from handlers.difficulty.views import (
     status_label,
     summary_line,
 )
-from storage import difficulties, org, prefs, scope
-from storage.difficulties import Difficulty
+from storage import difficulties, org, outbox, prefs, scope
+from storage.difficulties import Difficulty, reference
 from storage.worklog import NewAttachment, add_attachment
 
 ACT = "kkact"
@@ -81,12 +81,12 @@ async def show(turn: Turn, difficulty_id: int) -> list[Reply]:
     """The detail card with the buttons this person may press."""
     found = await _visible(turn, difficulty_id)
     if found is None:
-        return turn.say("kk.not_found")
+        return turn.say("kk.not_found", reference=reference(difficulty_id))
     item, actor = found
     choices = action_choices(turn.lang, item.id, actor, Status(item.status))
     choices.append(Choice(turn.t("kk.button.history"), f"k:hist:{item.id}"))
-    text = detail_card(turn.lang, item, turn.now, turn.config.zone)
     events = await difficulties.events_of(turn.tx, item.id)
+    text = detail_card(turn.lang, item, turn.now, turn.config.zone, events)
     answer = latest_answer(turn.lang, item.status, events, turn.config.zone)
     if answer:
         text += "\n\n" + answer
@@ -97,7 +97,7 @@ async def history(turn: Turn, difficulty_id: int) -> list[Reply]:
     """Every event of a difficulty."""
     found = await _visible(turn, difficulty_id)
     if found is None:
-        return turn.say("kk.not_found")
+        return turn.say("kk.not_found", reference=reference(difficulty_id))
     item, actor = found
     events = await difficulties.events_of(turn.tx, item.id)
     names = await difficulties.people_names(turn.tx, {e.target_id for e in events if e.target_id})
@@ -122,7 +122,7 @@ async def on_action(turn: Turn, value: str) -> list[Reply]:
         return turn.say("error.stale_choice")
     found = await _visible(turn, difficulty_id)
     if found is None:
-        return turn.say("kk.not_found")
+        return turn.say("kk.not_found", reference=reference(difficulty_id))
     item, actor = found
     if next_status(actor, action, Status(item.status)) is None:
         return _refused(turn, item)
@@ -200,7 +200,7 @@ async def apply(
     turn.finish()
     found = await _visible(turn, difficulty_id)
     if found is None:
-        return turn.say("kk.not_found")
+        return turn.say("kk.not_found", reference=reference(difficulty_id))
     item, actor = found
     to = next_status(actor, action, Status(item.status))
     if to is None:
@@ -239,22 +239,48 @@ async def apply(
     assert updated is not None
     names = await difficulties.people_names(turn.tx, {target_id} if target_id else set())
     words = t(turn.lang, f"kk.action.{action.value}", target=names.get(target_id or 0, ""))
-    replies = turn.say("kk.done", reference=item.reference, action=words)
     if actor is Actor.SUPERVISOR:
-        reached = await _tell_reporter(turn, updated, action, text, names)
-        if not reached:
-            replies.append(Reply(turn.t("kk.reporter_gone")))
+        await _tell_reporter(turn, updated, action, text, names)
         if action is Action.FORWARD and target_id:
             await _tell_forward_target(turn, updated, target_id, text)
+        return [Reply(await _supervisor_done(turn, updated, action, words, names, target_id))]
+    await _tell_supervisors(turn, updated, action, text)
+    return turn.say("kk.done", reference=item.reference, action=words)
+
+
+async def _supervisor_done(
+    turn: Turn,
+    item: Difficulty,
+    action: Action,
+    words: str,
+    names: dict[int, str],
+    target_id: int | None,
+) -> str:
+    """What a supervisor's step did, whether the reporter was really told, and what next."""
+    reporter = await org.person_by_id(turn.tx, item.reporter_id)
+    who = turn.addressed(reporter) if reporter else ""
+    reach = (await outbox.reach(turn.tx, [item.reporter_id]))[item.reporter_id]
+    if reach == outbox.REACH_NOW:
+        lines = [
+            turn.t(
+                f"kk.sup.{action.value}",
+                reference=item.reference,
+                reporter=who,
+                target=names.get(target_id or 0, ""),
+            )
+        ]
     else:
-        await _tell_supervisors(turn, updated, action, text)
-    return replies
+        lines = [
+            turn.t("kk.done", reference=item.reference, action=words),
+            turn.t(f"kk.reporter_{reach}", reporter=who[:1].upper() + who[1:]),
+        ]
+    return "\n".join([*lines, turn.t("kk.next.supervisor")])
 
 
 async def _tell_reporter(
     turn: Turn, item: Difficulty, action: Action, text: str, names: dict[int, str]
-) -> bool:
-    """Tell the reporter about a supervisor's step; False when they cannot be reached."""
+) -> None:
+    """Queue a notice to the reporter about a supervisor's step."""
     assert turn.person is not None
     event_id = await difficulties.last_event_id(turn.tx, item.id)
     lang = turn.config.language
@@ -275,7 +301,6 @@ async def _tell_reporter(
         f"kk:{item.id}:e{event_id}:{item.reporter_id}",
         standing(message, *choices),
     )
-    return await scope.has_reachable_chat(turn.tx, item.reporter_id)
 
 
 async def _tell_forward_target(turn: Turn, item: Difficulty, target_id: int, note: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from handlers.core.deadlines import DeadlinePolicy
-from handlers.core.messages import Choice, Kind, Reply
-from handlers.core.notify import notify, standing
+from handlers.core.messages import Attachment, Choice, Kind, Reply
+from handlers.core.notify import notify, standing, told_text
 from handlers.core.steps import description_step
 from handlers.core.texts import t
 from handlers.core.topics import TOPICS, is_topic, topic_label
@@ -14,7 +16,7 @@ from handlers.core.turn import Turn
 from handlers.core.workcal import WorkingCalendar, calendar_from
 from handlers.difficulty import actions as difficulty_actions
 from handlers.difficulty.actions import action_choices
-from handlers.difficulty.lifecycle import Actor, Status
+from handlers.difficulty.lifecycle import Action, Actor, Status
 from handlers.difficulty.views import summary_line, when
 from storage import calendar, difficulties, org, prefs, scope
 from storage.difficulties import Difficulty, reference
@@ -157,21 +159,40 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     item = await difficulties.difficulty_by_id(turn.tx, difficulty_id)
     assert item is not None
     watchers = await scope.supervisors_for(turn.tx, item.division_code, item.commune_code)
-    await notify_new(turn, item, watchers)
-    turn.go(AFTER, "attach", id=difficulty_id)
-    who = ", ".join(p.full_name for p in watchers) or turn.t("kk.nobody")
-    return turn.say(
-        "kk.saved",
-        reference=reference(difficulty_id),
-        kind=turn.t(f"kk.kind.{item.kind}"),
-        urgency=turn.t(f"kk.urgency.{item.urgency}"),
-        due=when(first_due, turn.config.zone),
-        who=who,
+    told = await notify_new(turn, item, watchers)
+    until = turn.now + timedelta(minutes=turn.config.difficulty_addition_minutes)
+    turn.go(AFTER, "attach", id=difficulty_id, until=until.isoformat())
+    lines = [
+        turn.t(
+            "kk.saved",
+            reference=reference(difficulty_id),
+            kind=turn.t(f"kk.kind.{item.kind}"),
+            urgency=turn.t(f"kk.urgency.{item.urgency}"),
+            due=when(first_due, turn.config.zone),
+        )
+    ]
+    if told:
+        lines.append(await told_text(turn, told))
+    later = [p.full_name for p in watchers if p.id not in told]
+    if later or not watchers:
+        names = ", ".join(later) or turn.t("kk.nobody")
+        lines.append(turn.t("kk.in_digest", names=names))
+    lines.append(
+        turn.t(
+            "kk.more_now",
+            reference=reference(difficulty_id),
+            minutes=turn.config.difficulty_addition_minutes,
+        )
+        if turn.config.difficulty_addition_minutes
+        else turn.t("kk.follow")
     )
+    return [Reply("\n".join(lines))]
 
 
-async def notify_new(turn: Turn, item: Difficulty, watchers: list[Person]) -> None:
-    """Push a new difficulty to supervisors in scope (normal ones unless 'digest only')."""
+async def notify_new(turn: Turn, item: Difficulty, watchers: list[Person]) -> dict[int, str]:
+    """Push a new difficulty to supervisors in scope (normal ones unless 'digest only');
+    returns who was sent a notice."""
+    told: dict[int, str] = {}
     for supervisor in watchers:
         if item.urgency != "urgent":
             mode = await prefs.notify_mode(turn.tx, supervisor.id)
@@ -194,6 +215,8 @@ async def notify_new(turn: Turn, item: Difficulty, watchers: list[Person]) -> No
         await notify(
             turn, supervisor.id, f"kk:{item.id}:new:{supervisor.id}", standing(text, *choices)
         )
+        told[supervisor.id] = supervisor.full_name
+    return told
 
 
 async def raise_choice(turn: Turn, value: str) -> list[Reply]:
@@ -219,13 +242,69 @@ async def raise_message(turn: Turn) -> list[Reply]:
 
 
 async def after_choice(turn: Turn, value: str) -> list[Reply]:
-    """No choices are offered right after raising; an old one is stale."""
-    return turn.say("error.stale_choice")
+    """A text sent right after raising: added to the difficulty, or offered as a log entry."""
+    data = turn.state.data
+    if turn.state.step != "confirm" or value not in ("add", "log"):
+        return turn.say("error.stale_choice")
+    text, files = str(data.get("text", "")), list(data.get("files", []))
+    if value == "add":
+        return await difficulty_actions.apply(
+            turn, int(data["id"]), Action.COMMENT, text=text, files=files
+        )
+    # As if the message had come with no difficulty just raised: the plain-text offer.
+    turn.msg = replace(
+        turn.msg,
+        kind=Kind.PHOTO if files and not text else Kind.TEXT,
+        text=text,
+        attachments=tuple(Attachment(str(kind), str(file_id)) for kind, file_id in files),
+        sent_at=datetime.fromisoformat(str(data["sent_at"])),
+    )
+    return await turn.as_new_message()
+
+
+def _short(text: str, limit: int = 300) -> str:
+    """The start of a text for a question, cut at a word."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
 async def after_message(turn: Turn) -> list[Reply]:
-    """Photos right after raising attach to it; anything else is a fresh message."""
+    """Right after raising (BOT_DIFFICULTY_ADDITION_MINUTES), text and photos are offered as an
+    addition to the difficulty, one tap either way; later, anything is a fresh message."""
     msg = turn.msg
+    until = turn.state.data.get("until")
+    if (
+        until
+        and turn.now < datetime.fromisoformat(str(until))
+        and msg.kind in (Kind.TEXT, Kind.PHOTO, Kind.FILE)
+        and (msg.text.strip() or msg.attachments)
+        and turn.person is not None
+        and turn.person.role == Role.OFFICIAL
+    ):
+        data = dict(turn.state.data)
+        if turn.state.step == "confirm":
+            # A second message joins the first, as a plain-text offer does.
+            data["text"] = "\n".join(p for p in (str(data.get("text", "")), msg.text.strip()) if p)
+            data["files"] = [
+                *data.get("files", []),
+                *([a.kind, a.file_id] for a in msg.attachments),
+            ]
+        else:
+            data["text"] = msg.text.strip()
+            data["files"] = [[a.kind, a.file_id] for a in msg.attachments]
+            data["sent_at"] = msg.sent_at.isoformat()
+        turn.go(AFTER, "confirm", **data)
+        ref = reference(int(data["id"]))
+        question = turn.t(
+            "kk.add_or_log",
+            reference=ref,
+            preview=_short(str(data["text"])) or turn.t("kk.files_only", count=len(data["files"])),
+        )
+        choices = (
+            Choice(turn.t("kk.button.add_to", reference=ref), "add"),
+            Choice(turn.t("kk.button.log_instead"), "log"),
+        )
+        return [Reply(question, choices)]
     if msg.kind in (Kind.PHOTO, Kind.FILE) and not msg.text.strip():
         difficulty_id = int(turn.state.data["id"])
         for attachment in msg.attachments:

@@ -39,8 +39,19 @@ def summary_line(lang: str, item: Difficulty, now: datetime) -> str:
     )
 
 
-def detail_card(lang: str, item: Difficulty, now: datetime, zone: ZoneInfo) -> str:
-    """Everything about one difficulty, on one screen."""
+def detail_card(
+    lang: str,
+    item: Difficulty,
+    now: datetime,
+    zone: ZoneInfo,
+    events: list[DifficultyEvent] | None = None,
+) -> str:
+    """Everything about one difficulty, on one screen; with its events, a reopened one shows
+    the reporter's reason beside the status."""
+    status = status_label(lang, item.status)
+    reopens = [e for e in events or [] if e.action == "reopen" and e.text]
+    if item.status == "reopened" and reopens:
+        status += t(lang, "kk.reopen_reason", text=reopens[-1].text)
     return t(
         lang,
         "kk.detail",
@@ -51,7 +62,7 @@ def detail_card(lang: str, item: Difficulty, now: datetime, zone: ZoneInfo) -> s
         topic=topic_label(item.topic, lang),
         reporter=item.reporter_name,
         created=when(item.created_at, zone),
-        status=status_label(lang, item.status),
+        status=status,
         overdue=t(lang, "kk.overdue") if item.overdue(now) else "",
         first_due=when(item.first_response_due, zone),
         resolution_due=when(item.resolution_due, zone),

@@ -53,6 +53,8 @@ async def daily_digest(
     start, end = day_bounds(day, calendar)
     new = await reads.difficulties_raised_between(tx, supervisor.id, start, end)
     open_items = await reads.difficulties_with_status(tx, supervisor.id, [s.value for s in OPEN])
+    # A past day's digest speaks of that day: a difficulty raised after it did not exist yet.
+    open_items = [item for item in open_items if item.created_at < end]
     unreachable = await reads.unreachable_officials(tx, supervisor.id, day)
     followup_lines = await followup_section(tx, supervisor.id, now, calendar, lang)
 

@@ -213,6 +213,22 @@ async def _list(turn: Turn, items: list[Leave]) -> list[Reply]:
     return [Reply("\n".join(lines), tuple(choices))]
 
 
+async def _ask_cancel(turn: Turn, leave_id: int) -> list[Reply]:
+    """Cancelling leave is asked once more, as deleting an entry is."""
+    item = await leave.leave_by_id(turn.tx, leave_id)
+    if item is None or item.person_id != turn.person_id:
+        return turn.say("error.stale_choice")
+    turn.go(LEAVE, "confirm_cancel", leave=item.id)
+    span = _span(turn, item.start, item.end, weekday=True)
+    return turn.say(
+        "leave.confirm_cancel",
+        Choice(turn.t("leave.confirm_cancel_yes"), f"y:{item.id}"),
+        Choice(turn.t("leave.confirm_cancel_no"), "n"),
+        span=span,
+        reason=item.reason,
+    )
+
+
 async def _cancel(turn: Turn, leave_id: int) -> list[Reply]:
     """Cancel one's own leave; the row stays, marked cancelled."""
     item = await leave.leave_by_id(turn.tx, leave_id)
@@ -239,7 +255,12 @@ async def leave_choice(turn: Turn, value: str) -> list[Reply]:
             return await _review(turn, day, None, reason)
         return await _review(turn, _day_of(data, "start"), day, reason)
     if kind == "x" and step == "list" and arg.isdigit():
+        return await _ask_cancel(turn, int(arg))
+    if kind == "y" and step == "confirm_cancel" and arg == str(data.get("leave")):
         return await _cancel(turn, int(arg))
+    if value == "n" and step == "confirm_cancel":
+        turn.finish()
+        return turn.say("leave.cancel_kept")
     if value == "new" and step == "list":
         return await advance(turn, {})
     if step == "overlap" and value in ("replace", "keep"):

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from handlers.core.messages import Kind, Reply
+from handlers.core.notify import release_held
 from handlers.core.phone import normalize_phone
 from handlers.core.turn import Turn
 from handlers.onboarding.general import show_help
@@ -96,6 +97,7 @@ async def _link(turn: Turn, person: Person, *, how: str) -> list[Reply]:
         display_name=msg.display_name,
         now=turn.now,
     )
+    await release_held(turn, person.id)
     await audit.add_audit(
         turn.tx,
         at=turn.now,

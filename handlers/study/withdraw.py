@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from handlers.core.messages import Choice, Reply
-from handlers.core.notify import notify
+from handlers.core.notify import notify, told_text
 from handlers.core.textfold import fold
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -107,7 +107,7 @@ async def _act(turn: Turn, action: str, request_id: int) -> list[Reply]:
             for person in await _to_tell(turn, part):
                 told[person.id] = person.full_name
                 await _tell(turn, person, part)
-    text = turn.t("ht.withdrawn", ref=ref, told=", ".join(told.values()) or turn.t("wg.nobody"))
+    text = turn.t("ht.withdrawn", ref=ref, told=await told_text(turn, told))
     for part in parts:
         if part.id not in ids and part.status in ("waiting", "confirmed"):
             week = format_week(part.week_start, turn.lang)

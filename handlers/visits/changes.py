@@ -27,7 +27,7 @@ from typing import Any
 from handlers.core.dates import format_day, parse_planned_day
 from handlers.core.dayoff import why_off, working_calendar
 from handlers.core.messages import Choice, Kind, Reply
-from handlers.core.notify import notify
+from handlers.core.notify import notify, told_text
 from handlers.core.steps import unreadable
 from handlers.core.textfold import fold
 from handlers.core.texts import t
@@ -202,7 +202,7 @@ async def _cancel(turn: Turn, visit: VisitInfo) -> list[Reply]:
         "wgc.cancelled",
         commune=visit.commune_name,
         day=turn.day(visit.day),
-        told=", ".join(p.full_name for p in told) or turn.t("wg.nobody"),
+        told=await told_text(turn, {p.id: p.full_name for p in told}),
     )
 
 
@@ -297,5 +297,5 @@ async def _move(turn: Turn, visit: VisitInfo, day: date) -> list[Reply]:
         commune=visit.commune_name,
         old=turn.day(visit.day),
         day=turn.day(day),
-        told=", ".join(p.full_name for p in told) or turn.t("wg.nobody"),
+        told=await told_text(turn, {p.id: p.full_name for p in told}),
     )

@@ -30,7 +30,7 @@ from datetime import date
 from handlers.core.dates import format_day
 from handlers.core.dayoff import working_calendar
 from handlers.core.messages import Choice, Kind, Reply
-from handlers.core.notify import notify, standing
+from handlers.core.notify import notify, standing, told_text
 from handlers.core.steps import unreadable
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -204,22 +204,24 @@ async def _mark_done(turn: Turn, item: FollowUp) -> list[Reply]:
         return _already_done(turn, fresh)
     told = await _tell_leader(turn, item, "done", "tct.notify.done", text="")
     turn.finish()
-    return turn.say("tct.done_saved", reference=item.reference, told=told)
+    return turn.say("tct.done_saved", reference=item.reference, told=await told_text(turn, told))
 
 
-async def _tell_leader(turn: Turn, item: FollowUp, what: str, key: str, text: str) -> str:
+async def _tell_leader(
+    turn: Turn, item: FollowUp, what: str, key: str, text: str
+) -> dict[int, str]:
     """Queue a notice to the group leader (not when the leader acted); returns who was told."""
     if item.leader_id is None or item.leader_id == turn.person_id:
-        return turn.t("wg.nobody")
+        return {}
     leader = await org.person_by_id(turn.tx, item.leader_id)
     if leader is None or not leader.active:
-        return turn.t("wg.nobody")
+        return {}
     assert turn.person is not None
     message = leader_notice(leader, turn.person, item, key, text, turn.config.language)
     # One notice per note: the note count makes the key unique, so a redelivery adds nothing.
     notes = await followups.notes_of(turn.tx, item.id)
     await notify(turn, leader.id, f"tct:{item.id}:{what}:{len(notes)}:{leader.id}", message)
-    return leader.full_name
+    return {leader.id: leader.full_name}
 
 
 def leader_notice(
@@ -270,7 +272,12 @@ async def note_message(turn: Turn) -> list[Reply]:
     await followups.attach_to_note(turn.tx, note_id, msg.channel, files, turn.now)
     with_files = _files_mark(turn.lang, len(files))
     told = await _tell_leader(turn, item, "prog", "tct.notify.progress", text + with_files)
-    return turn.say("tct.note_saved", reference=item.reference, files=with_files, told=told)
+    return turn.say(
+        "tct.note_saved",
+        reference=item.reference,
+        files=with_files,
+        told=await told_text(turn, told),
+    )
 
 
 def _files_mark(lang: str, count: int) -> str:

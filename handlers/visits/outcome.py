@@ -28,7 +28,7 @@ from handlers.core import drafts
 from handlers.core.dates import format_day, parse_planned_day
 from handlers.core.dayoff import why_off, working_calendar
 from handlers.core.messages import Choice, Kind, Reply
-from handlers.core.notify import notify, standing
+from handlers.core.notify import notify, standing, told_text
 from handlers.core.steps import unreadable
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -316,7 +316,7 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
         )
         for i in items
     ]
-    lines.append(turn.t("wg.told", told=", ".join(told.values()) or turn.t("wg.nobody")))
+    lines.append(await told_text(turn, told))
     return [Reply("\n".join(lines))]
 
 

@@ -27,7 +27,7 @@ from handlers.core.codes import match_code
 from handlers.core.dates import format_day, parse_planned_day
 from handlers.core.dayoff import why_off, working_calendar
 from handlers.core.messages import Choice, Kind, Reply
-from handlers.core.notify import notify
+from handlers.core.notify import notify, told_text
 from handlers.core.steps import unreadable
 from handlers.core.textfold import fold
 from handlers.core.texts import t
@@ -296,7 +296,7 @@ async def save(
         commune=commune.name,
         day=turn.day(day),
         members=names,
-        told=", ".join(told.values()) or turn.t("wg.nobody"),
+        told=await told_text(turn, told),
     )
 
 

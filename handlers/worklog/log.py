@@ -198,14 +198,26 @@ async def offer(turn: Turn) -> list[Reply]:
         text = "\n".join(part for part in (str(pending.get("text", "")), text) if part)
         files = [*pending.get("files", []), *files]
         day = named.day or date.fromisoformat(str(pending["day"]))
+    sent_at = str(pending.get("sent_at", msg.sent_at.isoformat())) if pending else None
+    return await offer_text(turn, day, text, files, sent_at=sent_at, joined=joined)
+
+
+async def offer_text(
+    turn: Turn,
+    day: date,
+    text: str,
+    files: list[list[str]],
+    *,
+    sent_at: str | None = None,
+    joined: bool = False,
+) -> list[Reply]:
+    """Ask whether to save this text (and files) as the entry of `day`."""
     refusal = await check_day(turn, day)
     if refusal:
         return refusal
     data: dict[str, Any] = {
         "day": day.isoformat(),
-        "sent_at": str(pending.get("sent_at", msg.sent_at.isoformat()))
-        if pending
-        else msg.sent_at.isoformat(),
+        "sent_at": sent_at or turn.msg.sent_at.isoformat(),
         "text": text,
         "files": files,
     }

@@ -26,12 +26,27 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
         "Describe it briefly ({kind}, {urgency}). You can send a photo with a caption.",
     ),
     "kk.saved": (
-        "Đã ghi nhận {reference} ({kind}, {urgency}).\nLãnh đạo sẽ phản hồi trước {due}.\n"
-        "Người theo dõi: {who}.\nAnh/chị có thể gửi thêm ảnh, tài liệu ngay bây giờ; "
-        "gõ /khokhan để xem tình trạng.",
-        "{reference} recorded ({kind}, {urgency}).\nLeadership will respond by {due}.\n"
-        "Seen by: {who}.\nYou can send photos or documents now; type /khokhan to follow it.",
+        "Đã ghi nhận {reference} ({kind}, {urgency}).\nLãnh đạo sẽ phản hồi trước {due}.",
+        "{reference} recorded ({kind}, {urgency}).\nLeadership will respond by {due}.",
     ),
+    "kk.in_digest": (
+        "Theo dõi qua báo cáo tổng hợp: {names}.",
+        "Followed in the digests by: {names}.",
+    ),
+    "kk.more_now": (
+        "Trong {minutes} phút tới, ảnh, tài liệu hay tin nhắn anh/chị gửi sẽ được hỏi để bổ "
+        "sung vào {reference}. Gõ /khokhan để xem tình trạng.",
+        "For the next {minutes:minute|minutes}, photos, documents or messages you send are "
+        "offered as an addition to {reference}. Type /issue to follow it.",
+    ),
+    "kk.follow": ("Gõ /khokhan để xem tình trạng.", "Type /issue to follow it."),
+    "kk.add_or_log": (
+        "Bổ sung vào {reference}?\n\n«{preview}»",
+        "Add this to {reference}?\n\n«{preview}»",
+    ),
+    "kk.files_only": ("{count} ảnh/tệp", "{count:photo or file|photos or files}"),
+    "kk.button.add_to": ("Bổ sung vào {reference}", "Add to {reference}"),
+    "kk.button.log_instead": ("Ghi nhật ký", "Log as work"),
     "kk.nobody": ("lãnh đạo Sở", "the department's leadership"),
     "kk.attached": (
         "Đã đính kèm vào {reference} ({count} ảnh/tệp).",
@@ -48,6 +63,7 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
     "kk.overdue": (" · QUÁ HẠN", " · OVERDUE"),
     "kk.urgent": (" · GẤP", " · URGENT"),
     "kk.new_button": ("Nêu khó khăn mới", "Raise a new one"),
+    "kk.reopen_reason": (" — lý do mở lại: «{text}»", " — reopened because: «{text}»"),
     "kk.detail": (
         "{reference} · {kind} · {urgency}\n{commune} · Lĩnh vực: {topic}\n"
         "Người nêu: {reporter} · {created}\nTrạng thái: {status}{overdue}\n"
@@ -77,8 +93,8 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
     "kk.button.reopen": ("Mở lại", "Reopen"),
     "kk.button.history": ("Xem lịch sử", "History"),
     "kk.ask.answer": (
-        "Anh/chị gõ nội dung trả lời cho {reference}; người nêu sẽ nhận được ngay.",
-        "Type the answer to {reference}; the reporter gets it at once.",
+        "Anh/chị gõ nội dung trả lời cho {reference}.",
+        "Type the answer to {reference}.",
     ),
     "kk.ask.ask": (
         "Anh/chị gõ nội dung cần người nêu bổ sung cho {reference}.",
@@ -107,12 +123,48 @@ DIFFICULTY_TEXTS: dict[str, tuple[str, str]] = {
         'Not possible: {reference} is "{status}".',
     ),
     "kk.not_found": (
-        "Không tìm thấy khó khăn này hoặc anh/chị không có quyền xem.",
-        "This difficulty does not exist or is not yours to see.",
+        "Không tìm thấy {reference}, hoặc anh/chị không có quyền xem. Gõ /khokhan để xem các "
+        "khó khăn của anh/chị.",
+        "{reference} does not exist or is not yours to see. Type /issue to see yours.",
     ),
-    "kk.reporter_gone": (
-        "Lưu ý: người nêu hiện không nhận được tin trên bot; nội dung đã được lưu.",
-        "Note: the reporter cannot be reached on the bot now; it is saved.",
+    # A supervisor's step, when the reporter was told: what happened, then the next step.
+    "kk.sup.ack": (
+        "Đã tiếp nhận {reference} và báo {reporter}.",
+        "{reference} acknowledged; {reporter} is told.",
+    ),
+    "kk.sup.answer": (
+        "Đã gửi trả lời {reference} cho {reporter}.",
+        "Your answer to {reference} is sent to {reporter}.",
+    ),
+    "kk.sup.ask": (
+        "Đã gửi đề nghị bổ sung thông tin {reference} cho {reporter}.",
+        "Your request for detail on {reference} is sent to {reporter}.",
+    ),
+    "kk.sup.forward": (
+        "Đã chuyển {reference} cho {target} và báo {reporter}.",
+        "{reference} forwarded to {target}; {reporter} is told.",
+    ),
+    "kk.sup.resolve": (
+        "Đã đánh dấu {reference} đã giải quyết và báo {reporter}.",
+        "{reference} marked resolved; {reporter} is told.",
+    ),
+    "kk.reporter_on_link": (
+        "{reporter} chưa liên kết bot nên sẽ nhận được khi liên kết (quản trị viên gửi mã mời "
+        "bằng lệnh bietphai invite).",
+        "{reporter} has not linked the bot yet and will get it on linking (the administrator "
+        "sends an invite with bietphai invite).",
+    ),
+    "kk.reporter_none": (
+        "{reporter} hiện không nhận được tin trên bot (đã chặn bot hoặc không còn trong danh "
+        "sách); nội dung đã được lưu. Nếu cần, quản trị viên gửi mã mời mới bằng lệnh bietphai "
+        "invite.",
+        "{reporter} cannot get messages on the bot now (blocked it or is no longer on the "
+        "list); it is saved. If needed, the administrator sends a new invite with bietphai "
+        "invite.",
+    ),
+    "kk.next.supervisor": (
+        "Gõ /dskhokhan để xem các khó khăn còn mở.",
+        "Type /issues to see the open difficulties.",
     ),
     "kk.no_other_supervisor": (
         "Không có lãnh đạo nào khác để chuyển.",

@@ -107,7 +107,6 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "• {reference} — giao {owner}, hạn {due}",
         "• {reference} — owner {owner}, due {due}",
     ),
-    "wg.told": ("Đã báo: {told}", "Told: {told}"),
     "wg.notify.outcome": (
         "{name} đã ghi kết quả chuyến đến {commune} ngày {day}. Việc cần theo dõi ({count}): "
         "{references}. Gõ /tocongtac để xem.",
@@ -162,8 +161,8 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "The note is longer than {limit:character|characters}. Please shorten it.",
     ),
     "tct.note_saved": (
-        "Đã ghi tiến độ {reference}{files}. Đã báo: {told}",
-        "Progress on {reference} recorded{files}. Told: {told}",
+        "Đã ghi tiến độ {reference}{files}. {told}",
+        "Progress on {reference} recorded{files}. {told}",
     ),
     "tct.with_files": (" (kèm {count} ảnh/tệp)", " (with {count:photo or file|photos or files})"),
     "tct.photo_received": (
@@ -171,8 +170,8 @@ FOLLOWUP_TEXTS: dict[str, tuple[str, str]] = {
         "{count:photo or file|photos or files} received. Type the progress to save them with it.",
     ),
     "tct.done_saved": (
-        "Đã đánh dấu xong {reference}. Đã báo: {told}",
-        "{reference} marked done. Told: {told}",
+        "Đã đánh dấu xong {reference}. {told}",
+        "{reference} marked done. {told}",
     ),
     "tct.notify.new": (
         "Việc cần theo dõi {reference} sau chuyến {group} đến {commune} ngày {day}:\n{item}\n"

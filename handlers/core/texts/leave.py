@@ -125,6 +125,18 @@ LEAVE_TEXTS: dict[str, tuple[str, str]] = {
         "như thường.",
         "Leave {span} was cancelled. On those working days you get reminders as usual.",
     ),
+    "leave.confirm_cancel": (
+        "Hủy nghỉ phép {span} ({reason})? Những ngày làm việc trong khoảng này bot sẽ lại nhắc "
+        "ghi nhật ký.",
+        "Cancel your leave {span} ({reason})? On its working days you will be reminded to log "
+        "work again.",
+    ),
+    "leave.confirm_cancel_yes": ("Hủy nghỉ phép này", "Cancel this leave"),
+    "leave.confirm_cancel_no": ("Không hủy", "Keep it"),
+    "leave.cancel_kept": (
+        "Giữ nguyên nghỉ phép. Gõ /nghi để xem danh sách.",
+        "Your leave stays as recorded. Type /leave to see the list.",
+    ),
     "leave.cancelled_before": (
         "Nghỉ phép {span} đã được hủy trước đó.",
         "Leave {span} was already cancelled.",

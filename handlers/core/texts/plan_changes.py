@@ -54,8 +54,8 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
         "The visit to {commune} on {day} stays as planned.",
     ),
     "wgc.cancelled": (
-        "Đã hủy chuyến đến {commune} ngày {day}. Đã báo: {told}.",
-        "The visit to {commune} on {day} is cancelled. Told: {told}.",
+        "Đã hủy chuyến đến {commune} ngày {day}. {told}",
+        "The visit to {commune} on {day} is cancelled. {told}",
     ),
     "wgc.ask_day": (
         "Chuyến đến {commune} đang là {day}. Dời sang ngày nào? Gõ ngày dd/mm (ví dụ "
@@ -68,8 +68,8 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
         "The visit is already on {day}. Please type another day.",
     ),
     "wgc.moved": (
-        "Đã dời chuyến đến {commune} từ {old} sang {day}. Đã báo: {told}.",
-        "The visit to {commune} is moved from {old} to {day}. Told: {told}.",
+        "Đã dời chuyến đến {commune} từ {old} sang {day}. {told}",
+        "The visit to {commune} is moved from {old} to {day}. {told}",
     ),
     "wgc.notify.cancelled": (
         "❌ {leader} ({group}) đã hủy chuyến đến {commune} ngày {day}.\nNội dung: {agenda}",
@@ -90,8 +90,8 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ht.withdraw_kept": ("Giữ nguyên đăng ký {ref}.", "{ref} stays as registered."),
     "ht.withdrawn": (
-        "Đã rút đăng ký {ref}. Đã báo: {told}.",
-        "{ref} is withdrawn. Told: {told}.",
+        "Đã rút đăng ký {ref}. {told}",
+        "{ref} is withdrawn. {told}",
     ),
     "ht.withdraw_not_yours": (
         "Không thấy đăng ký {ref} của xã anh/chị.",

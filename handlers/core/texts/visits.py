@@ -120,10 +120,24 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
         "The agenda is longer than {limit:character|characters}. Please shorten it.",
     ),
     "wg.saved": (
-        "Đã lên lịch: {group} đến {commune}, {day}.\nThành viên đi: {members}\nĐã báo: {told}",
-        "Planned: {group} visits {commune} on {day}.\nGoing: {members}\nTold: {told}",
+        "Đã lên lịch: {group} đến {commune}, {day}.\nThành viên đi: {members}\n{told}",
+        "Planned: {group} visits {commune} on {day}.\nGoing: {members}\n{told}",
     ),
     "wg.nobody": ("chưa có ai", "nobody yet"),
+    "told.now": ("Đã báo: {names}.", "Told: {names}."),
+    "told.on_link": (
+        "Chưa liên kết bot, sẽ nhận thông báo khi liên kết: {names} (quản trị viên gửi mã mời "
+        "bằng lệnh bietphai invite).",
+        "Not linked to the bot yet, told when they link it: {names} (the administrator sends "
+        "an invite with bietphai invite).",
+    ),
+    "told.none": (
+        "Không liên lạc được: {names} (đã chặn bot hoặc rời kênh chat; quản trị viên gửi mã "
+        "mời mới bằng lệnh bietphai invite).",
+        "Cannot be reached: {names} (blocked the bot or left the chat; the administrator sends "
+        "a new invite with bietphai invite).",
+    ),
+    "told.nobody": ("Không có ai cần báo.", "Nobody to tell."),
     "wg.notify.new": (
         "Lịch tổ công tác: {group} ({leader} làm trưởng tổ) đến {commune} ngày {day}.\n"
         "Thành viên đi: {members}\nNội dung: {agenda}",
