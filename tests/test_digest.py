@@ -350,7 +350,7 @@ async def test_weekly_digest_rates_median_first_response_and_chart(
         digest = await weekly_digest(tx, supervisor, MONDAY, local("2026-12-04 18:00"), CAL, "vi")
     text = digest.text
     assert text.startswith("Báo cáo tổng hợp tuần 49/2026 (30/11 – 06/12/2026) — phạm vi:")
-    assert "Tỉ lệ báo cáo: 6/28 ngày công (21%) · 6 cán bộ · 5 ngày làm việc" in text
+    assert "Tỷ lệ báo cáo: 6/28 ngày công (21%) · 6 cán bộ · 5 ngày làm việc" in text
     officials = section(text, "Theo cán bộ")
     assert "• Nguyễn Văn An: 3/5 (60%)" in officials
     assert "• Trần Thị Bình: 3/3 (100%) · nghỉ phép 2 ngày" in officials
@@ -368,7 +368,7 @@ async def test_weekly_digest_rates_median_first_response_and_chart(
     tam = await person(org_db, TAM)
     async with org_db.read() as tx:
         other = await weekly_digest(tx, tam, MONDAY, local("2026-12-04 18:00"), CAL, "vi")
-    assert "Tỉ lệ báo cáo: 0/45 ngày công (0%) · 9 cán bộ" in other.text
+    assert "Tỷ lệ báo cáo: 0/45 ngày công (0%) · 9 cán bộ" in other.text
     assert "nêu mới 0" in other.text and AN not in other.text
 
 

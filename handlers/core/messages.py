@@ -66,6 +66,10 @@ class Choice:
     label: str
     value: str
 
+    def __post_init__(self) -> None:
+        # Every choice starts with a capital (a week, "tuần 07/12–11/12", is "Tuần …").
+        object.__setattr__(self, "label", self.label[:1].upper() + self.label[1:])
+
 
 @dataclass(frozen=True)
 class Reply:

@@ -19,7 +19,9 @@ async def show_help(turn: Turn) -> list[Reply]:
     if turn.person is not None and turn.person.role == Role.ADMIN:
         keys += ["help.admin"]  # administration happens on the server, with `bietphai`
     if turn.person is not None and await visits.groups_of(turn.tx, turn.person.id):
-        keys += ["help.tocongtac"]
+        # Planning, moving and cancelling visits is the leader's; a member records outcomes.
+        led = await visits.groups_led_by(turn.tx, turn.person.id)
+        keys += ["help.tocongtac" if led else "help.tocongtac_member"]
     elif turn.person is not None and (
         # Someone in no group (a commune's official or contact, a division head) still sees
         # the visits to their commune and follows up the items that concern them.
@@ -31,7 +33,9 @@ async def show_help(turn: Turn) -> list[Reply]:
         keys += ["help.hoctap"]  # a commune contact registers study visits
     elif "help.baocao" in keys:
         keys += ["help.hoctap_head"]  # a division head confirms them
-    keys += ["help.caidat", "help.huy", "help.trogiup"]
+    # Only supervisors choose how difficulty notices come.
+    keys += ["help.caidat_supervisor" if "help.baocao" in keys else "help.caidat"]
+    keys += ["help.huy", "help.trogiup"]
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]
     return [Reply("\n".join(lines))]
 

@@ -29,17 +29,28 @@ def calendar_lines(
     capacity: int,
     cal: WorkingCalendar,
     lang: str,
+    *,
+    compact: bool = False,
 ) -> list[str]:
-    """Per week: a holiday note, or per division the groups coming and the room left."""
+    """Per week: a holiday note, or per division the groups coming and the room left.
+
+    Compact (leadership, who sees every division): a week names only the divisions with
+    groups; the others are counted, and a week with no group at all is one line.
+    """
     by_week: dict[tuple[date, str], list[Part]] = defaultdict(list)
     for part in parts:
         by_week[(part.week_start, part.division_code)].append(part)
     lines: list[str] = []
     for monday in weeks:
-        lines.append(format_week(monday, lang)[0].upper() + format_week(monday, lang)[1:] + ":")
+        week = format_week(monday, lang)
+        week = week[:1].upper() + week[1:]
         if is_holiday_week(monday, cal):
-            lines.append("  " + t(lang, "ht.cal.holiday"))
+            lines += [f"{week}:", "  " + t(lang, "ht.cal.holiday")]
             continue
+        if compact and not any((monday, code) in by_week for code, _ in divisions):
+            lines.append(t(lang, "ht.cal.empty_week", week=week, room=capacity))
+            continue
+        lines.append(f"{week}:")
         free: list[str] = []
         for code, name in divisions:
             coming = by_week.get((monday, code), [])
@@ -62,6 +73,8 @@ def calendar_lines(
                         status=status,
                     )
                 )
-        if free:
+        if free and compact:
+            lines.append("  " + t(lang, "ht.cal.free_count", count=len(free), room=capacity))
+        elif free:
             lines.append("  " + t(lang, "ht.cal.free", divisions="; ".join(free), room=capacity))
     return lines

@@ -118,7 +118,8 @@ async def head_calendar(turn: Turn) -> list[Reply]:
     divisions = [d for d in await study.divisions(turn.tx) if codes is None or d[0] in codes]
     if not divisions:
         return turn.say("ht.no_divisions")
-    first = week_of(turn.today)
+    # Weeks not yet over: from Saturday on, this week's visits are past.
+    first = week_of(turn.today) + timedelta(weeks=1 if turn.today.weekday() >= 5 else 0)
     last = first + timedelta(weeks=CALENDAR_WEEKS - 1)
     parts = await study.parts_between(turn.tx, first, last, [d[0] for d in divisions])
     cal = calendar_from(turn.config.zone, await calendar.declared_days(turn.tx))
@@ -131,6 +132,13 @@ async def head_calendar(turn: Turn) -> list[Reply]:
             capacity=capacity,
         )
     ]
-    lines += calendar_lines(weeks_between(first, last), divisions, parts, capacity, cal, turn.lang)
-    lines.append(turn.t("ht.cal.hint"))
+    weeks = weeks_between(first, last)
+    compact = codes is None
+    lines += calendar_lines(weeks, divisions, parts, capacity, cal, turn.lang, compact=compact)
+    # The hint names a real request: the first waiting for confirmation, else the first shown.
+    shown = sorted(parts, key=lambda p: (p.status != "waiting", p.week_start, p.request_id))
+    if shown:
+        lines.append(turn.t("ht.cal.hint", n=shown[0].request_id, ref=shown[0].reference))
+    else:
+        lines.append(turn.t("ht.cal.none"))
     return [Reply("\n".join(lines))]

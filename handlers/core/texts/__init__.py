@@ -120,10 +120,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "status, commune, topic",
     ),
     "help.caidat": (
-        "/caidat (hoặc /settings) — chọn kênh nhận thông báo (Telegram hoặc Zalo); lãnh đạo "
-        "chọn nhận khó khăn ngay hay chỉ trong báo cáo",
+        "/caidat (hoặc /settings) — chọn kênh nhận thông báo (Telegram hoặc Zalo)",
+        "/settings (or /caidat) — the channel notifications go to (Telegram or Zalo)",
+    ),
+    "help.caidat_supervisor": (
+        "/caidat (hoặc /settings) — chọn kênh nhận thông báo (Telegram hoặc Zalo); chọn nhận "
+        "khó khăn ngay hay chỉ trong báo cáo",
         "/settings (or /caidat) — the channel notifications go to (Telegram or Zalo); "
-        "supervisors: difficulty notices at once or only in digests",
+        "difficulty notices at once or only in digests",
     ),
     "help.huy": (
         "/huy (hoặc /cancel) — hủy thao tác đang làm",

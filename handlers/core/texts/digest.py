@@ -94,13 +94,13 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest.as_of_week": ("Số liệu tính đến {time} {day}.", "Figures as of {time} {day}."),
     "digest.week_rate": (
-        "Tỉ lệ báo cáo: {reported}/{expected} ngày công ({rate}) · {officials} cán bộ · "
+        "Tỷ lệ báo cáo: {reported}/{expected} ngày công ({rate}) · {officials} cán bộ · "
         "{days} ngày làm việc",
         "Reporting rate: {reported}/{expected:working day|working days} ({rate}) · "
         "{officials:official|officials} · {days:working day|working days}",
     ),
     "digest.week_no_days": (
-        "Chưa có ngày làm việc nào để tính tỉ lệ báo cáo.",
+        "Chưa có ngày làm việc nào để tính tỷ lệ báo cáo.",
         "No working day to count yet.",
     ),
     "digest.officials_title": (
@@ -148,16 +148,16 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest.oldest_none": ("Không còn khó khăn nào đang mở.", "No difficulty is open."),
     "digest.chart_note": (
-        "Biểu đồ kèm theo: tỉ lệ báo cáo theo xã và khó khăn theo lĩnh vực.",
+        "Biểu đồ kèm theo: tỷ lệ báo cáo theo xã và khó khăn theo lĩnh vực.",
         "Chart attached: reporting rate by commune and difficulties by topic.",
     ),
     "digest.minutes": ("{minutes} phút", "{minutes} min"),
     "digest.hours": ("{hours} giờ {minutes} phút", "{hours} h {minutes} min"),
     "digest.days": ("{days} ngày {hours} giờ", "{days} d {hours} h"),
     # The weekly chart
-    "chart.rate_title": ("Tỉ lệ báo cáo theo xã (%)", "Reporting rate by commune (%)"),
+    "chart.rate_title": ("Tỷ lệ báo cáo theo xã (%)", "Reporting rate by commune (%)"),
     "chart.rate_lowest": (
-        "Tỉ lệ báo cáo: {count} xã thấp nhất (%)",
+        "Tỷ lệ báo cáo: {count} xã thấp nhất (%)",
         "Reporting rate: the {count:lowest commune|lowest communes} (%)",
     ),
     "chart.topic_title": (

@@ -253,8 +253,20 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "{capacity:person|people} per division and week:",
     ),
     "ht.cal.hint": (
-        "Gõ /hoctap 7 để xem và xử lý đăng ký HT-0007.",
-        "Type /study 7 to see and act on request HT-0007.",
+        "Gõ /hoctap {n} để xem và xử lý đăng ký {ref}.",
+        "Type /study {n} to see and act on request {ref}.",
+    ),
+    "ht.cal.none": (
+        "Chưa có đoàn nào đăng ký trong các tuần này.",
+        "No group has registered for these weeks.",
+    ),
+    "ht.cal.empty_week": (
+        "{week}: chưa có đoàn (mỗi phòng còn {room} chỗ)",
+        "{week}: no group yet ({room:place|places} per division)",
+    ),
+    "ht.cal.free_count": (
+        "{count} phòng khác chưa có đoàn (còn {room} chỗ mỗi phòng)",
+        "{count:other division|other divisions} without a group ({room:place|places} each)",
     ),
     "ht.status.waiting": ("chờ xác nhận", "waiting"),
     "ht.status.confirmed": ("đã xác nhận", "confirmed"),

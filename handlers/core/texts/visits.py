@@ -11,6 +11,12 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
         "group leader types /visit new to plan one, /visit move or /visit cancel to change it; "
         "after a visit, /visit outcome records its outcome; /visit TCT-0001 opens an item",
     ),
+    "help.tocongtac_member": (
+        "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi; sau chuyến "
+        "đi, gõ /tocongtac kết quả để ghi kết quả; /tocongtac TCT-0001 để mở một việc",
+        "/visit (or /tocongtac) — the working group's visits to communes and follow-up items; "
+        "after a visit, /visit outcome records its outcome; /visit TCT-0001 opens an item",
+    ),
     "help.tocongtac_commune": (
         "/tocongtac (hoặc /visit) — lịch tổ công tác đến xã và việc cần theo dõi liên quan đến "
         "anh/chị; /tocongtac TCT-0001 để mở một việc, cập nhật tiến độ hoặc báo đã xong",
