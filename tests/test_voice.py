@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts import TEXTS
+from handlers.core.texts import TEXTS
 from storage import Database
 from tests.conftest import AN, THANH, MakeChat
 from tests.test_difficulties import THU

@@ -277,7 +277,8 @@ async def after_message(turn: Turn) -> list[Reply]:
         until
         and turn.now < datetime.fromisoformat(str(until))
         and msg.kind in (Kind.TEXT, Kind.PHOTO, Kind.FILE)
-        and (msg.text.strip() or msg.attachments)
+        # A photo without words attaches at once (it cannot be a log entry); words are asked.
+        and (msg.text.strip() or (msg.attachments and turn.state.step == "confirm"))
         and turn.person is not None
         and turn.person.role == Role.OFFICIAL
     ):
