@@ -21,6 +21,7 @@ from bot.channels.zalo_events import parse_update, to_incoming
 from bot.channels.zalo_transport import MAX_BODY_BYTES, SECRET_HEADER, ZaloWebhook
 from bot.orgservice import create_invite
 from handlers.core.messages import Choice, Kind, Reply
+from handlers.core.texts import t
 from handlers.router import Router
 from storage import Database, conversation, org, updates, worklog
 from storage.org_import import resolve_person
@@ -287,6 +288,8 @@ def test_standing_buttons_become_a_command_hint_and_pictures_a_note() -> None:
     assert zalo_texts(notice, "vi") == [
         "[GẤP] KK-0042 (Xã Pa Lang): ...\n\nGõ /khokhan 42 để xử lý."
     ]
-    [digest] = zalo_texts(Reply("Báo cáo tuần", image=b"\x89PNG"), "vi")
+    weekly = "Báo cáo tuần\n\n" + t("vi", "digest.chart_note")
+    [digest] = zalo_texts(Reply(weekly, image=b"\x89PNG"), "vi")
     assert digest.endswith("(Biểu đồ chỉ xem được trên Telegram; số liệu đầy đủ ở trên.)")
+    assert "Biểu đồ kèm theo" not in digest  # no chart comes, so none is announced
     assert zalo_texts(Reply(""), "vi") == []

@@ -41,6 +41,8 @@ def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[s
     if reply.ask_contact:
         parts.append(t(lang, "zalo.no_contact_button"))
     if reply.image is not None and not chart_linked:
+        # The digest must not announce a chart that does not come: the note says where it is.
+        parts[0] = parts[0].replace("\n\n" + t(lang, "digest.chart_note"), "")
         parts.append(t(lang, "zalo.chart_note"))
     if getattr(reply, "document", None) is not None:
         # Zalo's Bot API sends no files (the /xuat workbook).

@@ -45,9 +45,9 @@ EXPORT_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "export.done": (
         "Tệp Excel {first}–{last}, phạm vi: {scope}: {officials} cán bộ, {entries} nhật ký, "
-        "{difficulties} khó khăn. Tệp gửi kèm bên dưới.",
+        "{difficulties} khó khăn.",
         "Excel file {first}–{last}, scope: {scope}: {officials:official|officials}, "
-        "{entries:entry|entries}, {difficulties:difficulty|difficulties}. The file follows.",
+        "{entries:entry|entries}, {difficulties:difficulty|difficulties}.",
     ),
     "export.empty": (
         "Tệp Excel {first}–{last}, phạm vi: {scope}: không có dữ liệu trong kỳ này "
