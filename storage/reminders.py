@@ -22,13 +22,15 @@ class ReminderFacts:
     reminder_time: time | None
     paused_until: date | None
     sent_slots: frozenset[str]
+    # "anh" or "chị" when the workbook says (migration 0016); None: "anh/chị".
+    address_form: str | None = None
 
 
 async def officials_without_entry_on(tx: Tx, day: date) -> list[ReminderFacts]:
     """Active officials assigned on `day`, not on leave, with no entry for `day` yet."""
     iso = to_db_date(day)
     rows = await tx.all(
-        "SELECT p.id, p.full_name, p.language, rp.reminder_time, rp.paused_until, "
+        "SELECT p.id, p.full_name, p.language, p.address_form, rp.reminder_time, rp.paused_until, "
         "EXISTS (SELECT 1 FROM outbox o WHERE o.key = 'reminder:' || p.id || ':' || :day "
         "|| ':first') AS sent_first, "
         "EXISTS (SELECT 1 FROM outbox o WHERE o.key = 'reminder:' || p.id || ':' || :day "
@@ -49,6 +51,7 @@ async def officials_without_entry_on(tx: Tx, day: date) -> list[ReminderFacts]:
             person_id=r["id"],
             full_name=r["full_name"],
             language=r["language"],
+            address_form=r["address_form"],
             reminder_time=time.fromisoformat(r["reminder_time"]) if r["reminder_time"] else None,
             paused_until=date.fromisoformat(r["paused_until"]) if r["paused_until"] else None,
             sent_slots=frozenset(

@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,8 +17,10 @@ import pytest
 from bot.export.org import export_org
 from bot.orgservice import ImportRejected, create_invite, import_org
 from handlers.core.turn import HandlerConfig
+from handlers.reminders.due import FIRST, reminder_message
 from handlers.router import Router
 from storage import Database
+from storage.reminders import officials_without_entry_on
 from tests.chat import ZONE, Chat, local
 from tests.conftest import AN, LAN, LONG, SAMPLE_XLSX
 from tests.test_cli import clean_env
@@ -161,6 +163,13 @@ async def test_a_gender_column_makes_the_greeting_say_anh_or_chi(
     chat = Chat(router, "503")
     invite = await create_invite(db, LONG, chat.clock, timedelta(days=7))
     assert "Chào anh/chị Long!" in await chat.say(f"/start {invite.code}")
+    # The reminder greets the same way.
+    async with db.read() as tx:
+        due = {f.full_name: f for f in await officials_without_entry_on(tx, date(2026, 11, 25))}
+    reminder = reminder_message(due[LAN], date(2026, 11, 25), FIRST, "vi")
+    assert reminder.text.startswith("Chào chị Lan, hôm nay (Thứ Tư, 25/11/2026)")
+    reminder = reminder_message(due[LONG], date(2026, 11, 25), FIRST, "vi")
+    assert reminder.text.startswith("Chào anh/chị Long, hôm nay")
     async with db.read() as tx:
         await export_org(tx, tmp_path / "back.xlsx")
     assert (await import_org(db, tmp_path / "back.xlsx", NOW)).changed_rows == 0

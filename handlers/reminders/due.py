@@ -57,6 +57,8 @@ def reminder_key(person_id: int, day: date, slot: str) -> str:
 def reminder_message(facts: ReminderFacts, day: date, slot: str, lang: str) -> Reply:
     """The reminder with one-tap 'log now' and 'on leave today'."""
     given = facts.full_name.split()[-1] if facts.full_name.split() else facts.full_name
+    if lang != "en":
+        given = f"{facts.address_form or 'anh/chị'} {given}"
     key = "reminder.first" if slot == FIRST else "reminder.follow_up"
     text = t(lang, key, name=given, day=format_day(day, lang, weekday=True))
     return standing(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 SCHEDULE_TEXTS: dict[str, tuple[str, str]] = {
     "reminder.first": (
-        "Chào anh/chị {name}, hôm nay ({day}) anh/chị chưa ghi nhật ký công tác. "
+        "Chào {name}, hôm nay ({day}) anh/chị chưa ghi nhật ký công tác. "
         "Anh/chị gõ vài dòng về công việc trong ngày để ghi.",
         "Hello {name}, you have not logged your work today ({day}) yet. Type a few lines about "
         "today's work to log it.",
