@@ -148,7 +148,7 @@ async def test_confirm_move_and_split_with_one_tap_and_the_contact_is_told(
     # HT-0001, XDCQ: confirm the week it was placed in.
     first = notices[0]
     await thu.press_data(data_of(first, "Xác nhận tuần 07/12–11/12"))
-    assert "Đã xác nhận HT-0001" in thu.text and "Đã báo Đinh Văn Xuân" in thu.text
+    assert "Đã xác nhận HT-0001" in thu.text and "Đã báo: Đinh Văn Xuân." in thu.text
     [told] = await inbox(org_db, XUAN)
     assert "HT-0001: Phòng Xây dựng chính quyền đã xác nhận" in told["text"]
     assert (

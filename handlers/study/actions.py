@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from handlers.core.dates import format_day
 from handlers.core.messages import Choice, Reply
-from handlers.core.notify import notify
+from handlers.core.notify import notify, told_text
 from handlers.core.notify import standing as standing_reply
 from handlers.core.texts import t
 from handlers.core.turn import Turn
@@ -226,7 +226,7 @@ async def _after(turn: Turn, part: Part, ids: list[int] | None) -> list[Reply]:
         division=part.division_name,
         commune=part.commune_name,
         weeks=weeks,
-        contact=part.contact_name,
+        told=await told_text(turn, {part.contact_id: part.contact_name}),
     )
 
 

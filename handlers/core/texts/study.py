@@ -201,8 +201,10 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "No split needed any more: the room has changed. New options:",
     ),
     "ht.head_done": (
-        "Đã xác nhận {ref} — {division}, {commune}: {weeks}. Đã báo {contact}.",
-        "Confirmed {ref} — {division}, {commune}: {weeks}. {contact} has been told.",
+        "Đã xác nhận {ref} — {division}, {commune}: {weeks}. {told}\nGõ /hoctap để xem lịch "
+        "các đoàn.",
+        "Confirmed {ref} — {division}, {commune}: {weeks}. {told}\nType /study to see the "
+        "calendar.",
     ),
     "ht.contact_confirmed": (
         "{ref}: {division} đã xác nhận lịch học tập của đoàn {commune}:",
