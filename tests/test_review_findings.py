@@ -71,12 +71,13 @@ async def test_open_difficulties_under_own_entries_do_not_steal_the_numbers(
 ) -> None:
     an = await linked_chat(AN, numbered=True, channel="zalo")
     await raise_urgent(an, "Thiếu máy tính")
+    an.at("2026-11-25 10:00")  # past the minutes when a text is asked about as an addition
     await an.say("Họp giao ban")
     await an.say("1")
     await an.say("/cuatoi")
     assert "KK-0001" in screen(an) and "/khokhan 1" in screen(an)
     assert [r.choices == () for r in an.last] == [False, True]
-    assert "Nhật ký 25/11/2026 09:00" in await an.say("1")
+    assert "Nhật ký 25/11/2026 10:00" in await an.say("1")
 
 
 # --- Nothing typed is lost ---
