@@ -96,9 +96,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Help
     "help.title": ("Anh/chị có thể dùng các lệnh sau:", "You can use these commands:"),
     "help.nhatky": (
-        '/nhatky (hoặc /log) — ghi nhật ký công tác hôm nay; thêm "hôm qua" hoặc ngày dd/mm '
-        "để ghi cho ngày trước",
-        '/log (or /nhatky) — log today\'s work; add "yesterday" or dd/mm for an earlier day',
+        '/nhatky (hoặc /log) — ghi nhật ký công tác hôm nay; thêm "hôm qua", "thứ 6" hoặc ngày '
+        "dd/mm để ghi cho ngày trước (gõ riêng «hôm qua» rồi gửi nội dung cũng được)",
+        '/log (or /nhatky) — log today\'s work; add "yesterday", "friday" or dd/mm for an '
+        "earlier day (or send «yesterday» alone, then the text)",
     ),
     "help.plain": (
         "Gửi thẳng một tin nhắn (kèm ảnh nếu có): bot sẽ hỏi để lưu vào nhật ký hôm nay",
