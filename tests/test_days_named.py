@@ -9,6 +9,7 @@ from storage import Database
 from tests.conftest import AN, THANH, MakeChat
 from tests.test_difficulties import THU, raise_urgent
 from tests.test_import_org import query
+from tests.test_study import XDCQ, XUAN, contact, group, register
 
 
 async def test_yesterday_alone_starts_a_late_entry_and_the_next_text_is_its_content(
@@ -121,3 +122,9 @@ async def test_a_past_days_digest_lists_only_difficulties_that_existed_then(
     assert "dưới 1 phút" not in yesterday
     today = await thanh.say("/baocao")
     assert "KK-0001" in today and "KK-0002" in today
+
+
+async def test_a_study_request_takes_a_weekday_for_its_week(linked_chat: MakeChat) -> None:
+    xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", "2026-12-02 09:00")  # a Wednesday
+    reply = await register(xuan, group(2, "Lò"), [XDCQ], "thứ 2", "Tổ chức bộ máy")
+    assert f"{XDCQ}: tuần 07/12–11/12/2026, chờ phòng xác nhận" in reply

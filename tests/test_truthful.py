@@ -91,6 +91,7 @@ async def test_planning_a_visit_says_per_person_who_is_told_and_who_waits(
     assert "sẽ nhận thông báo khi liên kết: Trần Thị Bình" in reply
     assert "Không liên lạc được: Lê Hoàng Cường" in reply
     assert "Đã báo: Nguyễn Văn An, Trần Thị Bình" not in reply
+    assert reply.endswith("Gõ /tocongtac để xem lịch của tổ.")
 
 
 async def test_an_unknown_difficulty_is_named(linked_chat: MakeChat) -> None:

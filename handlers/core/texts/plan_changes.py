@@ -54,8 +54,9 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
         "The visit to {commune} on {day} stays as planned.",
     ),
     "wgc.cancelled": (
-        "Đã hủy chuyến đến {commune} ngày {day}. {told}",
-        "The visit to {commune} on {day} is cancelled. {told}",
+        "Đã hủy chuyến đến {commune} ngày {day}. {told}\nGõ /tocongtac để xem lịch của tổ.",
+        "The visit to {commune} on {day} is cancelled. {told}\nType /visit to see the group's "
+        "visits.",
     ),
     "wgc.ask_day": (
         "Chuyến đến {commune} đang là {day}. Dời sang ngày nào? Gõ ngày dd/mm (ví dụ "
@@ -68,8 +69,10 @@ PLAN_CHANGE_TEXTS: dict[str, tuple[str, str]] = {
         "The visit is already on {day}. Please type another day.",
     ),
     "wgc.moved": (
-        "Đã dời chuyến đến {commune} từ {old} sang {day}. {told}",
-        "The visit to {commune} is moved from {old} to {day}. {told}",
+        "Đã dời chuyến đến {commune} từ {old} sang {day}. {told}\nGõ /tocongtac để xem lịch "
+        "của tổ.",
+        "The visit to {commune} is moved from {old} to {day}. {told}\nType /visit to see the "
+        "group's visits.",
     ),
     "wgc.notify.cancelled": (
         "❌ {leader} ({group}) đã hủy chuyến đến {commune} ngày {day}.\nNội dung: {agenda}",

@@ -126,8 +126,10 @@ VISIT_TEXTS: dict[str, tuple[str, str]] = {
         "The agenda is longer than {limit:character|characters}. Please shorten it.",
     ),
     "wg.saved": (
-        "Đã lên lịch: {group} đến {commune}, {day}.\nThành viên đi: {members}\n{told}",
-        "Planned: {group} visits {commune} on {day}.\nGoing: {members}\n{told}",
+        "Đã lên lịch: {group} đến {commune}, {day}.\nThành viên đi: {members}\n{told}\n"
+        "Gõ /tocongtac để xem lịch của tổ.",
+        "Planned: {group} visits {commune} on {day}.\nGoing: {members}\n{told}\n"
+        "Type /visit to see the group's visits.",
     ),
     "wg.nobody": ("chưa có ai", "nobody yet"),
     "told.now": ("Đã báo: {names}.", "Told: {names}."),
