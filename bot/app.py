@@ -18,6 +18,7 @@ from bot.image_server import file_server
 from bot.jobs import Jobs, Schedule
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.scheduler import WEEKDAYS, SchedulerService
+from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.startup import STARTUP_ERRORS, StartupError, startup_problem
 from bot.zalo_app import zalo_services
@@ -50,6 +51,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
         study_capacity=settings.study_capacity_per_week,
         study_place=settings.study_place,
         difficulty_addition_minutes=settings.difficulty_addition_minutes,
+        invite_key=load_secret_key(settings),
         deadlines=DeadlinePolicy(
             urgent_first_response_hours=settings.urgent_first_response_hours,
             normal_first_response_days=settings.normal_first_response_days,

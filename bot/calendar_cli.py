@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from bot.settings import Settings
 from handlers.core.dates import format_day
+from handlers.core.textclean import clean_text
 from handlers.core.workcal import WorkingCalendar, public_holidays
 from storage import audit, calendar
 from storage.calendar import DeclaredDay
@@ -77,7 +78,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         if args.calendar_action == "remove":
             return await _remove(settings, day)
         kind = "off" if args.calendar_action == "add-off" else "workday"
-        return await _add(settings, day, kind, " ".join(args.reason.split()))
+        return await _add(settings, day, kind, " ".join(clean_text(args.reason).split()))
     except CalendarInputError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from bot.digest_cli import EMPTY_DATABASE
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
 from bot.person_lookup import not_one_person, people_named
+from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.settings_errors import settings_error_line
 from bot.startup import StartupError
@@ -163,7 +164,11 @@ async def _run(settings: Settings) -> int:
         "thoại một người trong tệp).\n"
     )
     with tempfile.TemporaryDirectory(prefix="bietphai-demo-") as folder:
-        db = await Database(Path(folder) / "demo.sqlite3").open()
+        # The demo's database and secret key both live in the temporary folder.
+        settings = settings.model_copy(
+            update={"db_path": Path(folder) / "demo.sqlite3", "secret_key_file": None}
+        )
+        db = await Database(settings.db_path).open()
         try:
             now = datetime.now(UTC)
             await import_org(db, assembly.SAMPLE_WORKBOOK, now, actor="demo")
@@ -240,7 +245,11 @@ async def _invite(settings: Settings, query: str) -> int:
     db = await Database(settings.db_path).open()
     try:
         invite = await create_invite(
-            db, query, datetime.now(UTC), timedelta(days=settings.invite_ttl_days)
+            db,
+            query,
+            datetime.now(UTC),
+            timedelta(days=settings.invite_ttl_days),
+            key=load_secret_key(settings),
         )
     except PersonNotFound as exc:
         raise CliError(not_one_person(exc.query, exc.matches)) from exc

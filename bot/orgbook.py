@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -15,6 +14,7 @@ from xml.etree.ElementTree import ParseError
 from openpyxl import load_workbook
 
 from handlers.core.phone import normalize_phone
+from handlers.core.textclean import FORMULA_START, clean_text
 from handlers.core.textfold import fold
 from storage.org_import import (
     AssignmentRow,
@@ -54,6 +54,36 @@ ADDRESS_FORMS = {
     "f": "chị",
 }
 ROLES = ("official", "supervisor", "admin", "commune_official")
+# Longest text a column may hold (names, codes, lists); a longer cell is refused by row.
+NAME_LIMIT = 200
+CODE_LIMIT = 32
+LIST_LIMIT = 4000
+LIMITS: dict[str, int] = {
+    "code": CODE_LIMIT,
+    "name": NAME_LIMIT,
+    "district": NAME_LIMIT,
+    "border": CODE_LIMIT,
+    "full_name": NAME_LIMIT,
+    "role": CODE_LIMIT,
+    "division": CODE_LIMIT,
+    "phone": CODE_LIMIT,
+    "supervises": LIST_LIMIT,
+    "commune": NAME_LIMIT,
+    "person": NAME_LIMIT,
+    "wave": NAME_LIMIT,
+    "start": CODE_LIMIT,
+    "end": CODE_LIMIT,
+    "leader": NAME_LIMIT,
+    "members": LIST_LIMIT,
+    "communes": LIST_LIMIT,
+    "date": CODE_LIMIT,
+    "kind": CODE_LIMIT,
+    "reason": NAME_LIMIT,
+}
+# A sheet bigger than this is refused before its rows are read: a sheet claiming a cell at
+# XFD1048576 would otherwise have openpyxl fill in billions of empty cells.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 100
 YES = {"có", "co", "yes", "y", "x", "1", "true"}
 NO = {"không", "khong", "no", "n", "0", "false", ""}
 
@@ -84,13 +114,13 @@ class SheetRow:
     values: dict[str, Cell]
 
     def text(self, column: str) -> str:
-        """The cell as trimmed NFC text ('' when empty)."""
+        """The cell as cleaned, trimmed NFC text ('' when empty)."""
         value = self.values.get(column)
         if value is None:
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return unicodedata.normalize("NFC", str(value)).strip()
+        return clean_text(str(value))
 
 
 @dataclass
@@ -158,19 +188,46 @@ def _read_xlsx(path: Path) -> dict[str, list[SheetRow]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except UNREADABLE_XLSX as exc:
-        raise WorkbookError(f"tệp .xlsx bị hỏng hoặc không đọc được: {path} ({exc})") from exc
+        raise WorkbookError(_unreadable(path, exc)) from exc
     try:
         sheets: dict[str, list[SheetRow]] = {}
         for name in SHEETS:
             if name not in book.sheetnames:
                 continue
-            rows = book[name].iter_rows(values_only=True)
-            sheets[name] = _rows_with_header(name, rows)
+            sheet = book[name]
+            rows, columns = sheet.max_row or 0, sheet.max_column or 0
+            if rows > MAX_ROWS or columns > MAX_COLUMNS:
+                raise WorkbookError(_too_big(name, rows, columns))
+            # Bounded even when the sheet's stated size is missing or lies.
+            bounded = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS, values_only=True)
+            sheets[name] = _rows_with_header(name, bounded)
         return sheets
     except UNREADABLE_XLSX as exc:
-        raise WorkbookError(f"tệp .xlsx bị hỏng hoặc không đọc được: {path} ({exc})") from exc
+        raise WorkbookError(_unreadable(path, exc)) from exc
     finally:
         book.close()
+
+
+def _unreadable(path: Path, exc: Exception) -> str:
+    """The refusal of a file that is not a readable workbook, in words (not the library's)."""
+    if isinstance(exc, zipfile.BadZipFile):
+        why = "đây không phải tệp Excel .xlsx"
+    else:
+        why = "nội dung tệp bị hỏng"
+    return f"tệp .xlsx bị hỏng hoặc không đọc được: {path} ({why}; hãy mở bằng Excel và lưu lại)"
+
+
+def _too_big(sheet: str, rows: int, columns: int) -> str:
+    """The refusal of a sheet with more rows or columns than an organisation needs."""
+    return (
+        f"{sheet}, dòng {rows}: trang có {rows} dòng × {columns} cột, quá giới hạn "
+        f"{MAX_ROWS} dòng × {MAX_COLUMNS} cột (xóa các ô thừa ở cuối trang rồi lưu lại)"
+    )
+
+
+def _unquoted(row: list[str]) -> list[str]:
+    """CSV cells without the quote export-org puts before a leading = + - @ (formula guard)."""
+    return [c[1:] if c[:1] == "'" and c[1:].startswith(FORMULA_START) else c for c in row]
 
 
 def _read_csv_folder(folder: Path, only: str | None = None) -> dict[str, list[SheetRow]]:
@@ -184,7 +241,8 @@ def _read_csv_folder(folder: Path, only: str | None = None) -> dict[str, list[Sh
         try:
             # utf-8-sig: Excel writes a BOM in front of UTF-8 CSV files.
             with file.open(encoding="utf-8-sig", newline="") as handle:
-                sheets[name] = _rows_with_header(name, csv.reader(handle))
+                reader = (_unquoted(row) for row in csv.reader(handle))
+                sheets[name] = _rows_with_header(name, reader)
         except (UnicodeDecodeError, csv.Error) as exc:
             raise WorkbookError(f"{file.name}: không đọc được (cần CSV UTF-8): {exc}") from exc
     return sheets
@@ -196,14 +254,14 @@ def _rows_with_header(
     header_row = next(rows, None)
     if header_row is None:
         raise WorkbookError(f"{sheet}: trang trống, thiếu dòng tiêu đề")
-    header = [
-        unicodedata.normalize("NFC", str(h)).strip() if h is not None else "" for h in header_row
-    ]
+    header = [clean_text(str(h)) if h is not None else "" for h in header_row]
     missing = [col for col in SHEETS[sheet] if col not in header]
     if missing:
         raise WorkbookError(f"{sheet}: thiếu cột {', '.join(missing)} (dòng 1)")
     result = []
     for number, raw in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            raise WorkbookError(_too_big(sheet, number, len(raw)))
         values = {col: raw[i] if i < len(raw) else None for i, col in enumerate(header) if col}
         if all(v is None or str(v).strip() == "" for v in values.values()):
             continue
@@ -243,6 +301,7 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
     for name in SHEETS:
         if name not in sheets and name not in OPTIONAL_SHEETS:
             problems.lines.append(f"{name}: thiếu trang (sheet) này")
+    sheets = {name: _within_limits(rows, problems) for name, rows in sheets.items()}
     org = OrgData()
     division_codes = set(known.divisions)
     for row in sheets.get("divisions", []):
@@ -337,6 +396,22 @@ def check_org(sheets: dict[str, list[SheetRow]], known: KnownOrg) -> tuple[OrgDa
         if day:
             org.calendar.append(CalendarRow(day, kind, row.text("reason")))
     return org, problems.lines
+
+
+def _within_limits(rows: list[SheetRow], problems: Problems) -> list[SheetRow]:
+    """The rows whose cells fit their column's length limit; each other row is one problem."""
+    kept = []
+    for row in rows:
+        too_long = [
+            f"cột {column} dài {len(row.text(column))} ký tự, tối đa {LIMITS[column]}"
+            for column in row.values
+            if column in LIMITS and len(row.text(column)) > LIMITS[column]
+        ]
+        if too_long:
+            problems.add(row, "; ".join(too_long))
+        else:
+            kept.append(row)
+    return kept
 
 
 def _check_people(

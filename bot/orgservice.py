@@ -73,9 +73,19 @@ class NewInvite:
 
 
 async def create_invite(
-    db: Database, query: str, now: datetime, ttl: timedelta, actor: str = "cli"
+    db: Database,
+    query: str,
+    now: datetime,
+    ttl: timedelta,
+    actor: str = "cli",
+    *,
+    key: bytes = b"",
 ) -> NewInvite:
-    """Make a single-use invite code for the one person with this full name or phone."""
+    """Make a single-use invite code for the one person with this full name or phone.
+
+    Their older unused invites stop working. `key` is the server's secret key (the router's
+    `HandlerConfig.invite_key` must be the same).
+    """
     async with db.transaction() as tx:
         matches = await people_named(tx, query)
         if len(matches) != 1:
@@ -84,7 +94,7 @@ async def create_invite(
         code = new_invite_code()
         expires = now + ttl
         await invites.add_invite(
-            tx, person_id=person.id, code_hash=hash_code(code), now=now, expires_at=expires
+            tx, person_id=person.id, code_hash=hash_code(code, key), now=now, expires_at=expires
         )
         await audit.add_audit(
             tx, at=now, actor=actor, action="invite", subject=f"person:{person.id}"

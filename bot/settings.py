@@ -9,9 +9,11 @@ from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Hosts for which BOT_PUBLIC_BASE_URL may be plain http.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # What Telegram accepts as a webhook secret_token.
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -28,6 +30,9 @@ class Settings(BaseSettings):
     backdate_days: int = Field(7, ge=0, le=60, alias="BOT_BACKDATE_DAYS")
     invite_ttl_days: int = Field(7, ge=1, le=90, alias="BOT_INVITE_TTL_DAYS")
     log_level: str = Field("INFO", alias="BOT_LOG_LEVEL")
+    # The key invite codes are stored with (HMAC); unset: read or created in the key file.
+    secret_key: SecretStr | None = Field(None, alias="BOT_SECRET_KEY")
+    secret_key_file: Path | None = Field(None, alias="BOT_SECRET_KEY_FILE")
 
     telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
     telegram_bot_username: str | None = Field(None, alias="TELEGRAM_BOT_USERNAME")
@@ -115,6 +120,8 @@ class Settings(BaseSettings):
         "zalo_webhook_url",
         "zalo_webhook_secret",
         "public_base_url",
+        "secret_key",
+        "secret_key_file",
         mode="before",
     )
     @classmethod
@@ -140,6 +147,13 @@ class Settings(BaseSettings):
         # Telegram's setWebhook refuses anything else; the secret itself is never echoed.
         if value is not None and not TELEGRAM_SECRET.fullmatch(value):
             raise ValueError("phải dài 1–256 ký tự, chỉ gồm chữ A-Z, a-z, số 0-9, _ và -")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("phải dài ít nhất 32 ký tự ngẫu nhiên")
         return value
 
     @field_validator("zalo_webhook_secret")
@@ -181,10 +195,18 @@ class Settings(BaseSettings):
 
     @field_validator("public_base_url")
     @classmethod
-    def _public_url_is_http(cls, value: str | None) -> str | None:
-        if value is not None and urlparse(value).scheme not in ("http", "https"):
-            raise ValueError("BOT_PUBLIC_BASE_URL phải bắt đầu bằng https:// (hoặc http://)")
-        return value.rstrip("/") if value else value
+    def _public_url_is_https(cls, value: str | None) -> str | None:
+        # Links to files and the dashboard carry one-time tokens: never over plain http, except
+        # on this machine (tests, a local try-out).
+        if value is None:
+            return value
+        parsed = urlparse(value)
+        local = parsed.scheme == "http" and parsed.hostname in LOCAL_HOSTS
+        if (parsed.scheme != "https" and not local) or not parsed.hostname:
+            raise ValueError(
+                "BOT_PUBLIC_BASE_URL phải bắt đầu bằng https:// (http:// chỉ dùng cho localhost)"
+            )
+        return value.rstrip("/")
 
     @property
     def public_path(self) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from handlers.core import drafts
 from handlers.core.messages import Choice, Incoming, Kind, Reply
 from handlers.core.routes import Routes, merge
+from handlers.core.textclean import clean_text
 from handlers.core.textfold import fold
 from handlers.core.texts import t
 from handlers.core.turn import HandlerConfig, Turn
@@ -226,11 +226,13 @@ def _picked_choice(turn: Turn) -> str | list[Reply] | None:
 
 
 def _normalized(msg: Incoming) -> Incoming:
-    """Text in Unicode NFC: phones may send decomposed Vietnamese (NFD)."""
+    """Every text of the message cleaned at the edge (NFC, no controls, no bidi overrides)."""
     return replace(
         msg,
-        text=unicodedata.normalize("NFC", msg.text),
-        args=unicodedata.normalize("NFC", msg.args),
+        text=clean_text(msg.text),
+        args=clean_text(msg.args),
+        display_name=clean_text(msg.display_name),
+        contact_phone=clean_text(msg.contact_phone),
         command=msg.command.lower(),
     )
 

@@ -90,3 +90,4 @@ class Invite:
     person_id: int
     expires_at: datetime
     used_at: datetime | None
+    revoked_at: datetime | None = None

@@ -68,6 +68,15 @@ async def all_supervisors(tx: Tx) -> list[Person]:
     return [person_from_row(r) for r in rows]
 
 
+async def admins(tx: Tx) -> list[Person]:
+    """Every active admin (role admin), who confirm what the chat may only ask for."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS} FROM people p WHERE p.active = 1 AND p.role = 'admin' "
+        "ORDER BY p.id"
+    )
+    return [person_from_row(r) for r in rows]
+
+
 async def has_reachable_chat(tx: Tx, person_id: int) -> bool:
     """Whether the person is active and has a chat account that has not blocked the bot."""
     found = await tx.value(

@@ -159,6 +159,66 @@ async def put_contact_commune(tx: Tx, person_id: int, commune_code: str) -> None
     )
 
 
+@dataclass(frozen=True)
+class CommuneClaim:
+    """A contact's request, made in the chat, to speak for a commune; the admin confirms it."""
+
+    person: Person
+    commune: Commune
+    claimed_at: datetime
+
+
+async def claim_commune(tx: Tx, person_id: int, commune_code: str, now: datetime) -> None:
+    """Record (or replace) a contact's claim; it grants nothing by itself."""
+    await tx.execute(
+        "INSERT INTO commune_claims (person_id, commune_code, claimed_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (person_id) DO UPDATE SET commune_code = excluded.commune_code, "
+        "claimed_at = excluded.claimed_at",
+        (person_id, commune_code, to_db_time(now)),
+    )
+
+
+async def commune_claims(tx: Tx, person_id: int | None = None) -> list[CommuneClaim]:
+    """Claims waiting for the admin (one person's, or everyone's), oldest first."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS}, c.code AS c_code, c.name AS c_name, c.district AS c_district, "
+        "c.border AS c_border, k.claimed_at FROM commune_claims k "
+        "JOIN people p ON p.id = k.person_id JOIN communes c ON c.code = k.commune_code "
+        "WHERE ? IS NULL OR k.person_id = ? ORDER BY k.claimed_at",
+        (person_id, person_id),
+    )
+    return [
+        CommuneClaim(
+            person_from_row(r),
+            Commune(r["c_code"], r["c_name"], r["c_district"], bool(r["c_border"])),
+            from_db_time(r["claimed_at"]),
+        )
+        for r in rows
+    ]
+
+
+async def drop_commune_claim(tx: Tx, person_id: int) -> None:
+    """Forget a person's claim (confirmed, or replaced by the admin's choice)."""
+    await tx.execute("DELETE FROM commune_claims WHERE person_id = ?", (person_id,))
+
+
+async def contacts(tx: Tx) -> list[tuple[Person, Commune]]:
+    """Every commune contact with the commune the admin gave them, by commune then name."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS}, c.code AS c_code, c.name AS c_name, c.district AS c_district, "
+        "c.border AS c_border FROM commune_contacts cc "
+        "JOIN people p ON p.id = cc.person_id JOIN communes c ON c.code = cc.commune_code "
+        "ORDER BY c.code, p.full_name",
+    )
+    return [
+        (
+            person_from_row(r),
+            Commune(r["c_code"], r["c_name"], r["c_district"], bool(r["c_border"])),
+        )
+        for r in rows
+    ]
+
+
 async def all_communes(tx: Tx) -> list[Commune]:
     """Every commune, by code."""
     rows = await tx.all("SELECT code, name, district, border FROM communes ORDER BY code")

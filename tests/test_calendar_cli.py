@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import handler_config
 from bot.cli import main
-from handlers.core.turn import HandlerConfig
+from bot.settings import Settings
 from handlers.router import Router
 from storage import Database, calendar
-from tests.chat import ZONE, Chat
+from tests.chat import Chat
 from tests.conftest import AN, SAMPLE_XLSX
 from tests.test_cli import OPERATOR_SETTINGS, bietphai, commands, invite_code
 from tests.test_storage_contract import OpenDatabase
@@ -169,7 +170,8 @@ async def test_a_day_off_declared_by_the_admin_shortens_a_leave(
     assert await bietphai("invite", AN) == 0
     code = invite_code(capsys.readouterr().out)
     async with Database(db_path) as database:
-        an = Chat(Router(database, HandlerConfig(zone=ZONE)), "8001")
+        # The router as `bietphai run` builds it: the same secret key as `bietphai invite`.
+        an = Chat(Router(database, handler_config(Settings())), "8001")
         await an.say(f"/start {code}")
         reply = await an.say("/nghi 01/12 03/12 Việc gia đình")
     assert "(2 ngày làm việc)" in reply

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import handler_config
 from bot.cli import main, parser
-from handlers.core.turn import HandlerConfig
+from bot.settings import Settings
 from handlers.onboarding.start import CODE_ALPHABET, CODE_LENGTH
 from handlers.router import Router
 from storage import Database
@@ -24,7 +25,7 @@ from tests.chat import ZONE, Chat
 from tests.conftest import AN, SAMPLE_XLSX
 from tests.test_import_org import OrgBook
 
-CODE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+CODE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}(-[{CODE_ALPHABET}]{{4}}){{{CODE_LENGTH // 4 - 1}}}$")
 VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 OPERATOR_SETTINGS = ("BOT_", "TELEGRAM_", "ZALO_")
 
@@ -82,7 +83,7 @@ def sample_org(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 async def router(sample_org: Path) -> AsyncIterator[Router]:
     """The bot's router on the operator's database, as `bietphai run` would build it."""
     async with Database(sample_org) as database:
-        yield Router(database, HandlerConfig(zone=ZONE, language="vi", backdate_days=7))
+        yield Router(database, handler_config(Settings()))
 
 
 def telegram_user(router: Router, user_id: str, *, days_later: int = 0) -> Chat:

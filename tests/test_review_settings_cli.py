@@ -116,7 +116,8 @@ async def test_trying_the_console_as_someone_leaves_their_notifications_on_teleg
         ("BOT_INVITE_TTL_DAYS", "bảy", "phải là một số nguyên (đang đặt 'bảy')"),
         ("BOT_REMINDER_FIRST", "25:00", "phải là giờ dạng HH:MM, ví dụ 16:30 (đang đặt '25:00')"),
         ("BOT_TIMEZONE", "Asia/Hanoi", "không có múi giờ 'Asia/Hanoi', ví dụ Asia/Ho_Chi_Minh"),
-        ("BOT_PUBLIC_BASE_URL", "bot.example.org", "phải bắt đầu bằng https:// (hoặc http://)"),
+        ("BOT_PUBLIC_BASE_URL", "bot.example.org", "phải bắt đầu bằng https:// (http:// chỉ"),
+        ("BOT_PUBLIC_BASE_URL", "http://bot.example.org/files", "phải bắt đầu bằng https://"),
     ],
 )
 def test_a_bad_setting_is_said_in_vietnamese(

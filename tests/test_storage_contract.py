@@ -352,18 +352,18 @@ class StorageContract:
         invite = await create_invite(database, AN, NOW, timedelta(days=7))
         async with database.read() as tx:
             rows = [tuple(r) for r in await tx.all("SELECT * FROM invites")]
-            stored = await invites.invite_by_hash(tx, hash_code(invite.code))
+            stored = await invites.invite_by_hash(tx, hash_code(invite.code, b""))
         assert len(rows) == 1
         assert all(invite.code not in str(value) for value in rows[0])
-        assert hash_code(invite.code) in rows[0]
+        assert hash_code(invite.code, b"") in rows[0]
         assert stored is not None and stored.person_id == an and stored.used_at is None
         assert stored.expires_at == NOW + timedelta(days=7)
         async with database.transaction() as tx:
             assert await invites.use_invite(tx, stored.id, channel="telegram", now=NOW)
             assert not await invites.use_invite(tx, stored.id, channel="zalo", now=NOW)
         async with database.read() as tx:
-            used = await invites.invite_by_hash(tx, hash_code(invite.code.lower()))
-            assert await invites.invite_by_hash(tx, hash_code("ABCD2345")) is None
+            used = await invites.invite_by_hash(tx, hash_code(invite.code.lower(), b""))
+            assert await invites.invite_by_hash(tx, hash_code("ABCD2345", b"")) is None
         assert used is not None and used.used_at == NOW
 
     async def test_the_audit_trail_keeps_lines_in_order(self, database: Database) -> None:
@@ -500,7 +500,7 @@ class TestSQLiteStorage(StorageContract):
         on_disk = b"".join(
             p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name)
         )
-        assert hash_code(invite.code).encode() in on_disk
+        assert hash_code(invite.code, b"").encode() in on_disk
         assert invite.code.encode() not in on_disk
 
     def test_a_missing_folder_is_one_clear_error(self, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from typing import Any
 from handlers.core.messages import Incoming, Kind
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from storage import Database
-from storage.org_import import OrgData, PersonRow, apply_org
+from storage import Database, study
+from storage.org_import import OrgData, PersonRow, apply_org, resolve_person
 from tests.chat import ZONE, Chat, local
 from tests.conftest import THANH, MakeChat
 from tests.test_difficulties import TAM, THU, inbox
@@ -30,14 +30,26 @@ async def add_contact(db: Database, name: str, phone: str, commune: str | None =
 
 
 async def contact(linked_chat: MakeChat, name: str, commune: str, when: str) -> Chat:
-    """A linked commune contact who has picked their commune at the first /hoctap."""
+    """A linked commune contact who claimed their commune at the first /hoctap, which the admin
+    then confirmed (`bietphai study confirm-contact`); back at /hoctap."""
     chat = await linked_chat(name)
     chat.at(when)
     reply = await chat.say("/hoctap")
     assert "đầu mối của xã/phường nào" in reply, reply
     await chat.press(commune)
-    assert "Đã ghi: anh/chị là đầu mối của" in chat.text
+    assert "Đã gửi quản trị viên đề nghị xác nhận anh/chị là đầu mối của" in chat.text
+    await admin_confirms(chat, name)
+    await chat.say("/hoctap")
     return chat
+
+
+async def admin_confirms(chat: Chat, name: str) -> None:
+    """The admin grants the commune a contact claimed in the chat (as confirm-contact does)."""
+    async with chat.router.db.transaction() as tx:
+        person = await resolve_person(tx, name)
+        [claim] = await study.commune_claims(tx, person)
+        await study.put_contact_commune(tx, person, claim.commune.code)
+        await study.drop_commune_claim(tx, person)
 
 
 async def register(chat: Chat, people: str, divisions: list[str], weeks: str, topic: str) -> str:

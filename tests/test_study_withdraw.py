@@ -13,6 +13,7 @@ from tests.test_study import (
     XUAN,
     YEN,
     add_contact,
+    admin_confirms,
     contact,
     data_of,
     group,
@@ -101,6 +102,7 @@ async def test_a_contact_on_zalo_withdraws_by_number(
     xuan.at("2026-11-25 09:00")
     await xuan.say("/hoctap")
     await xuan.press("Xã Đèo Gió")
+    await admin_confirms(xuan, XUAN)
     await register(xuan, group(2, "Lò"), [XDCQ], "07/12", "Bộ máy")
     await xuan.say("/hoctap")
     assert xuan.buttons == ["Đăng ký đoàn mới", "Rút đăng ký HT-0001"]
@@ -113,14 +115,14 @@ async def test_another_contact_withdraws_what_has_not_begun_and_everyone_concern
 ) -> None:
     when = "2026-11-25 09:00"
     xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", when)
-    # A second contact of the same commune: the chat refuses the pick, the admin's workbook sets it.
+    # A second contact of the same commune: the chat only asks, the admin's workbook sets it.
     await add_contact(org_db, VAN, "0900000303")
     van = await linked_chat(VAN)
     van.at(when)
     await van.say("/hoctap")
     reply = await van.press("Xã Đèo Gió")
-    assert f"Xã Đèo Gió đã có đầu mối: {XUAN}. Nếu anh/chị cũng là đầu mối" in reply
-    assert "đầu mối của xã/phường nào" in reply
+    assert "Đã gửi quản trị viên đề nghị xác nhận anh/chị là đầu mối của Xã Đèo Gió" in reply
+    assert f"Xã Đèo Gió hiện có đầu mối: {XUAN}" in reply
     assert "HT-" not in reply
     await van.say("/huy")
     await add_contact(org_db, VAN, "0900000303", commune="XA03")

@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from handlers.core.textclean import FORMULA_START, xml_safe
+
 Cell = str | int | float | date | datetime | None
 DATE_FORMAT = "dd/mm/yyyy"
 TIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -68,6 +70,12 @@ class Sink(Protocol):
 
     def abort(self) -> None:
         """Drop everything written."""
+
+
+def csv_text(value: str) -> str:
+    """A text cell for a CSV file: a leading formula character gets a quote so nothing evaluates."""
+    value = xml_safe(value)
+    return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
 def _text(value: Cell) -> str:
@@ -127,7 +135,7 @@ class _XlsxSheet:
         bold = Font(bold=True)
         header = []
         for name in self.spec.header:
-            cell = WriteOnlyCell(self.ws, value=name)
+            cell = WriteOnlyCell(self.ws, value=xml_safe(name) if isinstance(name, str) else name)
             cell.font = bold
             cell.alignment = Alignment(horizontal="center")
             if isinstance(name, date):
@@ -155,9 +163,23 @@ class _XlsxSheet:
                 cell = WriteOnlyCell(self.ws, value=value)
                 cell.number_format = wanted
                 cells.append(cell)
+            elif isinstance(value, str):
+                cells.append(self._text_cell(value))
             else:
                 cells.append(value)
         return cells
+
+    def _text_cell(self, value: str) -> WriteOnlyCell | str:
+        """A text as a string cell that no spreadsheet evaluates, whatever it starts with."""
+        value = xml_safe(value)
+        if not value.startswith(FORMULA_START):
+            return value  # plain text: openpyxl writes it as a string cell
+        # openpyxl turns a str starting with "=" into a formula; force the string type, and the
+        # quote prefix keeps Excel from evaluating it even when someone edits the cell.
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
 
     def close(self) -> None:
         if self.rows == 0 and self.spec.empty_note:
@@ -204,10 +226,10 @@ class _CsvSheet:
         self.writer = csv.writer(handle)
         self.rows = 0
         for line in spec.preamble:
-            self.writer.writerow([_text(v) for v in line])
+            self.writer.writerow([csv_text(_text(v)) for v in line])
         if spec.preamble:
             self.writer.writerow([])
-        self.writer.writerow([_text(h) for h in spec.header])
+        self.writer.writerow([csv_text(_text(h)) for h in spec.header])
 
     def append(self, row: Sequence[Cell]) -> None:
         self.rows += 1
@@ -215,13 +237,16 @@ class _CsvSheet:
         for i, value in enumerate(row):
             if self.spec.formats.get(i) == PERCENT and isinstance(value, int | float):
                 values.append(f"{value * 100:.1f}%")
+            elif isinstance(value, str):
+                values.append(csv_text(value))
             else:
+                # Numbers (a real -5 too) and dates are written as they are.
                 values.append(_text(value))
         self.writer.writerow(values)
 
     def close(self) -> None:
         if self.rows == 0 and self.spec.empty_note:
-            self.writer.writerow([self.spec.empty_note])
+            self.writer.writerow([csv_text(self.spec.empty_note)])
         self.handle.close()
 
 

@@ -33,6 +33,8 @@ class HandlerConfig:
     # BOT_DIFFICULTY_ADDITION_MINUTES: after raising a difficulty, text and photos are offered
     # as an addition to it for this long.
     difficulty_addition_minutes: int = 10
+    # The server's secret key: invite codes are looked up by their HMAC with it.
+    invite_key: bytes = b""
 
 
 @dataclass

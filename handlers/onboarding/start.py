@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import math
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from handlers.core.messages import Kind, Reply
 from handlers.core.notify import release_held
@@ -16,19 +18,27 @@ from storage import audit, invites, org
 from storage.models import Person, Role
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud
-CODE_LENGTH = 8
+# 12 characters of 32 = 60 bits, written in groups of 4: "K7QM-3XRT-W9PA". With at most 5 wrong
+# tries per account in 10 minutes, guessing one of even a thousand open codes within their week
+# is out of reach; offline, the stored HMAC is useless without the server's key.
+CODE_LENGTH = 12
+CODE_GROUP = 4
 _CODE_SHAPE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 UNREGISTERED_AUDIT_EVERY = timedelta(hours=1)
+# Wrong codes allowed per chat account, and per chat, in the window; then a wait.
+WRONG_CODES_ALLOWED = 5
+WRONG_CODES_WINDOW = timedelta(minutes=10)
 
 
 def new_invite_code() -> str:
-    """A random single-use code."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """A random single-use code in groups of letters and digits (no look-alikes)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + CODE_GROUP] for i in range(0, CODE_LENGTH, CODE_GROUP))
 
 
-def hash_code(code: str) -> str:
-    """The stored form of a code."""
-    return hashlib.sha256(clean_code(code).encode()).hexdigest()
+def hash_code(code: str, key: bytes) -> str:
+    """The stored form of a code: an HMAC with the server's secret key."""
+    return hmac.new(key, clean_code(code).encode(), hashlib.sha256).hexdigest()
 
 
 def clean_code(text: str) -> str:
@@ -55,15 +65,27 @@ async def unregistered(turn: Turn) -> list[Reply]:
 
 
 async def redeem_code(turn: Turn, code: str) -> list[Reply]:
-    """Link this account with the person the invite was made for."""
-    invite = await invites.invite_by_hash(turn.tx, hash_code(code))
+    """Link this account with the person the invite was made for (wrong codes are throttled)."""
+    wait = await _throttled_for(turn)
+    if wait is not None:
+        await _audit_code(turn, "invite_throttled")
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        return turn.say("invite.throttled", minutes=minutes)
+    invite = await invites.invite_by_hash(turn.tx, hash_code(code, turn.config.invite_key))
     if invite is None:
-        await _audit_unregistered(turn, "invite_wrong")
+        # Only a code that never existed counts towards the wait: that is what guessing makes.
+        await invites.add_invite_failure(
+            turn.tx, account=_account(turn), chat=_chat(turn), now=turn.now
+        )
+        await _audit_code(turn, "invite_wrong")
         return [Reply(turn.t("invite.wrong"), ask_contact=True)]
     if invite.used_at is not None:
         return turn.say("invite.used")
     if invite.expires_at <= turn.now:
         return turn.say("invite.expired")
+    if invite.revoked_at is not None:
+        await _audit_code(turn, "invite_revoked")
+        return turn.say("invite.revoked")
     linked_to = await org.identity_person_id(turn.tx, turn.msg.channel, turn.msg.user_id)
     if linked_to is not None and linked_to != invite.person_id:
         return turn.say("invite.other_person")
@@ -140,6 +162,39 @@ async def start(turn: Turn) -> list[Reply]:
     """/start from someone already linked: greet again."""
     turn.finish()
     return [await greeting(turn)]
+
+
+def _account(turn: Turn) -> str:
+    return f"{turn.msg.channel}:{turn.msg.user_id}"
+
+
+def _chat(turn: Turn) -> str:
+    return f"{turn.msg.channel}:{turn.msg.chat_id}"
+
+
+async def _throttled_for(turn: Turn) -> timedelta | None:
+    """How long this account or chat must wait after too many wrong codes, or None."""
+    since = turn.now - WRONG_CODES_WINDOW
+    failures = await invites.invite_failures_since(
+        turn.tx, account=_account(turn), chat=_chat(turn), since=since
+    )
+    if len(failures) < WRONG_CODES_ALLOWED:
+        return None
+    # Free again when enough of the failures have left the window.
+    frees_at: datetime = failures[-WRONG_CODES_ALLOWED] + WRONG_CODES_WINDOW
+    return frees_at - turn.now
+
+
+async def _audit_code(turn: Turn, action: str) -> None:
+    """Every refused code is an audit line (account, chat), never the code itself."""
+    await audit.add_audit(
+        turn.tx,
+        at=turn.now,
+        actor=_account(turn),
+        action=action,
+        subject=_account(turn),
+        detail=f"chat {_chat(turn)}",
+    )
 
 
 async def _audit_unregistered(turn: Turn, action: str) -> None:

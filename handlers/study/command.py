@@ -2,12 +2,9 @@
 come and learn from one or more divisions; each request gets a reference `HT-0007`.
 
 Decisions (the issue is silent on these):
-- **Which commune a contact speaks for**: the optional `commune` column of the workbook's
-  `people` sheet; a contact without one is asked once, at the first /hoctap, to pick it from the
-  communes list. After that it is fixed: only the admin changes it, through the workbook.
-  A commune that already has a contact cannot be picked in the chat (otherwise any contact
-  could read and withdraw another commune's requests): the person is told who speaks for it
-  and that the admin adds a second contact through the workbook.
+- **Which commune a contact speaks for** comes from the admin (the workbook's `commune` column
+  or `bietphai study set-contact` / `confirm-contact`). A contact without one may pick a commune
+  at /hoctap, which only sends a claim to the admin: nothing is granted by the chat.
 - **One part per division**: a request naming several divisions has one part per division,
   sharing the HT reference; each part has its own week, status and confirmation by that
   division's head, because each division has its own room.
@@ -45,7 +42,7 @@ from handlers.study import views as study_views
 from handlers.study import withdraw as study_withdraw
 from handlers.study.parse import looks_like_name, parse_people, parse_weeks
 from handlers.study.weeks import fits, format_week, nearest_week_with_room, room_left, week_of
-from storage import calendar, scope, study, visits
+from storage import audit, calendar, scope, study, visits
 from storage.models import Commune, Role
 
 FLOW = "ht"
@@ -72,7 +69,11 @@ async def hoctap(turn: Turn) -> list[Reply]:
         commune = await study.commune_of_contact(turn.tx, turn.person_id)
         wants_new = fold(args).replace(" ", "") in NEW_WORDS
         if commune is None:
-            return await _ask_commune(turn, {"new": wants_new})
+            claims = await study.commune_claims(turn.tx, turn.person_id)
+            note = ""
+            if claims:
+                note = turn.t("ht.claim_pending", commune=claims[0].commune.name)
+            return await _ask_commune(turn, {"new": wants_new}, note)
         return await _home(turn, commune, wants_new)
     if await scope.is_supervisor(turn.tx, turn.person_id):
         return await study_views.head_calendar(turn)
@@ -97,23 +98,42 @@ async def _ask_commune(turn: Turn, data: dict[str, Any], note: str = "") -> list
 
 
 async def _set_commune(turn: Turn, code: str, data: dict[str, Any]) -> list[Reply]:
+    """A commune picked in the chat: a claim for the admin to confirm, never a grant."""
     commune = next((c for c in await study.all_communes(turn.tx) if c.code == code), None)
     if commune is None:
         return await _ask_commune(turn, data, turn.t("ht.commune_unknown", commune=code))
+    granted = await study.commune_of_contact(turn.tx, turn.person_id)
+    if granted is not None:
+        # The admin set it meanwhile: nothing to claim.
+        turn.finish()
+        return [Reply(turn.t("ht.commune_set", commune=granted.name))]
+    await study.claim_commune(turn.tx, turn.person_id, commune.code, turn.now)
+    await audit.add_audit(
+        turn.tx,
+        at=turn.now,
+        actor=f"person:{turn.person_id}",
+        action="commune_claim",
+        subject=f"commune:{commune.code}",
+    )
+    person = turn.person
+    assert person is not None
+    for admin in await scope.admins(turn.tx):
+        notice = Reply(
+            turn.t(
+                "ht.claim_notice",
+                name=person.full_name,
+                phone=person.phone or "—",
+                commune=commune.name,
+            )
+        )
+        await notify(turn, admin.id, f"htclaim:{person.id}:{commune.code}:{admin.id}", notice)
+    turn.finish()
     others = await visits.commune_contacts_of(turn.tx, commune.code)
-    if others and all(p.id != turn.person_id for p in others):
+    text = turn.t("ht.commune_claimed", commune=commune.name)
+    if others:
         names = ", ".join(p.full_name for p in others)
-        taken = turn.t("ht.commune_taken", commune=commune.name, names=names)
-        return await _ask_commune(turn, data, taken)
-    await study.set_contact_commune(turn.tx, turn.person_id, commune.code)
-    # The stored one wins (the admin may have set it meanwhile).
-    stored = await study.commune_of_contact(turn.tx, turn.person_id) or commune
-    note = turn.t("ht.commune_set", commune=stored.name)
-    if data.get("new"):
-        return await advance(turn, {}, note)
-    if not await study.commune_parts(turn.tx, stored.code):
-        return await advance(turn, {}, note + "\n" + turn.t("ht.none", commune=stored.name))
-    return [Reply(note), *await _home(turn, stored, False)]
+        text += "\n" + turn.t("ht.commune_has_contact", commune=commune.name, names=names)
+    return [Reply(text)]
 
 
 def _match_commune(text: str, communes: list[Commune]) -> Commune | None:

@@ -775,10 +775,13 @@ class FakeTelegramAPI:
         files: JSONDict = {}
         for key, value in form.items():
             if isinstance(value, web.FileField):
+                content = value.file.read()
                 files[key] = {
                     "file_name": value.filename,
                     "content_type": value.content_type,
-                    "size": len(value.file.read()),
+                    "size": len(content),
+                    # Kept so a test can open the workbook the bot sent.
+                    "content": content,
                 }
             else:
                 raw = value if isinstance(value, str) else bytes(value).decode()

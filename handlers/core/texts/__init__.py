@@ -60,6 +60,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mã mời không đúng. Anh/chị kiểm tra lại mã hoặc liên hệ quản trị viên.",
         "This invite code is not valid. Please check it or ask the administrator.",
     ),
+    "invite.revoked": (
+        "Mã mời này đã được thay bằng một mã mới hơn. Anh/chị dùng mã mới nhất quản trị viên gửi.",
+        "This invite code was replaced by a newer one. Please use the latest code from the "
+        "administrator.",
+    ),
+    "invite.throttled": (
+        "Anh/chị đã nhập sai mã mời nhiều lần. Vui lòng thử lại sau {minutes} phút, hoặc nhờ "
+        "quản trị viên gửi mã mới.",
+        "Too many wrong invite codes. Please try again in {minutes:minute|minutes}, or ask the "
+        "administrator for a new code.",
+    ),
     "invite.expired": (
         "Mã mời đã hết hạn. Anh/chị vui lòng liên hệ quản trị viên để nhận mã mới.",
         "This invite code has expired. Please ask the administrator for a new one.",

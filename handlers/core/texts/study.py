@@ -24,20 +24,42 @@ STUDY_TEXTS: dict[str, tuple[str, str]] = {
         "/study is for commune contacts and division heads. Type /help to see what you can do.",
     ),
     "ht.pick_commune": (
-        "Anh/chị là đầu mối của xã/phường nào? Chọn một lần, sau đó chỉ quản trị viên thay đổi "
-        "được (có thể gõ mã hoặc tên xã).",
-        "Which commune or ward do you represent? Chosen once; afterwards only the admin can "
-        "change it (you may type its code or name).",
+        "Anh/chị là đầu mối của xã/phường nào? Bot gửi đề nghị để quản trị viên xác nhận; khi "
+        "được xác nhận, anh/chị đăng ký học tập được (có thể gõ mã hoặc tên xã).",
+        "Which commune or ward do you represent? The bot asks the admin to confirm it; once "
+        "confirmed, you can register study visits (you may type its code or name).",
+    ),
+    "ht.commune_claimed": (
+        "Đã gửi quản trị viên đề nghị xác nhận anh/chị là đầu mối của {commune}. Khi được xác "
+        "nhận, bot sẽ báo; sau đó anh/chị gõ /hoctap để đăng ký học tập.",
+        "Your request to represent {commune} was sent to the admin. The bot will tell you when "
+        "it is confirmed; then type /study to register a study visit.",
+    ),
+    "ht.commune_has_contact": (
+        "{commune} hiện có đầu mối: {names}; quản trị viên sẽ quyết định có thêm anh/chị không.",
+        "{commune} already has a contact: {names}; the admin decides whether to add you.",
+    ),
+    "ht.claim_pending": (
+        "Đề nghị làm đầu mối của {commune} đang chờ quản trị viên xác nhận. Nếu chọn nhầm, "
+        "anh/chị chọn lại dưới đây.",
+        "Your request to represent {commune} is waiting for the admin. If it was a mistake, "
+        "choose again below.",
+    ),
+    "ht.claim_notice": (
+        "{name} ({phone}) xin làm đầu mối của {commune} trong bot. Nếu đúng, xác nhận bằng lệnh: "
+        'bietphai study confirm-contact "{name}"',
+        "{name} ({phone}) asks to represent {commune} in the bot. If right, confirm with: "
+        'bietphai study confirm-contact "{name}"',
+    ),
+    "ht.claim_confirmed": (
+        "Quản trị viên đã xác nhận anh/chị là đầu mối của {commune}. Gõ /hoctap để đăng ký "
+        "học tập kinh nghiệm tại Sở.",
+        "The admin confirmed that you represent {commune}. Type /study to register a study "
+        "visit at the department.",
     ),
     "ht.commune_unknown": (
         "Không có xã/phường «{commune}» trong danh sách.",
         "There is no commune «{commune}» in the list.",
-    ),
-    "ht.commune_taken": (
-        "{commune} đã có đầu mối: {names}. Nếu anh/chị cũng là đầu mối của xã này, nhờ quản trị "
-        "viên ghi xã vào cột commune của danh sách người trong tệp tổ chức.",
-        "{commune} already has a contact: {names}. If you also represent it, ask the admin to "
-        "put the commune in the commune column of the people sheet of the organisation workbook.",
     ),
     "ht.commune_set": (
         "Đã ghi: anh/chị là đầu mối của {commune}.",

@@ -1,0 +1,68 @@
+"""The server's secret key (invite codes are stored as HMACs with it), kept outside the database.
+
+A copy of the database or of a backup then holds nothing that turns back into a valid code. The
+key comes from `BOT_SECRET_KEY`, else from the file `BOT_SECRET_KEY_FILE` (default: beside the
+database), which is created with mode 0600 on first start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.startup import StartupError
+
+log = logging.getLogger(__name__)
+KEY_FILE_NAME = "bietphai.secret"
+MIN_KEY_LENGTH = 32
+
+
+def key_file_path(settings: Settings) -> Path:
+    """Where the key file is: the setting, else beside the SQLite database."""
+    return settings.secret_key_file or settings.db_path.parent / KEY_FILE_NAME
+
+
+def load_secret_key(settings: Settings) -> bytes:
+    """The key from the setting or the key file, creating the file the first time."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value().encode()
+    path = key_file_path(settings)
+    try:
+        return _read_or_create(path)
+    except OSError as exc:
+        raise StartupError(
+            f"không đọc hoặc tạo được khóa bí mật {path} ({exc.strerror}); "
+            "kiểm tra BOT_SECRET_KEY_FILE"
+        ) from exc
+
+
+def _read_or_create(path: Path) -> bytes:
+    try:
+        # O_EXCL: two processes starting at once cannot both write a different key.
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read(path)
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(handle, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    log.info("created the secret key file %s (mode 0600); back it up with the database", path)
+    return key.encode()
+
+
+def _read(path: Path) -> bytes:
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        # Others could read it: tighten it rather than refuse to start.
+        path.chmod(0o600)
+        log.warning("the secret key file %s was readable by others; now mode 0600", path)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < MIN_KEY_LENGTH:
+        raise StartupError(
+            f"khóa bí mật trong {path} quá ngắn (cần ít nhất {MIN_KEY_LENGTH} ký tự); "
+            "xóa tệp để bot tạo khóa mới"
+        )
+    return key.encode()
