@@ -172,14 +172,7 @@ class Router:
             return replies
         base = turn.next_state or turn.state
         token = secrets.token_hex(3)
-        last_choices = offered[-1].choices if offered else ()
-        state = ConversationState(
-            base.flow,
-            base.step,
-            base.data,
-            token,
-            [[c.value, c.label] for c in last_choices],
-        )
+        state = ConversationState(base.flow, base.step, base.data, token, _offered(offered))
         msg = turn.msg
         await conversation.save_state(
             turn.tx, msg.channel, msg.chat_id, turn.person_id, state, turn.now
@@ -209,20 +202,45 @@ def _picked_choice(turn: Turn) -> str | list[Reply] | None:
         token, _, value = msg.choice.partition(":")
         if not state.token or token != state.token or not value:
             return turn.say("error.stale_choice")
+        if value not in {str(entry[0]) for entry in state.offered}:
+            # Only a modified client sends this: the token is right, the value was never shown.
+            log.warning(
+                "button value not offered in %s/%s refused (%s:%s)",
+                state.flow,
+                state.step,
+                msg.channel,
+                msg.user_id,
+            )
+            return turn.say("error.not_offered")
         return value
-    if not (msg.numbered_choices and msg.kind == Kind.TEXT and state.offered):
+    numbered = [entry for entry in state.offered if len(entry) == 2]
+    if not (msg.numbered_choices and msg.kind == Kind.TEXT and numbered):
         return None
     answer = msg.text.strip()
     if answer.isdigit():
         index = int(answer)
-        if 1 <= index <= len(state.offered):
-            return str(state.offered[index - 1][0])
-        return turn.say("error.choice_number", count=len(state.offered))
+        if 1 <= index <= len(numbered):
+            return str(numbered[index - 1][0])
+        return turn.say("error.choice_number", count=len(numbered))
     wanted = fold(answer)
-    for value, label in state.offered:
+    for value, label in numbered:
         if fold(str(label)) == wanted:
             return str(value)
     return None
+
+
+def _offered(replies: list[Reply]) -> list[list[str]]:
+    """The choices offered in this step, the only values a pressed button may carry.
+
+    The last reply's choices come first, as [value, label]: a number typed on a channel without
+    buttons picks among them. Choices of earlier replies of the same turn follow, marked with a
+    third element, so their buttons work but numbers do not reach them.
+    """
+    if not replies:
+        return []
+    last = [[c.value, c.label] for c in replies[-1].choices]
+    earlier = [[c.value, c.label, "earlier"] for r in replies[:-1] for c in r.choices]
+    return last + earlier
 
 
 def _normalized(msg: Incoming) -> Incoming:

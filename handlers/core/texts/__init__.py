@@ -27,6 +27,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Không có lệnh /{command}. Gõ /trogiup (hoặc /help) để xem các lệnh.",
         "There is no /{command} command. Type /help to see the commands.",
     ),
+    "error.not_offered": (
+        "Lựa chọn này không có trong danh sách bot vừa đưa ra, nên không được ghi nhận. Anh/chị "
+        "bấm một nút trong tin nhắn mới nhất, hoặc gõ /trogiup để xem hướng dẫn.",
+        "That choice was not among the ones offered, so nothing was done. Please tap a button "
+        "in the latest message, or type /help for help.",
+    ),
     "error.stale_choice": (
         "Lựa chọn này đã cũ, không còn dùng được. Gõ /nhatky để ghi nhật ký hoặc /trogiup "
         "để xem hướng dẫn.",
