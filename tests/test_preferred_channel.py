@@ -198,11 +198,12 @@ async def test_a_supervisor_on_telegram_with_one_channel_tunes_difficulty_notice
         "Khó khăn thường: Nhận ngay",
         "Khó khăn thường: Chỉ trong báo cáo tổng hợp",
     ]
-    # A forged channel button for a channel Thu never linked is refused, the menu shown again.
-    token = thu.button_data("Nhận ngay").split(":")[0]
+    # A forged channel button for a channel Thu never linked is refused; the menu still works.
+    instant = thu.button_data("Nhận ngay")
+    token = instant.split(":")[0]
     refused = await thu.press_data(f"{token}:pin:zalo")
-    assert refused.startswith("Anh/chị chưa liên kết Zalo nên chưa chọn được kênh này.")
-    await thu.press("Nhận ngay")
+    assert refused.startswith("Lựa chọn này không có trong danh sách bot vừa đưa ra")
+    await thu.press_data(instant)
     async with org_db.read() as tx:
         person_id = await resolve_person(tx, THU)
         assert await prefs.notify_mode(tx, person_id) == "instant"

@@ -135,9 +135,9 @@ async def test_a_commune_not_in_the_group_or_not_at_all_is_refused(
     assert "Xã Hòa Vang Tây (XA01)" in thu.buttons and not any("XA07" in b for b in thu.buttons)
     reply = await thu.say("Xã Không Có")
     assert "Không có xã/phường «Xã Không Có»" in reply
-    # A forged button for another group's commune is asked again, never stored.
+    # A forged button for another group's commune is refused, never stored.
     await thu.press_data(thu.button_data("XA01").split(":")[0] + ":c:XA07")
-    assert "đến xã/phường nào?" in thu.text
+    assert "không có trong danh sách bot vừa đưa ra" in thu.text
     async with org_db.read() as tx:
         assert await tx.value("SELECT count(*) FROM wg_visits") == 0
 
