@@ -79,6 +79,7 @@ LIMITS: dict[str, int] = {
     "date": CODE_LIMIT,
     "kind": CODE_LIMIT,
     "reason": NAME_LIMIT,
+    "gender": CODE_LIMIT,
 }
 # A sheet bigger than this is refused before its rows are read: a sheet claiming a cell at
 # XFD1048576 would otherwise have openpyxl fill in billions of empty cells.
