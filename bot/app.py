@@ -21,12 +21,14 @@ from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.startup import STARTUP_ERRORS, StartupError, startup_problem
+from bot.token_guard import EXIT_TOKEN_REFUSED, TokenGuard
 from bot.zalo_app import zalo_services
 from handlers.core.deadlines import DeadlinePolicy
 from handlers.core.turn import HandlerConfig
 from handlers.reminders.due import ReminderSchedule
 from handlers.router import Router
-from storage.db import Database
+from storage.db import Database, check_path_usable
+from storage.instance_lock import InstanceLock
 
 log = logging.getLogger(__name__)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -68,6 +70,7 @@ class BotApp:
     settings: Settings
     db: Database
     router: Router
+    guard: TokenGuard = field(default_factory=TokenGuard)
     services: list[Service] = field(default_factory=list)
     # Those whose start was called (a failed start may have half-opened something).
     started: list[Service] = field(default_factory=list)
@@ -96,6 +99,7 @@ async def build_app(settings: Settings) -> BotApp:
     db = await Database(settings.db_path).open()
     router = Router(db, handler_config(settings))
     app = BotApp(settings, db, router)
+    guard = app.guard
     # BOT_PUBLIC_BASE_URL: the file server starts first, so links sent at start-up work.
     files = file_server(settings, db)
     if files is not None:
@@ -106,6 +110,7 @@ async def build_app(settings: Settings) -> BotApp:
             settings.telegram_bot_token,
             settings.telegram_api_base_url,
             max_messages_per_second=settings.telegram_max_messages_per_second,
+            guard=guard,
         )
         channel = TelegramChannel(
             application, router, settings.language, parallel_sends=settings.telegram_parallel_sends
@@ -126,7 +131,7 @@ async def build_app(settings: Settings) -> BotApp:
         else:
             app.services.append(TelegramPolling(channel, timeout=settings.telegram_poll_timeout))
         delivery = TelegramOutbox(
-            outbox_bot(settings.telegram_bot_token, settings.telegram_api_base_url)
+            outbox_bot(settings.telegram_bot_token, settings.telegram_api_base_url, guard=guard)
         )
         app.services.append(delivery)
         sender_settings = SenderSettings(
@@ -139,7 +144,9 @@ async def build_app(settings: Settings) -> BotApp:
         app.services.append(sender)
         senders.append(sender)
     if settings.zalo_bot_token:
-        zalo, zalo_sender = zalo_services(settings, db, router, files[1] if files else None)
+        zalo, zalo_sender = zalo_services(
+            settings, db, router, files[1] if files else None, guard=guard
+        )
         app.services += zalo  # type: ignore[arg-type]
         senders.append(zalo_sender)
     if senders:
@@ -166,17 +173,26 @@ def schedule(settings: Settings) -> Schedule:
     )
 
 
-async def serve(settings: Settings) -> None:
-    """Run the configured channels until SIGINT or SIGTERM."""
-    app = await build_app(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    try:
-        await app.start()
-        log.info("bietphai is running; press Ctrl+C to stop")
-        await stop.wait()
-    finally:
-        await app.stop()
+async def serve(settings: Settings) -> int:
+    """Run the configured channels until SIGINT or SIGTERM (0) or a refused token (3)."""
+    check_path_usable(settings.db_path)
+    # Held until the process ends: a second bot, or a restore, on this database is refused.
+    with InstanceLock(settings.db_path):
+        app = await build_app(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+        try:
+            await app.start()
+            app.guard.armed = True
+            log.info("bietphai is running; press Ctrl+C to stop")
+            stopped = asyncio.create_task(stop.wait())
+            refused = asyncio.create_task(app.guard.refused.wait())
+            await asyncio.wait((stopped, refused), return_when=asyncio.FIRST_COMPLETED)
+            stopped.cancel()
+            refused.cancel()
+        finally:
+            await app.stop()
+    return EXIT_TOKEN_REFUSED if app.guard.refused.is_set() else 0

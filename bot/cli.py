@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -14,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import app as assembly
-from bot import calendar_cli, digest_cli, export_cli, study_cli
+from bot import calendar_cli, digest_cli, export_cli, logs, study_cli
 from bot.channels.console import chat_loop, link_console
 from bot.cli_parser import VietnameseParser
 from bot.digest_cli import EMPTY_DATABASE
@@ -113,16 +112,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(settings_error_line(exc), file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper() if args.command == "run" else "WARNING",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    redact = logs.configure(
+        settings.log_level if args.command == "run" else "WARNING",
+        settings.secrets(),
+        settings.log_format,
     )
     try:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
         return 130
     except (CliError, StorageError, WorkbookError, StartupError) as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(redact(f"Lỗi: {exc}"), file=sys.stderr)
         return 1
 
 
@@ -152,8 +152,7 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _run(settings: Settings) -> int:
     if settings.telegram_bot_token or settings.zalo_bot_token:
-        await assembly.serve(settings)
-        return 0
+        return await assembly.serve(settings)
     print(
         "Chưa cấu hình kênh nào. Đặt TELEGRAM_BOT_TOKEN và/hoặc ZALO_BOT_TOKEN trong .env "
         "rồi chạy lại; xem README.\n"

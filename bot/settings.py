@@ -17,6 +17,8 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # What Telegram accepts as a webhook secret_token.
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Settings whose value must never be written anywhere (logs, CLI output).
+SECRET_FIELD_SUFFIXES = ("_token", "_secret", "_password")
 
 
 class Settings(BaseSettings):
@@ -33,6 +35,7 @@ class Settings(BaseSettings):
     # The key invite codes are stored with (HMAC); unset: read or created in the key file.
     secret_key: SecretStr | None = Field(None, alias="BOT_SECRET_KEY")
     secret_key_file: Path | None = Field(None, alias="BOT_SECRET_KEY_FILE")
+    log_format: Literal["text", "json"] = Field("text", alias="BOT_LOG_FORMAT")
 
     telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
     telegram_bot_username: str | None = Field(None, alias="TELEGRAM_BOT_USERNAME")
@@ -182,6 +185,22 @@ class Settings(BaseSettings):
         if self.reminder_first >= self.reminder_follow_up:
             raise ValueError("BOT_REMINDER_FIRST phải sớm hơn BOT_REMINDER_FOLLOW_UP")
         return self
+
+    def secrets(self) -> list[str]:
+        """Every configured value that gives access: tokens, secrets, passwords inside URLs."""
+        found = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+                name += "_secret"  # a SecretStr is a secret whatever its name
+            if not isinstance(value, str) or not value:
+                continue
+            if name.endswith(SECRET_FIELD_SUFFIXES):
+                found.append(value)
+            elif "://" in value and urlparse(value).password:
+                found.append(str(urlparse(value).password))
+        return found
 
     @property
     def zone(self) -> ZoneInfo:

@@ -11,12 +11,17 @@ from bot.channels.zalo_transport import ZaloPolling, ZaloWebhook
 from bot.image_links import ImageLinks
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.settings import Settings
+from bot.token_guard import TokenGuard
 from handlers.router import Router
 from storage.db import Database
 
 
 def zalo_services(
-    settings: Settings, db: Database, router: Router, links: ImageLinks | None = None
+    settings: Settings,
+    db: Database,
+    router: Router,
+    links: ImageLinks | None = None,
+    guard: TokenGuard | None = None,
 ) -> tuple[list[object], OutboxSender]:
     """The services to start for Zalo (in order) and its outbox sender (the last of them).
 
@@ -24,7 +29,8 @@ def zalo_services(
     """
     assert settings.zalo_bot_token is not None
     token, base = settings.zalo_bot_token, settings.zalo_api_base_url
-    channel = ZaloChannel(ZaloClient(token, base), router, settings.language, links=links)
+    client = ZaloClient(token, base, guard=guard)
+    channel = ZaloChannel(client, router, settings.language, links=links)
     services: list[object] = [channel]
     if settings.zalo_webhook_url:
         assert settings.zalo_webhook_secret is not None
@@ -41,7 +47,7 @@ def zalo_services(
     else:
         services.append(ZaloPolling(channel, timeout=settings.zalo_poll_timeout))
     delivery = ZaloOutbox(
-        ZaloClient(token, base),
+        ZaloClient(token, base, guard=guard),
         settings.language,
         quota_pause=settings.zalo_outbox_quota_pause,
         links=links,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from handlers.core import drafts
+from handlers.core.logcontext import about_person, about_update
 from handlers.core.messages import Choice, Incoming, Kind, Reply
 from handlers.core.routes import Routes, merge
 from handlers.core.textclean import clean_text
@@ -61,7 +62,10 @@ class Router:
     async def handle(self, msg: Incoming, now: datetime | None = None) -> list[Reply]:
         """The replies to send for this message; its effects are committed before returning."""
         msg = _normalized(msg)
-        now = now or datetime.now(UTC)
+        with about_update(msg.update_key):
+            return await self._handle(msg, now or datetime.now(UTC))
+
+    async def _handle(self, msg: Incoming, now: datetime) -> list[Reply]:
         try:
             async with self.db.transaction() as tx:
                 context = await turns.load_turn(
@@ -74,6 +78,7 @@ class Router:
                     refresh=LAST_SEEN_REFRESH,
                 )
                 seen, person, state = context.seen, context.person, context.state
+                about_person(person.id if person is not None else None)
                 if seen is not None:
                     log.info("update %s delivered again; not handled twice", msg.update_key)
                     return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]

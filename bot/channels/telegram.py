@@ -23,6 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.channels.reply_queue import ReplyQueue
 from bot.channels.textsplit import caption_of, split_text
+from bot.token_guard import GuardedRequest, TokenGuard
 from handlers.core.messages import Attachment, Incoming, Kind, Reply
 from handlers.core.texts import COMMAND_MENU, t
 from handlers.router import Router
@@ -35,7 +36,11 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 
 def build_application(
-    token: str, base_url: str, *, max_messages_per_second: float = 30.0
+    token: str,
+    base_url: str,
+    *,
+    max_messages_per_second: float = 30.0,
+    guard: TokenGuard | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The PTB application used as transport only: no Updater, we fetch and confirm updates."""
     return (
@@ -43,6 +48,9 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(base_url.replace("/bot", "/file/bot", 1))
+        # PTB's own pool sizes, with the guard that stops the bot on a revoked token.
+        .request(GuardedRequest(guard, connection_pool_size=256))
+        .get_updates_request(GuardedRequest(guard, connection_pool_size=1))
         .rate_limiter(AIORateLimiter(overall_max_rate=max_messages_per_second, max_retries=3))
         .updater(None)
         .build()

@@ -7,17 +7,21 @@ from dataclasses import replace
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.request import HTTPXRequest
 
 from bot.channels.telegram_transport import seconds
 from bot.channels.textsplit import caption_of, split_text
 from bot.outbox_sender import Rejected, RetryLater, Unreachable
+from bot.token_guard import GuardedRequest, TokenGuard
 from handlers.core.messages import Reply
 
 
-def outbox_bot(token: str, base_url: str, *, read_timeout: float = 20.0) -> Bot:
+def outbox_bot(
+    token: str, base_url: str, *, read_timeout: float = 20.0, guard: TokenGuard | None = None
+) -> Bot:
     """A plain Bot for the outbox: no PTB rate limiter, our sender paces and retries itself."""
-    request = HTTPXRequest(connection_pool_size=64, read_timeout=read_timeout, connect_timeout=10.0)
+    request = GuardedRequest(
+        guard, connection_pool_size=64, read_timeout=read_timeout, connect_timeout=10.0
+    )
     return Bot(token, base_url=base_url, request=request)
 
 

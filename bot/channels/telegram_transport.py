@@ -63,9 +63,8 @@ class TelegramPolling:
                 await asyncio.sleep(seconds(exc.retry_after))
                 continue
             except InvalidToken:
-                log.critical(
-                    "Telegram refused the token; polling stopped (check TELEGRAM_BOT_TOKEN)"
-                )
+                # The token guard has said so and is stopping the bot (exit code 3).
+                log.info("Telegram polling stopped: the token was refused")
                 return
             except (TimedOut, NetworkError, TelegramError) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", exc, backoff)

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from bot.token_guard import UNAUTHORIZED, TokenGuard
+
 JSONDict = dict[str, Any]
 MAX_TEXT_LENGTH = 2000
 # getUpdates answers this when nothing new arrived during the long poll.
@@ -29,9 +31,12 @@ class ZaloError(Exception):
 class ZaloClient:
     """The Bot API methods the bot uses; every call returns the envelope's `result`."""
 
-    def __init__(self, token: str, base_url: str, *, timeout: float = 20.0) -> None:
+    def __init__(
+        self, token: str, base_url: str, *, timeout: float = 20.0, guard: TokenGuard | None = None
+    ) -> None:
         self.endpoint = f"{base_url}{token}/"
         self.timeout = timeout
+        self.guard = guard
         self._http: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
@@ -65,6 +70,8 @@ class ZaloClient:
             raise ZaloError(response.status_code, "answer is not a Zalo envelope")
         if not body.get("ok"):
             code = body.get("error_code") or response.status_code
+            if int(code) == UNAUTHORIZED and self.guard is not None:
+                self.guard.token_refused("Zalo", "ZALO_BOT_TOKEN")
             raise ZaloError(int(code), str(body.get("description", "")))
         return body.get("result")
 

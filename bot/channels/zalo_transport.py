@@ -62,7 +62,8 @@ class ZaloPolling:
                     backoff = 1.0
                     continue
                 if exc.error_code == UNAUTHORIZED:
-                    log.critical("Zalo refused the token; polling stopped (check ZALO_BOT_TOKEN)")
+                    # The token guard has said so and is stopping the bot (exit code 3).
+                    log.info("Zalo polling stopped: the token was refused")
                     return
                 log.warning("Zalo getUpdates failed (%s); retrying in %.0f s", exc, backoff)
                 await asyncio.sleep(backoff)

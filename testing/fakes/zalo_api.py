@@ -85,15 +85,15 @@ class FakeZaloAPI:
 
     # ----------------------------------------------------------------- lifecycle
 
-    async def start(self) -> None:
-        """Bind on 127.0.0.1, on a free port."""
+    async def start(self, port: int = 0) -> None:
+        """Bind on 127.0.0.1, on `port` (0: a free one; the same one again after a stop)."""
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._dispatch)
         # Fresh event so a fake started under another event loop still works.
         self._arrived = asyncio.Event()
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self._port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
