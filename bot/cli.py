@@ -1,4 +1,4 @@
-"""The `bietphai` command line: run, chat, import-org, invite, backup."""
+"""The `bietphai` command line: run, chat, import-org, invite, backup, restore, migrate, …"""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import __version__, calendar_cli, digest_cli, export_cli, logs, maintenance_cli, study_cli
 from bot import app as assembly
-from bot import calendar_cli, digest_cli, export_cli, logs, study_cli
 from bot.channels.console import chat_loop, link_console
 from bot.cli_parser import VietnameseParser
 from bot.digest_cli import EMPTY_DATABASE
@@ -47,6 +47,9 @@ def parser() -> VietnameseParser:
         prog="bietphai",
         description="bietphai — nhật ký công tác cho cán bộ biệt phái (Telegram, Zalo).",
     )
+    top.add_argument(
+        "--version", action="version", version=f"bietphai {__version__}", help="in phiên bản"
+    )
     sub = top.add_subparsers(
         dest="command", metavar="COMMAND", help="lệnh cần chạy (bietphai COMMAND --help: cách dùng)"
     )
@@ -76,10 +79,13 @@ def parser() -> VietnameseParser:
     )
     inv = command("invite", summary="tạo mã mời dùng một lần cho một người")
     inv.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")
-    backup = command("backup", summary="sao lưu cơ sở dữ liệu ra một tệp")
-    backup.add_argument(
-        "file", type=Path, metavar="FILE", help="tệp sao lưu mới (không ghi đè tệp đã có)"
+    maintenance_cli.add_backup_arguments(
+        command("backup", "sao lưu cơ sở dữ liệu ra một tệp đã kiểm tra (chỉ chủ sở hữu đọc được)")
     )
+    maintenance_cli.add_restore_arguments(
+        command("restore", "khôi phục cơ sở dữ liệu từ một bản sao lưu (bot phải đang dừng)")
+    )
+    command("migrate", "nâng cấp lược đồ cơ sở dữ liệu (như run làm khi khởi động)")
     digest_cli.add_arguments(
         command("digest", "in báo cáo tổng hợp ngày hoặc tuần của một lãnh đạo (như gửi qua chat)")
     )
@@ -136,7 +142,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "invite":
         return await _invite(settings, args.person)
     if args.command == "backup":
-        return await _backup(settings, args.file)
+        return await maintenance_cli.run_backup(args, settings)
+    if args.command == "restore":
+        return await maintenance_cli.run_restore(args, settings)
+    if args.command == "migrate":
+        return await maintenance_cli.run_migrate(settings)
     if args.command == "calendar":
         return await calendar_cli.run(args, settings)
     if args.command == "digest":
@@ -263,18 +273,4 @@ async def _invite(settings: Settings, query: str) -> int:
         print(f"Telegram: gửi /start {invite.code} cho bot ({hint}).")
     print(f"Zalo: gửi tin nhắn {invite.code} cho bot.")
     print(invite.code)
-    return 0
-
-
-async def _backup(settings: Settings, target: Path) -> int:
-    if target.exists():
-        raise CliError(f"tệp {target} đã có, chọn tên khác")
-    if not target.parent.exists():
-        raise CliError(f"thư mục {target.parent} không tồn tại")
-    db = await Database(settings.db_path).open()
-    try:
-        await db.backup(target)
-    finally:
-        await db.close()
-    print(f"Đã sao lưu vào {target}")
     return 0

@@ -59,18 +59,22 @@ def _output_arguments(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument(
         "--format", choices=FORMATS, default="xlsx", help="xlsx (mặc định) hoặc csv (UTF-8 BOM)"
     )
+    parser.add_argument("--force", action="store_true", help="ghi đè tệp .xlsx đã có")
 
 
-def _check_output(path: Path, fmt: str) -> None:
+def _check_output(path: Path, fmt: str, force: bool) -> None:
     if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
         raise ExportInputError(f"tệp xuất phải có đuôi .xlsx: {path} (hoặc dùng --format csv)")
+    # A report someone already sent round is not silently replaced.
+    if fmt == "xlsx" and path.exists() and not force:
+        raise ExportInputError(f"tệp {path} đã có; chọn tên khác hoặc thêm --force để ghi đè")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Write the export; a bad argument or an unwritable path is one line and exit code 1."""
     try:
         first, last = _period(args.first, args.last)
-        _check_output(args.output, args.format)
+        _check_output(args.output, args.format, args.force)
         db = await Database(settings.db_path).open()
         try:
             async with db.read() as tx:
@@ -98,6 +102,10 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def run_org(args: argparse.Namespace, settings: Settings) -> int:
     """Write the organisation workbook."""
     try:
+        if args.format == "xlsx" and args.output.exists() and not args.force:
+            raise ExportWriteError(
+                f"tệp {args.output} đã có; chọn tên khác hoặc thêm --force để ghi đè"
+            )
         db = await Database(settings.db_path).open()
         try:
             async with db.read() as tx:

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import stat
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from storage.backup import backup_file
+from storage.errors import StorageError
+from storage.schema import migrations, newer_schema_line, split_sql
+
+__all__ = ["Database", "Row", "StorageError", "Tx", "migrations", "split_sql"]
+
 Row = sqlite3.Row
 Params = tuple[Any, ...] | dict[str, Any]
-
-
-class StorageError(Exception):
-    """The database cannot be opened or used; the message is meant for the operator."""
 
 
 class Tx:
@@ -63,9 +65,18 @@ class Tx:
 class Database:
     """The bietphai database: open it once, then use `transaction()` to write and `read()`."""
 
-    def __init__(self, path: Path | str, *, busy_timeout_ms: int = 10_000) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        busy_timeout_ms: int = 10_000,
+        backup_before_migrating: bool = True,
+    ) -> None:
         self.path = Path(path)
         self.busy_timeout_ms = busy_timeout_ms
+        # A database with data is copied aside before a migration changes it.
+        self.backup_before_migrating = backup_before_migrating
+        self.migration_backup: Path | None = None
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         # One writer connection shared by every task: the lock keeps transactions from mixing.
@@ -77,6 +88,10 @@ class Database:
     async def open(self) -> Database:
         """Open the file (creating it), set WAL and foreign keys, apply pending migrations."""
         check_path_usable(self.path)
+        if not self.path.exists():
+            # Owner-only from the first byte: it will hold phone numbers (WAL files inherit it).
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self._conn = await self._connect()
         try:
             await self._migrate()
@@ -88,10 +103,13 @@ class Database:
 
     async def _connect(self, *, read_only: bool = False) -> aiosqlite.Connection:
         try:
-            conn = await aiosqlite.connect(self.path, isolation_level=None)
+            # The busy timeout is given to connect, so it holds from the very first statement.
+            conn = await aiosqlite.connect(
+                self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000
+            )
             conn.row_factory = sqlite3.Row
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-            await conn.execute("PRAGMA journal_mode = WAL")
+            await _switch_to_wal(conn, self.busy_timeout_ms / 1000)
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
             if read_only:
@@ -163,42 +181,72 @@ class Database:
                 await dest.close()
 
     async def _migrate(self) -> None:
-        """Apply numbered migrations newer than PRAGMA user_version, each in its own transaction."""
+        """Apply the migrations newer than PRAGMA user_version, all in one immediate transaction.
+
+        Two processes opening a fresh file at once: the second waits on BEGIN IMMEDIATE (busy
+        timeout) and then finds nothing left to do. A file from a newer bietphai is refused
+        before anything is written; a file with data is backed up before it is changed.
+        """
+        scripts = migrations()
+        newest = max((number for number, _ in scripts), default=0)
+        current = await self._user_version()
+        if current > newest:
+            raise StorageError(newer_schema_line(self.path, current, newest))
+        if current == newest:
+            return
+        if current > 0 and self.backup_before_migrating:
+            self.migration_backup = await self._backup_before_migration(current)
+        async with self.transaction() as tx:
+            # Another process may have migrated while we waited for the write lock.
+            current = int(await tx.value("PRAGMA user_version"))
+            if current > newest:
+                raise StorageError(newer_schema_line(self.path, current, newest))
+            for number, sql in scripts:
+                if number > current:
+                    for statement in split_sql(sql):
+                        await tx.execute(statement)
+            await tx.execute(f"PRAGMA user_version = {newest}")
+
+    async def _user_version(self) -> int:
         cursor = await self.conn.execute("PRAGMA user_version")
         row = await cursor.fetchone()
         await cursor.close()
-        current = int(row[0]) if row else 0
-        for number, sql in migrations():
-            if number <= current:
-                continue
-            async with self.transaction() as tx:
-                # Another process opening the same file may have applied it while we waited.
-                if int(await tx.value("PRAGMA user_version")) >= number:
-                    continue
-                for statement in split_sql(sql):
-                    await tx.execute(statement)
-                await tx.execute(f"PRAGMA user_version = {number}")
+        return int(row[0]) if row else 0
+
+    async def _backup_before_migration(self, version: int) -> Path:
+        """Copy the database beside itself before a migration (once per schema version)."""
+        target = self.path.with_name(f"{self.path.name}.before-migration-{version:04d}")
+        if target.exists():
+            return target
+        try:
+            await asyncio.to_thread(backup_file, self.path, target)
+        except StorageError as exc:
+            raise StorageError(f"không nâng cấp cơ sở dữ liệu vì chưa sao lưu được: {exc}") from exc
+        return target
+
+
+async def _switch_to_wal(conn: aiosqlite.Connection, patience: float) -> None:
+    """PRAGMA journal_mode = WAL, retried: on a fresh file it can answer 'locked' at once.
+
+    Changing the journal mode needs the file to itself, and SQLite does not always call the
+    busy handler for it, so a second process starting at the same moment retries here.
+    """
+    waited = 0.0
+    pause = 0.01
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or waited >= patience:
+                raise
+        await asyncio.sleep(pause)
+        waited += pause
+        pause = min(pause * 2, 0.2)
 
 
 def _casefold(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
-
-
-def migrations() -> list[tuple[int, str]]:
-    """The migration scripts shipped in storage/migrations, as (number, sql), in order."""
-    folder = resources.files("storage") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        name = entry.name
-        if name.endswith(".sql") and name[:4].isdigit():
-            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def split_sql(script: str) -> list[str]:
-    """Split a migration script into statements (our scripts have no triggers or `;` in text)."""
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [part.strip() for part in "\n".join(lines).split(";") if part.strip()]
 
 
 def check_path_usable(path: Path) -> None:

@@ -244,7 +244,10 @@ def test_backup_writes_a_copy_that_opens_with_the_same_data(
     capsys.readouterr()
     target = tmp_path / "sao-luu-28-11.sqlite3"
     assert main(["backup", str(target)]) == 0
-    assert capsys.readouterr().out == f"Đã sao lưu vào {target}\n"
+    assert capsys.readouterr().out == (
+        f"Đã sao lưu vào {target}: 21 người, 0 nhật ký, 0 khó khăn; đã kiểm tra toàn vẹn.\n"
+    )
+    assert target.stat().st_mode & 0o777 == 0o600  # it holds phone numbers
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("SELECT count(*) FROM people").fetchone() == (21,)
@@ -258,7 +261,9 @@ def test_backup_refuses_to_overwrite_a_file(
     target = tmp_path / "sao-luu.sqlite3"
     target.write_text("bản sao lưu hôm qua")
     assert main(["backup", str(target)]) == 1
-    assert capsys.readouterr().err == f"Lỗi: tệp {target} đã có, chọn tên khác\n"
+    assert capsys.readouterr().err == (
+        f"Lỗi: tệp {target} đã có; chọn tên khác hoặc thêm --force để ghi đè\n"
+    )
     assert target.read_text() == "bản sao lưu hôm qua"
 
 
