@@ -99,6 +99,10 @@ class Database:
         except sqlite3.OperationalError as exc:
             await self.close()
             raise StorageError(f"không ghi được vào cơ sở dữ liệu {self.path}: {exc}") from exc
+        except BaseException:
+            # An open connection's thread would keep the process from exiting.
+            await self.close()
+            raise
         return self
 
     async def _connect(self, *, read_only: bool = False) -> aiosqlite.Connection:
@@ -107,6 +111,9 @@ class Database:
             conn = await aiosqlite.connect(
                 self.path, isolation_level=None, timeout=self.busy_timeout_ms / 1000
             )
+        except sqlite3.Error as exc:
+            raise StorageError(f"không mở được cơ sở dữ liệu {self.path}: {exc}") from exc
+        try:
             conn.row_factory = sqlite3.Row
             await conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             await _switch_to_wal(conn, self.busy_timeout_ms / 1000)
@@ -117,6 +124,7 @@ class Database:
             # SQLite's lower() only folds ASCII; Vietnamese names need Unicode case folding.
             await conn.create_function("casefold", 1, _casefold, deterministic=True)
         except sqlite3.Error as exc:
+            await conn.close()
             raise StorageError(f"không mở được cơ sở dữ liệu {self.path}: {exc}") from exc
         return conn
 
