@@ -31,8 +31,8 @@ from storage.db import Database, check_path_usable
 from storage.instance_lock import InstanceLock
 
 log = logging.getLogger(__name__)
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-SAMPLE_WORKBOOK = EXAMPLES / "org-sample.xlsx"
+# Shipped in the wheel (package data), so `bietphai run` with no channel works when installed.
+SAMPLE_WORKBOOK = Path(__file__).resolve().parent / "samples" / "org-sample.xlsx"
 
 
 class Service(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 import sys
 import unicodedata
 from pathlib import Path
@@ -16,6 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 HERE = Path(__file__).resolve().parent
 CSV_DIR = HERE / "org-sample"
 OUTPUT = HERE / "org-sample.xlsx"
+# The copy shipped inside the wheel, for `bietphai run` with no channel (tests keep them equal).
+PACKAGED = HERE.parent / "bot" / "samples" / "org-sample.xlsx"
 SHEET_ORDER = (
     "divisions",
     "communes",
@@ -90,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     csv_dir = Path(args[0]) if args else CSV_DIR
     output = Path(args[1]) if len(args) > 1 else OUTPUT
     print(f"wrote {build(csv_dir, output)}")
+    if output == OUTPUT:
+        shutil.copyfile(OUTPUT, PACKAGED)
+        print(f"wrote {PACKAGED}")
     return 0
 
 
