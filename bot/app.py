@@ -16,6 +16,7 @@ from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.channels.telegram_transport import TelegramPolling, TelegramWebhook
 from bot.image_server import file_server
 from bot.jobs import Jobs, Schedule
+from bot.nightly_backup import NightlyBackup
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.secret_key import load_secret_key
@@ -149,6 +150,16 @@ async def build_app(settings: Settings) -> BotApp:
         )
         app.services += zalo  # type: ignore[arg-type]
         senders.append(zalo_sender)
+    if settings.backup_dir is not None:
+        app.services.append(
+            NightlyBackup(
+                settings.db_path,
+                settings.backup_dir,
+                settings.backup_time,
+                settings.backup_keep,
+                settings.zone,
+            )
+        )
     if senders:
 
         def wake_senders() -> None:

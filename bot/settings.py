@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(None, alias="BOT_SECRET_KEY")
     secret_key_file: Path | None = Field(None, alias="BOT_SECRET_KEY_FILE")
     log_format: Literal["text", "json"] = Field("text", alias="BOT_LOG_FORMAT")
+    # A checked copy of the database every night (unset: no nightly backup).
+    backup_dir: Path | None = Field(None, alias="BOT_BACKUP_DIR")
+    backup_time: time = Field(time(2, 30), alias="BOT_BACKUP_TIME")
+    backup_keep: int = Field(14, ge=1, le=3650, alias="BOT_BACKUP_KEEP")
 
     telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
     telegram_bot_username: str | None = Field(None, alias="TELEGRAM_BOT_USERNAME")
@@ -125,6 +129,7 @@ class Settings(BaseSettings):
         "public_base_url",
         "secret_key",
         "secret_key_file",
+        "backup_dir",
         mode="before",
     )
     @classmethod

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
+from bot.nightly_backup import NightlyBackup
 from bot.orgservice import import_org
+from bot.settings import Settings
 from storage import worklog
 from storage.bulk import BulkPerson, add_people
 from storage.db import Database
@@ -295,3 +298,38 @@ def test_version_prints_the_installed_version(tmp_path: Path) -> None:
     result = bietphai("--version", db_path=tmp_path / "x.sqlite3", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.startswith("bietphai ") and result.stdout.strip() != "bietphai"
+
+
+async def test_the_nightly_backup_job_writes_checked_copies_and_keeps_the_last_ones(
+    tmp_path: Path,
+) -> None:
+    """BOT_BACKUP_DIR set: `run` schedules a copy at BOT_BACKUP_TIME and keeps BOT_BACKUP_KEEP."""
+    db_path = tmp_path / "bietphai.sqlite3"
+    await sample_database(db_path)
+    folder = tmp_path / "sao-luu-hang-dem"
+    settings = Settings(
+        _env_file=None,
+        BOT_DB_PATH=db_path,
+        BOT_BACKUP_DIR=folder,
+        BOT_BACKUP_TIME="02:30",
+        BOT_BACKUP_KEEP=2,
+    )
+    app = await build_app(settings)
+    try:
+        nightly = [s for s in app.services if isinstance(s, NightlyBackup)]
+        assert len(nightly) == 1
+        await nightly[0].start()
+        job = nightly[0].scheduler.get_job("nightly_backup")
+        assert job is not None
+        assert job.next_run_time.strftime("%H:%M %Z") == "02:30 +07"
+        await nightly[0].stop()
+        for night in ("2026-11-24 02:30", "2026-11-25 02:30", "2026-11-26 02:30"):
+            assert await nightly[0].back_up(local(night)) is not None
+    finally:
+        await app.stop()
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "bietphai-20261125-023000.sqlite3",
+        "bietphai-20261126-023000.sqlite3",
+    ]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in folder.iterdir())
+    assert folder.stat().st_mode & 0o777 == 0o700

@@ -60,7 +60,7 @@ def test_the_wheel_installs_alone_and_run_opens_the_console_on_the_sample(tmp_pa
     empty.mkdir()
     bietphai = env_dir / "bin" / "bietphai"
     version = run(bietphai, "--version", cwd=empty)
-    assert version.stdout.strip() == "bietphai " + project()["version"]
+    assert version.stdout.strip() == f"bietphai {project()['version']}"
     # stdin is closed: the console chat opens on the sample, then ends at end of input.
     result = subprocess.run(
         [str(bietphai), "run"],
