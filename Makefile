@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean deploy-tools
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
@@ -23,8 +23,23 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) deploy-tools
 	$(BIN)/pytest
+
+# tests/test_deploy_kit.py checks deploy/ with the servers' own tools; Debian packages them.
+DEPLOY_TOOLS := nginx:nginx-light caddy:caddy systemd-analyze:systemd openssl:openssl unshare:util-linux
+deploy-tools:
+	@missing=""; for pair in $(DEPLOY_TOOLS); do \
+	  tool=$${pair%%:*}; package=$${pair#*:}; \
+	  PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Cài các gói Debian cho kiểm thử bộ triển khai / installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 install -y $$missing \
+	    || { apt-get update && apt-get -o DPkg::Lock::Timeout=600 install -y $$missing; } \
+	    || { echo "Không cài được:$$missing"; exit 1; }; \
+	  else echo "Cần quyền root để cài:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
+	fi
 
 test: lint typecheck pytest
 

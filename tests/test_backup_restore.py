@@ -333,3 +333,25 @@ async def test_the_nightly_backup_job_writes_checked_copies_and_keeps_the_last_o
     ]
     assert all(p.stat().st_mode & 0o777 == 0o600 for p in folder.iterdir())
     assert folder.stat().st_mode & 0o777 == 0o700
+
+
+async def test_backup_and_export_refuse_an_existing_file_unless_forced(tmp_path: Path) -> None:
+    """Yesterday's backup or a report already sent round is never replaced by accident."""
+    db_path = tmp_path / "bietphai.sqlite3"
+    await sample_database(db_path)
+    period = ("--from", "01/11/2026", "--to", "30/11/2026")
+    for command, target in (
+        (("backup",), tmp_path / "sao-luu.sqlite3"),
+        (("export", *period, "-o"), tmp_path / "bao-cao.xlsx"),
+        (("export-org", "-o"), tmp_path / "to-chuc.xlsx"),
+    ):
+        target.write_text("tệp hôm qua")
+        refused = bietphai(*command, str(target), db_path=db_path, cwd=tmp_path)
+        assert (refused.returncode, refused.stderr) == (
+            1,
+            f"Lỗi: tệp {target} đã có; chọn tên khác hoặc thêm --force để ghi đè\n",
+        ), command
+        assert target.read_text() == "tệp hôm qua"
+        forced = bietphai(*command, str(target), "--force", db_path=db_path, cwd=tmp_path)
+        assert forced.returncode == 0, forced.stderr
+        assert target.read_bytes()[:2] in (b"SQ", b"PK")  # a database, a workbook
