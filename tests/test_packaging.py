@@ -7,6 +7,7 @@ organisation, which therefore ships inside the package.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,7 +18,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.app import SAMPLE_WORKBOOK
-from handlers.workcal import WorkingCalendar
+from handlers.core.workcal import WorkingCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +40,16 @@ def run(*command: str | Path, cwd: Path, timeout: float = 600) -> subprocess.Com
 
 def test_the_wheel_installs_alone_and_run_opens_the_console_on_the_sample(tmp_path: Path) -> None:
     """pip install bietphai-*.whl into a fresh venv, then `bietphai run` with no token."""
+    # Built from a copy of what the wheel is made of: setuptools leaves build/ in its source.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    caches = shutil.ignore_patterns("__pycache__")
+    for package in ("bot", "handlers", "storage"):
+        shutil.copytree(ROOT / package, source / package, ignore=caches)
     dist = tmp_path / "dist"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, ROOT, cwd=tmp_path)
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, source, cwd=tmp_path)
     wheels = list(dist.glob("bietphai-*.whl"))
     assert len(wheels) == 1, wheels
     with zipfile.ZipFile(wheels[0]) as wheel:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.token_guard import EXIT_TOKEN_REFUSED
+from testing.fakes.telegram_api import FakeTelegramAPI
+from testing.fakes.zalo_api import FakeZaloAPI
 from tests.bot_process import BotProcess
-from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.fakes.zalo_api import FakeZaloAPI
 
 ZALO_TOKEN = "zalo-test-token-for-refusal"
 
