@@ -13,11 +13,13 @@ import asyncio
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 import yaml
 from aiohttp import web
@@ -72,19 +74,24 @@ def test_the_systemd_unit_verifies_and_is_hardened(tmp_path: Path) -> None:
     assert float(score.group(1)) <= 2.0, security.stdout
 
 
-def test_nginx_accepts_the_example(tmp_path: Path) -> None:
-    """nginx -t on the example, with a throw-away certificate where certbot puts the real one."""
-    nginx = tool("nginx", "nginx-light")
+def certificate(folder: Path) -> None:
+    """A throw-away self-signed certificate (cert.pem, key.pem) where certbot's would be."""
     openssl = tool("openssl", "openssl")
     subprocess.run(
         [
             *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-            *("-subj", "/CN=bot.example.org", "-keyout", str(tmp_path / "key.pem")),
-            *("-out", str(tmp_path / "cert.pem")),
+            *("-subj", "/CN=bot.example.org", "-keyout", str(folder / "key.pem")),
+            *("-out", str(folder / "cert.pem")),
         ],
         capture_output=True,
         check=True,
     )
+
+
+def test_nginx_accepts_the_example(tmp_path: Path) -> None:
+    """nginx -t on the example, with a throw-away certificate where certbot puts the real one."""
+    nginx = tool("nginx", "nginx-light")
+    certificate(tmp_path)
     site = (DEPLOY / "nginx" / "bietphai.conf").read_text()
     assert CERT in site and KEY in site
     (tmp_path / "site.conf").write_text(
@@ -214,3 +221,101 @@ async def test_the_health_check_passes_only_when_readyz_says_200(
     assert await exit_code() == 0
     status[0] = 503
     assert await exit_code() != 0
+
+
+@pytest.fixture
+async def upstream() -> AsyncIterator[tuple[int, list[web.Request]]]:
+    """Stands in for the bot's HTTP server: records every request that reaches it."""
+    seen: list[web.Request] = []
+
+    async def record(request: web.Request) -> web.Response:
+        await request.read()
+        seen.append(request)
+        return web.Response(text="ok from the bot")
+
+    app = web.Application(client_max_size=64 * 1024 * 1024)
+    app.router.add_route("*", "/{tail:.*}", record)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    yield int(runner.addresses[0][1]), seen
+    await runner.cleanup()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_nginx_forwards_the_bots_paths_with_their_secrets_and_nothing_else(
+    tmp_path: Path, upstream: tuple[int, list[web.Request]]
+) -> None:
+    """The example running for real: paths, secret headers, the 1 MB limit, HTTPS redirect."""
+    nginx = tool("nginx", "nginx-light")
+    await asyncio.to_thread(certificate, tmp_path)
+    bot_port, seen = upstream
+    https, plain = free_port(), free_port()
+    site = (
+        (DEPLOY / "nginx" / "bietphai.conf")
+        .read_text()
+        .replace(CERT, str(tmp_path / "cert.pem"))
+        .replace(KEY, str(tmp_path / "key.pem"))
+        .replace("server 127.0.0.1:8443;", f"server 127.0.0.1:{bot_port};")
+        .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https} ssl http2;")
+        .replace("listen 80;", f"listen 127.0.0.1:{plain};")
+    )
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n    include {tmp_path}/site.conf;\n}}\n"
+    )
+    server = await asyncio.create_subprocess_exec(
+        nginx, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path), "-g", "daemon off;"
+    )
+    try:
+        async with aiohttp.ClientSession(headers={"Host": "bot.example.org"}) as session:
+            base = f"https://127.0.0.1:{https}"
+            for _ in range(100):  # nginx binds within a moment
+                try:
+                    async with session.get(f"{base}/healthz", ssl=False) as response:
+                        assert response.status == 200
+                        break
+                except aiohttp.ClientConnectorError:
+                    await asyncio.sleep(0.05)
+            secrets = {
+                "/tg": {"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
+                "/zalo": {"X-Bot-Api-Secret-Token": "zalo-secret-123"},
+            }
+            for path, header in secrets.items():
+                async with session.post(
+                    base + path, json={"update_id": 1}, headers=header, ssl=False
+                ) as response:
+                    assert response.status == 200, path
+                name, value = next(iter(header.items()))
+                assert seen[-1].path == path and seen[-1].headers[name] == value
+            for path in ("/files/abc.png", "/web/", "/readyz"):
+                async with session.get(base + path, ssl=False) as response:
+                    assert response.status == 200, path
+                assert seen[-1].path == path
+            bearer = {"Authorization": "Bearer metrics-token"}
+            async with session.get(base + "/metrics", headers=bearer, ssl=False) as response:
+                assert response.status == 200
+            assert seen[-1].headers["Authorization"] == "Bearer metrics-token"
+            reached = len(seen)
+            async with session.get(base + "/admin", ssl=False) as response:
+                assert response.status == 404
+            big = b"x" * (2 * 1024 * 1024)
+            async with session.post(base + "/tg", data=big, ssl=False) as response:
+                assert response.status == 413
+            assert len(seen) == reached, "nothing else reaches the bot"
+            async with session.get(
+                f"http://127.0.0.1:{plain}/tg", allow_redirects=False
+            ) as response:
+                assert response.status == 301
+                assert response.headers["Location"] == "https://bot.example.org/tg"
+    finally:
+        server.terminate()
+        await server.wait()
