@@ -18,7 +18,7 @@ def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
     """backup TARGET [--keep N] [--force]."""
     parser.add_argument(
         "target",
-        metavar="FILE_OR_FOLDER",
+        metavar="FILE",
         help="tệp sao lưu mới, hoặc một thư mục (tệp đặt tên theo giờ: bietphai-YYYYMMDD-HHMMSS)",
     )
     parser.add_argument(
