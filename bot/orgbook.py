@@ -244,8 +244,13 @@ def _read_csv_folder(folder: Path, only: str | None = None) -> dict[str, list[Sh
             with file.open(encoding="utf-8-sig", newline="") as handle:
                 reader = (_unquoted(row) for row in csv.reader(handle))
                 sheets[name] = _rows_with_header(name, reader)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise WorkbookError(f"{file.name}: không đọc được (cần CSV UTF-8): {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise WorkbookError(f"{file.name}: không đọc được, cần lưu dạng CSV UTF-8") from exc
+        except csv.Error as exc:
+            # The library's words are English; a cell over its limit is the usual cause.
+            raise WorkbookError(
+                f"{file.name}: không đọc được (có ô quá dài hoặc dấu ngoặc kép không đóng)"
+            ) from exc
     return sheets
 
 

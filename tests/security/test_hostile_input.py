@@ -198,3 +198,22 @@ def test_export_org_csv_round_trips_a_phone_with_a_plus(
     capsys.readouterr()
     assert main(["import-org", "org-csv"]) == 0
     assert "không có thay đổi" in capsys.readouterr().out
+
+
+def test_a_csv_cell_beyond_the_csv_readers_limit_is_a_vietnamese_line(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "org-csv"
+    folder.mkdir()
+    for name, rows in OrgBook.sample().sheets.items():
+        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    with (folder / "people.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(["B" * 300_000, "official", "XDCQ", "", ""])
+    assert main(["import-org", str(folder)]) == 1
+    err = one_line_error(capsys)
+    assert "people.csv: không đọc được (có ô quá dài" in err and "field" not in err
+    (folder / "divisions.csv").write_bytes(b"code,name\nXD,\xff\xfe\n")
+    assert main(["import-org", str(folder)]) == 1
+    err = one_line_error(capsys)
+    assert "divisions.csv: không đọc được, cần lưu dạng CSV UTF-8" in err and "codec" not in err
