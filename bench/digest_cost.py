@@ -29,14 +29,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import bulk
+from bench.bulk import BulkDifficulty, BulkEntry, BulkPerson
 from bot.app import SAMPLE_WORKBOOK
 from bot.orgservice import import_org
 from handlers.core.topics import TOPICS
 from handlers.core.workcal import WorkingCalendar
 from handlers.digest.daily import daily_digest, weekly_digest
-from storage import bulk, org
 from storage import digest as digest_reads
-from storage.bulk import BulkDifficulty, BulkEntry, BulkPerson
+from storage import org
 from storage.db import Database, Tx
 from storage.models import Person, Role
 

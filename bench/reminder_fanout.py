@@ -2,7 +2,7 @@
 
 A fresh SQLite file holds `--officials` synthetic officials (15 per division, 2 per commune),
 each assigned for the whole of November and December 2026 and linked to a Telegram chat of
-their own, written through storage/bulk.py. Nobody has logged and nobody is on leave. With
+their own, written through bench/bulk.py. Nobody has logged and nobody is on leave. With
 the clock at 16:30 Asia/Ho_Chi_Minh on Wednesday 25/11/2026 (the default first-reminder
 time), we time `Jobs.send_reminders()` (one reading query, then 500 rows per write
 transaction), run it again to show it queues nothing twice, and drain the outbox with ONE
@@ -34,14 +34,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench import bulk
+from bench.bulk import BulkPerson
 from bench.outbox_throughput import PACE_FRACTION, bench_settings
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.jobs import BATCH, Jobs, Schedule
 from bot.outbox_sender import OutboxSender
 from bot.settings import Settings
 from handlers.core.workcal import calendar_from
-from storage import bulk, outbox
-from storage.bulk import BulkPerson
+from storage import outbox
 from storage.db import Database
 from testing.fakes.telegram_api import FakeTelegramAPI
 
@@ -51,7 +52,7 @@ REMINDER_DAY = date(2026, 11, 25)  # a Wednesday, no public holiday
 WAVE_START, WAVE_END = date(2026, 11, 1), date(2026, 12, 31)
 OFFICIALS_PER_DIVISION = 15
 OFFICIALS_PER_COMMUNE = 2
-FIRST_ID = 1_000_000  # person id; the chat id is the same number (storage.bulk.add_identities)
+FIRST_ID = 1_000_000  # person id; the chat id is the same number (bench.bulk.add_identities)
 RATE_GOAL = 0.95  # delivered/s as a fraction of the limit, as in bench.outbox_throughput
 QUICK_OFFICIALS = 1_000
 # Seconds between looks at the outbox while it drains. Counting 20,000 rows by status costs

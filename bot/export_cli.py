@@ -141,7 +141,7 @@ async def _scope(tx: Tx, args: argparse.Namespace) -> tuple[ExportFilter, str]:
     division = None
     if args.division:
         division = args.division.strip().upper()
-        names = await reads.division_names(tx)
+        names = dict(await org.divisions(tx))
         if division not in names:
             raise ExportInputError(f"không có phòng mã '{args.division}'")
         words.append(names[division])

@@ -27,9 +27,9 @@ from handlers.core.dates import format_day
 from handlers.core.messages import Reply
 from handlers.core.texts import t
 from handlers.core.workcal import WorkingCalendar, calendar_from
-from storage import calendar, followups, org, outbox, visit_changes, visits
+from storage import calendar, org, outbox, visit_changes, visits
 from storage.db import Database
-from storage.followups import VisitInfo
+from storage.visits import VisitInfo
 
 log = logging.getLogger(__name__)
 LOOK_AHEAD_DAYS = 40  # covers the longest run of days off (Tết) between a reminder and a visit
@@ -67,7 +67,7 @@ async def send_visit_reminders(
     queued = 0
     async with db.transaction() as tx:
         cal = calendar_from(zone, await calendar.declared_days(tx))
-        upcoming = await followups.visits_between(
+        upcoming = await visits.visits_between(
             tx, today + timedelta(days=1), today + timedelta(days=LOOK_AHEAD_DAYS)
         )
         for visit in upcoming:

@@ -18,7 +18,7 @@ from handlers.core.texts import t
 from handlers.core.workcal import calendar_from
 from handlers.study.calendar import calendar_lines, weeks_between
 from handlers.study.weeks import week_of
-from storage import audit, calendar, outbox, study
+from storage import audit, calendar, org, outbox, study
 from storage.db import Database, Tx
 from storage.models import Commune, Person, Role
 
@@ -118,7 +118,7 @@ async def _grant(tx: Tx, settings: Settings, args: argparse.Namespace) -> int:
             raise _Refused(f"{person.full_name} không có đề nghị nào đang chờ xác nhận")
         commune = claims[0].commune
     else:
-        commune = _commune(args.commune, await study.all_communes(tx))
+        commune = _commune(args.commune, await org.all_communes(tx))
     now = datetime.now(UTC)
     await study.put_contact_commune(tx, person.id, commune.code)
     await study.drop_commune_claim(tx, person.id)
@@ -177,7 +177,7 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
     db = await Database(settings.db_path).open()
     try:
         async with db.read() as tx:
-            divisions = await study.divisions(tx)
+            divisions = await org.divisions(tx)
             parts = await study.parts_between(tx, week_of(first), weeks[-1])
             cal = calendar_from(settings.zone, await calendar.declared_days(tx))
     finally:

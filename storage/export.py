@@ -157,11 +157,6 @@ async def _stream(tx: Tx, sql: str, params: dict[str, Any]) -> AsyncIterator[Row
         await cursor.close()
 
 
-async def division_names(tx: Tx) -> dict[str, str]:
-    """Division code → name."""
-    return {r[0]: r[1] for r in await tx.all("SELECT code, name FROM divisions")}
-
-
 async def commune_by_name(tx: Tx, name: str) -> list[tuple[str, str]]:
     """(code, name) of communes whose code or name matches, ignoring case."""
     rows = await tx.all(

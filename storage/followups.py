@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from storage.db import Row, Tx
-from storage.models import Person
-from storage.org import PERSON_COLUMNS, person_from_row
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
+from storage.visits import _VISIT, VisitInfo, _visit
 from storage.worklog import NewAttachment, add_attachment
 
 # The owner kinds of a progress note's and an outcome's photos in the `attachments` table.
@@ -23,26 +22,6 @@ OUTCOME_FILES = "wg_visit_outcome"
 def reference(followup_id: int) -> str:
     """TCT-0007 for id 7 (tổ công tác)."""
     return f"TCT-{followup_id:04d}"
-
-
-@dataclass(frozen=True)
-class VisitInfo:
-    """A visit with what deciding who may record its outcome needs."""
-
-    id: int
-    group_id: int
-    group_name: str
-    leader_id: int | None
-    commune_code: str
-    commune_name: str
-    day: date
-    agenda: str
-    status: str
-    member_ids: tuple[int, ...]
-    reviewed: str
-    findings: str
-    outcome_by_name: str
-    outcome_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -95,85 +74,6 @@ class FollowUpNote:
     text: str
     at: datetime
     files: int = 0
-
-
-_VISIT = (
-    "SELECT v.id, v.group_id, g.name AS group_name, g.leader_id, v.commune_code, "
-    "c.name AS commune_name, v.visit_date, v.agenda, v.status, coalesce(v.reviewed, '') AS rv, "
-    "coalesce(v.findings, '') AS fi, coalesce(ob.full_name, '') AS ob, v.outcome_at, "
-    "(SELECT group_concat(m.person_id) FROM wg_visit_members m WHERE m.visit_id = v.id) AS mids "
-    "FROM wg_visits v JOIN working_groups g ON g.id = v.group_id "
-    "JOIN communes c ON c.code = v.commune_code LEFT JOIN people ob ON ob.id = v.outcome_by "
-)
-
-
-def _visit(r: Row) -> VisitInfo:
-    mids = tuple(sorted(int(x) for x in r["mids"].split(","))) if r["mids"] else ()
-    return VisitInfo(
-        id=r["id"],
-        group_id=r["group_id"],
-        group_name=r["group_name"],
-        leader_id=r["leader_id"],
-        commune_code=r["commune_code"],
-        commune_name=r["commune_name"],
-        day=from_db_date(r["visit_date"]),
-        agenda=r["agenda"],
-        status=r["status"],
-        member_ids=mids,
-        reviewed=r["rv"],
-        findings=r["fi"],
-        outcome_by_name=r["ob"],
-        outcome_at=from_db_time(r["outcome_at"]) if r["outcome_at"] else None,
-    )
-
-
-async def visit_by_id(tx: Tx, visit_id: int) -> VisitInfo | None:
-    """The visit with this id."""
-    row = await tx.one(_VISIT + "WHERE v.id = ?", (visit_id,))
-    return None if row is None else _visit(row)
-
-
-_MINE = (
-    "(g.leader_id = :me OR EXISTS (SELECT 1 FROM wg_visit_members m WHERE m.visit_id = v.id "
-    "AND m.person_id = :me))"
-)
-
-
-async def visits_awaiting_outcome(tx: Tx, person_id: int, today: date) -> list[VisitInfo]:
-    """Visits up to today without an outcome that this person led or went on, oldest first."""
-    rows = await tx.all(
-        _VISIT + f"WHERE v.status = 'planned' AND v.visit_date <= :today AND {_MINE} "
-        "ORDER BY v.visit_date, v.id",
-        {"me": person_id, "today": to_db_date(today)},
-    )
-    return [_visit(r) for r in rows]
-
-
-async def next_visit_of(tx: Tx, person_id: int, today: date) -> VisitInfo | None:
-    """The next planned visit after today that this person leads or goes on."""
-    row = await tx.one(
-        _VISIT + f"WHERE v.status = 'planned' AND v.visit_date > :today AND {_MINE} "
-        "ORDER BY v.visit_date, v.id LIMIT 1",
-        {"me": person_id, "today": to_db_date(today)},
-    )
-    return None if row is None else _visit(row)
-
-
-async def visits_between(tx: Tx, first: date, last: date) -> list[VisitInfo]:
-    """Planned visits (no outcome yet) from first to last, soonest first."""
-    rows = await tx.all(
-        _VISIT + "WHERE v.status = 'planned' AND v.visit_date >= ? AND v.visit_date <= ? "
-        "ORDER BY v.visit_date, v.id",
-        (to_db_date(first), to_db_date(last)),
-    )
-    return [_visit(r) for r in rows]
-
-
-async def visit_created_at(tx: Tx, visit_id: int) -> datetime:
-    """When the visit was planned."""
-    return from_db_time(
-        str(await tx.value("SELECT created_at FROM wg_visits WHERE id = ?", (visit_id,)))
-    )
 
 
 async def record_outcome(
@@ -363,21 +263,6 @@ async def heads_division(tx: Tx, person_id: int, division_code: str) -> bool:
         (person_id, division_code),
     )
     return found is not None
-
-
-async def division_heads(tx: Tx, division_code: str) -> list[Person]:
-    """The active heads of a division (department leadership not counted)."""
-    rows = await tx.all(
-        f"SELECT {PERSON_COLUMNS} FROM supervised_divisions s JOIN people p "
-        "ON p.id = s.person_id WHERE s.division_code = ? AND p.active = 1 ORDER BY p.id",
-        (division_code,),
-    )
-    return [person_from_row(r) for r in rows]
-
-
-async def divisions(tx: Tx) -> list[tuple[str, str]]:
-    """(code, name) of every division, by code."""
-    return [(r[0], r[1]) for r in await tx.all("SELECT code, name FROM divisions ORDER BY code")]
 
 
 async def mark_done(tx: Tx, followup_id: int, by: int, now: datetime) -> bool:

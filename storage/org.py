@@ -30,7 +30,8 @@ def person_from_row(row: Row) -> Person:
     )
 
 
-def _commune(row: Row) -> Commune:
+def commune_from_row(row: Row) -> Commune:
+    """A Commune from a row with code, name, district and border."""
     return Commune(
         code=row["code"], name=row["name"], district=row["district"], border=bool(row["border"])
     )
@@ -108,7 +109,7 @@ async def communes_of_person_on(tx: Tx, person_id: int, day: date) -> list[Commu
         "WHERE a.person_id = ? AND a.start_date <= ? AND a.end_date >= ? ORDER BY c.name",
         (person_id, to_db_date(day), to_db_date(day)),
     )
-    return [_commune(r) for r in rows]
+    return [commune_from_row(r) for r in rows]
 
 
 async def current_and_next_communes(tx: Tx, person_id: int, today: date) -> list[Commune]:
@@ -119,7 +120,7 @@ async def current_and_next_communes(tx: Tx, person_id: int, today: date) -> list
         "WHERE a.person_id = ? AND a.end_date >= ? ORDER BY a.start_date, c.name",
         (person_id, to_db_date(today)),
     )
-    return [_commune(r) for r in rows]
+    return [commune_from_row(r) for r in rows]
 
 
 async def assignment_span(tx: Tx, person_id: int) -> tuple[date, date] | None:
@@ -136,13 +137,28 @@ async def assignment_span(tx: Tx, person_id: int) -> tuple[date, date] | None:
 async def commune_by_code(tx: Tx, code: str) -> Commune | None:
     """The commune with this code."""
     row = await tx.one("SELECT code, name, district, border FROM communes WHERE code = ?", (code,))
-    return None if row is None else _commune(row)
+    return None if row is None else commune_from_row(row)
 
 
 async def all_communes(tx: Tx) -> list[Commune]:
     """Every commune, by code."""
     rows = await tx.all("SELECT code, name, district, border FROM communes ORDER BY code")
-    return [_commune(r) for r in rows]
+    return [commune_from_row(r) for r in rows]
+
+
+async def divisions(tx: Tx) -> list[tuple[str, str]]:
+    """Every division as (code, name), by code."""
+    return [(r[0], r[1]) for r in await tx.all("SELECT code, name FROM divisions ORDER BY code")]
+
+
+async def division_heads(tx: Tx, division_code: str) -> list[Person]:
+    """The active heads of a division (its code in their `supervises`; leadership not counted)."""
+    rows = await tx.all(
+        f"SELECT {PERSON_COLUMNS} FROM supervised_divisions s JOIN people p "
+        "ON p.id = s.person_id WHERE s.division_code = ? AND p.active = 1 ORDER BY p.id",
+        (division_code,),
+    )
+    return [person_from_row(r) for r in rows]
 
 
 async def link_identity(

@@ -219,17 +219,6 @@ async def contacts(tx: Tx) -> list[tuple[Person, Commune]]:
     ]
 
 
-async def all_communes(tx: Tx) -> list[Commune]:
-    """Every commune, by code."""
-    rows = await tx.all("SELECT code, name, district, border FROM communes ORDER BY code")
-    return [Commune(r["code"], r["name"], r["district"], bool(r["border"])) for r in rows]
-
-
-async def divisions(tx: Tx) -> list[tuple[str, str]]:
-    """Every division as (code, name), by code."""
-    return [(r[0], r[1]) for r in await tx.all("SELECT code, name FROM divisions ORDER BY code")]
-
-
 # Capacity ----------------------------------------------------------------------------------
 
 
@@ -471,16 +460,6 @@ async def supervised_divisions(tx: Tx, person_id: int) -> list[str] | None:
         (person_id,),
     )
     return [r[0] for r in rows]
-
-
-async def division_heads(tx: Tx, division_code: str) -> list[Person]:
-    """The active heads of a division (its code in their `supervises`)."""
-    rows = await tx.all(
-        f"SELECT {PERSON_COLUMNS} FROM supervised_divisions s JOIN people p "
-        "ON p.id = s.person_id WHERE s.division_code = ? AND p.active = 1 ORDER BY p.id",
-        (division_code,),
-    )
-    return [person_from_row(r) for r in rows]
 
 
 async def contact_communes(tx: Tx) -> dict[int, str]:

@@ -16,7 +16,8 @@ from handlers.visits.followups import overdue, owner_label
 from storage import followups
 from storage.db import Tx
 from storage.export import ExportFilter
-from storage.followups import FollowUp, VisitInfo
+from storage.followups import FollowUp
+from storage.visits import VisitInfo
 
 LANG = "vi"
 SHEET = "Tổ công tác"

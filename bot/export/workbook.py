@@ -22,6 +22,7 @@ from handlers.core.texts import t
 from handlers.core.topics import topic_label
 from handlers.core.workcal import WorkingCalendar
 from storage import export as reads
+from storage import org
 from storage.db import Tx
 from storage.difficulties import reference
 from storage.export import ExportFilter
@@ -179,7 +180,7 @@ async def write_export(
     first, last, scope = request.first, request.last, request.scope
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     working = frozenset(d for d in days if calendar.is_working_day(d))
-    divisions = await reads.division_names(tx)
+    divisions = dict(await org.divisions(tx))
     whole = _Tally()
     by_division: dict[str, _Tally] = defaultdict(_Tally)
     by_commune: dict[str, _Tally] = defaultdict(_Tally)

@@ -17,7 +17,7 @@ from handlers.difficulty.raising import working_calendar
 from handlers.digest.text import scope_label
 from storage import digest as digest_reads
 from storage import export as reads
-from storage import scope
+from storage import org, scope
 from storage.export import ExportFilter
 
 EXPORT = "export"
@@ -66,7 +66,7 @@ async def xuat(turn: Turn) -> list[Reply]:
         return await _offer_periods(turn)
     division = None
     words = args.split()
-    known = await reads.division_names(turn.tx)
+    known = dict(await org.divisions(turn.tx))
     if len(words) > 1 and _DIVISION.match(words[-1]) and words[-1].upper() in known:
         division, args = words[-1].upper(), " ".join(words[:-1])
     word = fold(args).replace(" ", "")
@@ -162,7 +162,7 @@ async def answer(turn: Turn, ask: ExportAsk) -> list[Reply]:
     label = scope_label(turn.lang, await digest_reads.scope_of(turn.tx, turn.person_id))
     division = ask.division
     if division is not None:
-        names = await reads.division_names(turn.tx)
+        names = dict(await org.divisions(turn.tx))
         if division not in names:
             codes = ", ".join(sorted(names))
             return turn.say("export.unknown_division", code=division, codes=codes)

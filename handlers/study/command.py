@@ -42,7 +42,7 @@ from handlers.study import views as study_views
 from handlers.study import withdraw as study_withdraw
 from handlers.study.parse import looks_like_name, parse_people, parse_weeks
 from handlers.study.weeks import fits, format_week, nearest_week_with_room, room_left, week_of
-from storage import audit, calendar, scope, study, visits
+from storage import audit, calendar, org, scope, study, visits
 from storage.models import Commune, Role
 
 FLOW = "ht"
@@ -91,7 +91,7 @@ async def _home(turn: Turn, commune: Commune, wants_new: bool) -> list[Reply]:
 
 
 async def _ask_commune(turn: Turn, data: dict[str, Any], note: str = "") -> list[Reply]:
-    communes = await study.all_communes(turn.tx)
+    communes = await org.all_communes(turn.tx)
     turn.go(FLOW, "commune", **data)
     choices = tuple(Choice(f"{c.name} ({c.code})", f"c:{c.code}") for c in communes)
     return [Reply((note + "\n" if note else "") + turn.t("ht.pick_commune"), choices)]
@@ -99,7 +99,7 @@ async def _ask_commune(turn: Turn, data: dict[str, Any], note: str = "") -> list
 
 async def _set_commune(turn: Turn, code: str, data: dict[str, Any]) -> list[Reply]:
     """A commune picked in the chat: a claim for the admin to confirm, never a grant."""
-    commune = next((c for c in await study.all_communes(turn.tx) if c.code == code), None)
+    commune = next((c for c in await org.all_communes(turn.tx) if c.code == code), None)
     if commune is None:
         return await _ask_commune(turn, data, turn.t("ht.commune_unknown", commune=code))
     granted = await study.commune_of_contact(turn.tx, turn.person_id)
@@ -158,7 +158,7 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
     if not data.get("people"):
         turn.go(FLOW, "people", **data)
         return [Reply(prefix + turn.t("ht.ask_people", limit=MAX_PEOPLE))]
-    divisions = await study.divisions(turn.tx)
+    divisions = await org.divisions(turn.tx)
     chosen = [c for c in data.get("divisions", []) if c in dict(divisions)]
     if not data.get("divisions_done") or not chosen:
         turn.go(FLOW, "divisions", **data)
@@ -212,7 +212,7 @@ def _match_division(text: str, divisions: list[tuple[str, str]]) -> str | None:
 
 async def _typed_at_divisions(turn: Turn, data: dict[str, Any], text: str) -> list[Reply]:
     """A division, "xong", or more officials typed while the divisions are asked."""
-    code = _match_division(text, await study.divisions(turn.tx))
+    code = _match_division(text, await org.divisions(turn.tx))
     if code is not None:
         return await study_choice(turn, f"d:{code}")
     if fold(text) in DONE_WORDS:
@@ -237,7 +237,7 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     capacity = turn.config.study_capacity
     people = [(str(n), str(p)) for n, p in data["people"]]
     weeks = sorted(date.fromisoformat(w) for w in data["weeks"])
-    names = dict(await study.divisions(turn.tx))
+    names = dict(await org.divisions(turn.tx))
     new_parts: list[study.NewPart] = []
     for code in data["divisions"]:
         used = await study.booked(turn.tx, code, weeks[0], weeks[0] + timedelta(weeks=110))
@@ -293,7 +293,7 @@ async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
 
 async def _tell_heads(turn: Turn, part: study.Part) -> None:
     """The division's heads (leadership when the division has none) get the card with buttons."""
-    heads = await study.division_heads(turn.tx, part.division_code)
+    heads = await org.division_heads(turn.tx, part.division_code)
     if not heads:
         heads = await scope.department_leaders(turn.tx)
     for head in heads:
@@ -366,7 +366,7 @@ async def study_message(turn: Turn) -> list[Reply]:
         return unreadable(turn)
     text = msg.text.strip()
     if step == "commune":
-        found = _match_commune(text, await study.all_communes(turn.tx))
+        found = _match_commune(text, await org.all_communes(turn.tx))
         if found is None:
             return await _ask_commune(turn, data, turn.t("ht.commune_unknown", commune=text))
         return await _set_commune(turn, found.code, data)

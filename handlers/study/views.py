@@ -14,7 +14,7 @@ from handlers.study.actions import contact_person, head_card, may_act
 from handlers.study.calendar import calendar_lines, weeks_between
 from handlers.study.weeks import format_week, week_of
 from handlers.study.withdraw import withdraw_choices
-from storage import calendar, scope, study
+from storage import calendar, org, scope, study
 from storage.models import Commune, Role
 from storage.study import Part
 
@@ -115,7 +115,7 @@ async def commune_requests(turn: Turn, commune: Commune, flow: str) -> list[Repl
 async def head_calendar(turn: Turn) -> list[Reply]:
     """The coming weeks for the divisions this supervisor heads: who comes, room left."""
     codes = await study.supervised_divisions(turn.tx, turn.person_id)
-    divisions = [d for d in await study.divisions(turn.tx) if codes is None or d[0] in codes]
+    divisions = [d for d in await org.divisions(turn.tx) if codes is None or d[0] in codes]
     if not divisions:
         return turn.say("ht.no_divisions")
     # Weeks not yet over: from Saturday on, this week's visits are past.

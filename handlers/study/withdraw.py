@@ -117,7 +117,7 @@ async def _act(turn: Turn, action: str, request_id: int) -> list[Reply]:
 
 async def _to_tell(turn: Turn, part: Part) -> list[Person]:
     """The division's heads (leaders when none), the confirmer and the registering contact."""
-    people = await study.division_heads(turn.tx, part.division_code)
+    people = await org.division_heads(turn.tx, part.division_code)
     if not people:
         people = await scope.department_leaders(turn.tx)
     for other in (part.confirmed_by, part.contact_id):

@@ -33,10 +33,9 @@ from handlers.core.textfold import fold
 from handlers.core.texts import t
 from handlers.core.turn import Turn
 from handlers.visits.outcome import cancelled_reply
-from storage import followups, visit_changes, visits
-from storage.followups import VisitInfo
+from storage import visit_changes, visits
 from storage.models import Person
-from storage.visits import Visit
+from storage.visits import Visit, VisitInfo
 
 PREFIX = "wgc:"
 MOVE = "wgmv"
@@ -59,7 +58,7 @@ def command_word(args: str) -> tuple[str, str] | None:
 async def _changeable(turn: Turn) -> list[Visit | VisitInfo]:
     """Visits of the groups this person leads still without an outcome: past ones, then to come."""
     led = await visits.groups_led_by(turn.tx, turn.person_id)
-    waiting = await followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
+    waiting = await visits.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
     past: list[Visit | VisitInfo] = [
         v for v in waiting if v.leader_id == turn.person_id and v.day < turn.today
     ]
@@ -115,7 +114,7 @@ async def on_button(turn: Turn, value: str) -> list[Reply]:
 
 
 async def _act(turn: Turn, action: str, visit_id: int) -> list[Reply]:
-    visit = await followups.visit_by_id(turn.tx, visit_id)
+    visit = await visits.visit_by_id(turn.tx, visit_id)
     if visit is None or visit.leader_id != turn.person_id:
         return turn.say("wgc.not_leader")
     refusal = await _refusal(turn, visit)
@@ -240,7 +239,7 @@ async def move_message(turn: Turn) -> list[Reply]:
 async def _advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Reply]:
     """Ask the new day, warn about a day off, or move the visit."""
     prefix = note + "\n" if note else ""
-    visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+    visit = await visits.visit_by_id(turn.tx, int(data["visit"]))
     if visit is None or visit.leader_id != turn.person_id:
         turn.finish()
         return turn.say("wgc.not_leader")

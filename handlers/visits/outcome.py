@@ -34,8 +34,9 @@ from handlers.core.texts import t
 from handlers.core.turn import Turn
 from handlers.visits.followups import PREFIX, action_choices, owner_label
 from storage import followups, org, visit_changes, visits
-from storage.followups import FollowUp, NewFollowUp, VisitInfo
+from storage.followups import FollowUp, NewFollowUp
 from storage.models import Person
+from storage.visits import VisitInfo
 from storage.worklog import NewAttachment
 
 OUTCOME = "wgkq"
@@ -50,7 +51,7 @@ def may_record(person_id: int, visit: VisitInfo) -> bool:
 
 async def start_from_command(turn: Turn) -> list[Reply]:
     """/tocongtac ketqua: the visits waiting for an outcome, or straight in when only one."""
-    waiting = await followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
+    waiting = await visits.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
     if len(waiting) == 1:
         return await start_outcome(turn, waiting[0].id)
     if waiting:
@@ -62,7 +63,7 @@ async def start_from_command(turn: Turn) -> list[Reply]:
             for v in waiting[:10]
         )
         return [Reply(turn.t("wg.outcome_pick", count=len(waiting)), choices)]
-    coming = await followups.next_visit_of(turn.tx, turn.person_id, turn.today)
+    coming = await visits.next_visit_of(turn.tx, turn.person_id, turn.today)
     if coming is not None:
         return turn.say("wg.outcome_not_yet", commune=coming.commune_name, day=turn.day(coming.day))
     return turn.say("wg.outcome_none")
@@ -70,7 +71,7 @@ async def start_from_command(turn: Turn) -> list[Reply]:
 
 async def start_outcome(turn: Turn, visit_id: int) -> list[Reply]:
     """Begin recording the outcome of a visit, after checking who and when."""
-    visit = await followups.visit_by_id(turn.tx, visit_id)
+    visit = await visits.visit_by_id(turn.tx, visit_id)
     if visit is None or not may_record(turn.person_id, visit):
         return turn.say("wg.outcome_not_yours")
     refusal = await _refusal(turn, visit)
@@ -131,7 +132,7 @@ async def _owners(turn: Turn, visit: VisitInfo) -> list[Choice]:
     ]
     for person in await visits.officials_in_commune_on(turn.tx, visit.commune_code, visit.day):
         choices.append(Choice(person.full_name, f"p:{person.id}"))
-    for code, name in await followups.divisions(turn.tx):
+    for code, name in await org.divisions(turn.tx):
         choices.append(Choice(name, f"d:{code}"))
     return choices
 
@@ -139,7 +140,7 @@ async def _owners(turn: Turn, visit: VisitInfo) -> list[Choice]:
 async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Reply]:
     """Ask for what is missing (reviewed, findings, item text, owner, due date)."""
     prefix = note + "\n" if note else ""
-    visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+    visit = await visits.visit_by_id(turn.tx, int(data["visit"]))
     if visit is None or not may_record(turn.person_id, visit):
         turn.finish()
         return turn.say("wg.outcome_not_yours")
@@ -176,7 +177,7 @@ async def outcome_choice(turn: Turn, value: str) -> list[Reply]:
     if step == "item" and value == "save":
         return await save(turn, data)
     if step == "owner" and value[:2] in ("c:", "p:", "d:"):
-        visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+        visit = await visits.visit_by_id(turn.tx, int(data["visit"]))
         if visit is None:
             return turn.say("error.stale_choice")
         if value not in {c.value for c in await _owners(turn, visit)}:
@@ -250,7 +251,7 @@ async def _owner_text(turn: Turn, owner: str) -> str:
     if kind == "p":
         person = await org.person_by_id(turn.tx, int(code))
         return person.full_name if person else code
-    return dict(await followups.divisions(turn.tx)).get(code, code)
+    return dict(await org.divisions(turn.tx)).get(code, code)
 
 
 def _new_item(raw: dict[str, Any]) -> NewFollowUp:
@@ -267,7 +268,7 @@ def _new_item(raw: dict[str, Any]) -> NewFollowUp:
 
 async def save(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     """Store the outcome and its follow-ups at once, then tell the owners (and the leader)."""
-    visit = await followups.visit_by_id(turn.tx, int(data["visit"]))
+    visit = await visits.visit_by_id(turn.tx, int(data["visit"]))
     turn.finish()
     if visit is None or not may_record(turn.person_id, visit):
         return turn.say("wg.outcome_not_yours")
@@ -330,7 +331,7 @@ async def _owner_people(turn: Turn, item: FollowUp) -> list[Person]:
         person = await org.person_by_id(turn.tx, item.owner_person_id)
         return [person] if person is not None and person.active else []
     if item.owner_kind == "division" and item.owner_code:
-        return await followups.division_heads(turn.tx, item.owner_code)
+        return await org.division_heads(turn.tx, item.owner_code)
     return []
 
 

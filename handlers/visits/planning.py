@@ -75,7 +75,7 @@ async def show_upcoming(turn: Turn, led: list[Group]) -> list[Reply]:
     """The upcoming visits of this person's groups, visits waiting for an outcome, and the open
     follow-up items that concern them (a commune's official sees those without a group)."""
     groups = await visits.groups_of(turn.tx, turn.person_id)
-    waiting = await stored_followups.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
+    waiting = await visits.visits_awaiting_outcome(turn.tx, turn.person_id, turn.today)
     items = await stored_followups.open_followups_concerning(turn.tx, turn.person_id, turn.today)
     # Visits of other groups to the commune this person serves or speaks for: they were told.
     hosting = [
