@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from telegram import (
@@ -89,8 +89,6 @@ def to_incoming(update: Update) -> Incoming | None:
 
 
 def _message_fields(base: Incoming, message: Message) -> Incoming:
-    from dataclasses import replace
-
     text = message.text or ""
     if text.startswith("/"):
         word, _, args = text[1:].partition(" ")
