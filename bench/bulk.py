@@ -1,8 +1,4 @@
-"""Bulk writes for benchmarks: whole tables of synthetic rows in large `executemany` batches.
-
-Not used by the bot. The caller chooses the ids, so rows can refer to each other without a
-read-back, and runs these inside few, large transactions.
-"""
+"""Bulk writes for benchmarks: whole tables of synthetic rows in large `executemany` batches."""
 
 from __future__ import annotations
 

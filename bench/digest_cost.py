@@ -1,18 +1,4 @@
-"""Digest cost: a daily digest costs the same in a department of 15 as in one of 20,000.
-
-Two SQLite files are generated (and cached, keyed by size):
-  (a) the sample organisation (examples/org-sample.xlsx): 15 officials, an entry a day each
-      for `--days` days;
-  (b) the same sample organisation plus synthetic officials up to `--officials` in total, in
-      other divisions and other communes (with their own working groups, leaders, chats,
-      leave and difficulties), an entry a day each for `--days` days.
-Hồ Văn Tâm (three divisions and working group 2: 9 officials) has the same scope in both, so
-the time of his daily digest should not depend on the database: the ratio (b)/(a) is the
-figure to watch (goal ≤ 2). Department leadership's digest in (b) covers every official; it
-is reported per official.
-
-Run: python -m bench.digest_cost [--quick] [--officials 20000] [--days 120] [--fresh]
-"""
+"""Digest cost: a daily digest costs the same in a department of 15 as in one of 20,000."""
 
 from __future__ import annotations
 

@@ -1,15 +1,4 @@
-"""Export cost: time and peak memory of the department-wide export, one month against four.
-
-Uses the database of the digest benchmark (bench/digest_cost.py: the sample organisation plus
-synthetic officials up to `--officials`, an entry a day each for 120 days ending 24/12/2026;
-generated once and cached). Each export runs in its own subprocess, so its peak resident memory
-(ru_maxrss) is its own; the baseline (interpreter, openpyxl, open database) is measured in the
-same subprocess just before the export and reported apart. Goal: the memory the export adds
-stays flat as the period grows, because rows are streamed (a week of entries per query, read in
-batches, written by an openpyxl write-only workbook).
-
-Run: python -m bench.export_cost [--quick] [--officials 20000] [--fresh]
-"""
+"""Export cost: time and peak memory of the department-wide export, one month against four."""
 
 from __future__ import annotations
 

@@ -1,14 +1,4 @@
-"""Outbox throughput: how close one sender gets to Telegram's flood limit without crossing it.
-
-A real SQLite file holds the sample organisation plus `--chats` synthetic officials linked on
-Telegram, and `--messages` outbox rows spread over them. One OutboxSender with TelegramOutbox
-(the production pair) drains them into the local fake Bot API (testing/fakes/telegram_api.py),
-which answers 429 to any send above `--limit` per sliding second, as Telegram's flood control
-does. We time from the sender's start until every row is 'sent', then count what the fake
-received: the rate as a fraction of the limit, the 429s we provoked, duplicates and losses.
-
-Run: python -m bench.outbox_throughput [--messages 5000] [--chats 1000] [--limit 300] [--quick]
-"""
+"""Outbox throughput: how close one sender gets to Telegram's flood limit without crossing it."""
 
 from __future__ import annotations
 

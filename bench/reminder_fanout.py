@@ -1,22 +1,4 @@
-"""Reminder fan-out: 16:30 on a working day, every official has yet to log, all at once.
-
-A fresh SQLite file holds `--officials` synthetic officials (15 per division, 2 per commune),
-each assigned for the whole of November and December 2026 and linked to a Telegram chat of
-their own, written through bench/bulk.py. Nobody has logged and nobody is on leave. With
-the clock at 16:30 Asia/Ho_Chi_Minh on Wednesday 25/11/2026 (the default first-reminder
-time), we time `Jobs.send_reminders()` (one reading query, then 500 rows per write
-transaction), run it again to show it queues nothing twice, and drain the outbox with ONE
-OutboxSender + TelegramOutbox (the production pair) into the local fake Bot API
-(testing/fakes/telegram_api.py), which answers 429 above `--limit` sends per sliding second.
-The sender is paced at 0.97 × limit with 1 s between two messages to one chat, as in
-bench/outbox_throughput.py. We count what every chat received: 429s, duplicates, losses.
-
-Production paces at TELEGRAM_OUTBOX_MESSAGES_PER_SECOND (25/s by default), so there 20,000
-reminders take about 13 minutes to go out; the bench raises the limit to see the sender's
-own ceiling in seconds.
-
-Run: python -m bench.reminder_fanout [--officials 20000] [--limit 1000] [--quick]
-"""
+"""Reminder fan-out: 16:30 on a working day, every official has yet to log, all at once."""
 
 from __future__ import annotations
 

@@ -1,16 +1,4 @@
-"""Throughput of bietphai's Telegram stack beside a bare python-telegram-bot echo bot.
-
-Both bots talk real HTTP to a fresh instance of the local fake Bot API
-(testing/fakes/telegram_api.py). M officials chat at once; each sends its messages one
-after another, waiting for the reply to the previous one. One update, one reply:
-
-- bietphai: a plain text from a linked official, answered with the offer "Lưu nội dung này…?"
-  (build_application + TelegramChannel + TelegramPolling + Router + a real SQLite file);
-- echo: the standard PTB Application and Updater with a MessageHandler echoing the text.
-
-Run: python -m bench.telegram_throughput [--officials 200] [--messages 2000] [--rounds 3]
-     [--with-press] [--send-delay-ms 0] [--quick]   (see bench/README.md)
-"""
+"""Throughput of bietphai's Telegram stack beside a bare python-telegram-bot echo bot."""
 
 from __future__ import annotations
 

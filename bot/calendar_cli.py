@@ -1,8 +1,4 @@
-"""`bietphai calendar …`: the admin's days off and make-up working days, and a year's list.
-
-A declared day overrides the public calendar (weekends, holidays) for reminders, digests and
-deadlines; every change is written to the audit trail.
-"""
+"""`bietphai calendar …`: the admin's days off and make-up working days, and a year's list."""
 
 from __future__ import annotations
 

@@ -1,14 +1,4 @@
-"""The command line's argument parser in Vietnamese: headings, help and one-line errors.
-
-argparse speaks English ("usage:", "error: the following arguments are required"). Operators
-read Vietnamese, so `VietnameseParser` renames the headings, the help option and the usage
-prefix, and turns every argparse error into one Vietnamese line on stderr with a hint to
-`--help` and exit code 2. Sub-commands inherit the class (argparse builds sub-parsers with the
-type of their parent), so a command added to bot/cli.py later needs nothing more.
-
-Decisions: command and option names stay as they are (they are the operator contract); an
-argparse message we do not know is still shown after a Vietnamese lead-in rather than hidden.
-"""
+"""The command line's argument parser in Vietnamese: headings, help and one-line errors."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""Links to pictures the bot serves itself: Zalo gets the weekly chart as a link.
-
-Zalo's Bot API takes no uploaded picture (its sendPhoto wants a public URL), so the chart is
-stored under an unguessable token (256 random bits) that expires after BOT_IMAGE_LINK_HOURS,
-and served by bot/image_server.py at BOT_PUBLIC_BASE_URL. Expired pictures are deleted each
-time a new one is stored.
-"""
+"""Links to pictures the bot serves itself: Zalo gets the weekly chart as a link."""
 
 from __future__ import annotations
 

@@ -1,14 +1,4 @@
-"""The bot's small file server: GET <path>/<token>.png answers a stored picture until it expires.
-
-Decisions:
-- Its own aiohttp server on BOT_PUBLIC_LISTEN:BOT_PUBLIC_PORT rather than the Zalo webhook's:
-  it works in polling mode too, and the reverse proxy forwards only the path of
-  BOT_PUBLIC_BASE_URL to it (https://bot.example.org/files is served at /files), as the
-  webhook servers do with theirs.
-- An unknown, malformed or expired token gets the same 404 with a short Vietnamese text, so an
-  answer never tells whether a token existed. Only GET is served (HEAD, POST… get 405).
-- Pictures are cached only privately (the phone that opened the link), at most an hour.
-"""
+"""The bot's small file server: GET <path>/<token>.png answers a stored picture until it expires."""
 
 from __future__ import annotations
 

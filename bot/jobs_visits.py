@@ -1,21 +1,4 @@
-"""The reminder the working day before a working-group visit (nhắc lịch tổ công tác).
-
-A stateless tick: it reads the planned visits of the coming weeks, and for each one whose
-reminder moment (the setting's time, default 15:00, on the last working day before the visit)
-has passed and whose day has not yet begun, it queues one message per person under the key
-`wgrem:<visit>:<person>`, so a rerun, a start-up catch-up or a second process sends nothing twice.
-
-Decisions: the people reminded are the members going, the group leader, the seconded
-officials assigned to the commune on the visit day and the commune's contact (who hosts it).
-A Monday visit is reminded on Friday, a visit right after Tết on the last working day before
-Tết. A visit planned after its reminder moment gets no separate reminder (the planning notice
-has just told everyone), and once the visit day has begun a missed reminder is stale and
-skipped.
-
-A moved visit is reminded the working day before its new day, under `wgrem:<visit>:m<n>:<person>`
-(n counts the moves), and a move after that moment counts as the planning notice; a cancelled
-visit is never read here (only planned visits are).
-"""
+"""The reminder the working day before a working-group visit (nhắc lịch tổ công tác)."""
 
 from __future__ import annotations
 

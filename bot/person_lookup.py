@@ -1,11 +1,4 @@
-"""Finding the one person an operator means on the command line (invite, chat --as, export).
-
-Operators type names as they come: "nguyen van an", "NGUYỄN VĂN AN", a phone with spaces.
-Decisions: a phone number wins; then the full name as typed (case-insensitive), so "Nguyễn
-Văn An" still finds An when "Nguyễn Văn Ân" also exists; then the name without diacritics
-and with runs of spaces collapsed. When several people answer, nobody is picked: the line
-names them with their phones so the operator can type the phone instead.
-"""
+"""Finding the one person an operator means on the command line (invite, chat --as, export)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""A bad setting as one Vietnamese line: 'Lỗi cấu hình (BOT_LANGUAGE): phải là 'vi' hoặc 'en' …'.
-
-pydantic explains a rejected setting in English ("Input should be greater than or equal to 1").
-Operators read Vietnamese, so the error types a setting can hit are said in Vietnamese, with
-the value given (never for a token or a secret, which must not end up in a terminal log).
-Decisions: an error type not listed keeps pydantic's text after a Vietnamese lead-in rather
-than being hidden; the validators of bot/settings.py word their own messages in Vietnamese.
-"""
+"""A bad setting as one Vietnamese line: 'Lỗi cấu hình (BOT_LANGUAGE): phải là 'vi' hoặc 'en' …'."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Why `bietphai run` could not start, in one Vietnamese line naming the setting to check.
-
-A refused token, an unreachable Bot API or a port already taken are operator problems, not
-bugs: they stop `run` with one line and exit code 1, never a traceback. Tokens are never
-echoed (PTB's InvalidToken message contains the token, so its text is not shown).
-"""
+"""Why `bietphai run` could not start, in one Vietnamese line naming the setting to check."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
 """The study-visit reminder tick: a commune contact is reminded two working days before a
-confirmed week starts. Stateless: each tick reads the confirmed weeks starting soon and queues
-one outbox message per part under `ht:<part>:remind`, so a second tick sends nothing again.
-
-Decisions: a part confirmed on or after its reminder day gets no reminder (the confirmation
-just said the same); after downtime a reminder still goes out until the week starts.
-"""
+confirmed week starts."""
 
 from __future__ import annotations
 

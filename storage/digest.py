@@ -1,16 +1,4 @@
-"""Reads behind the supervisors' digests: one scope, one day or one week, always through indexes.
-
-Every query starts from the supervisor's scope (the divisions they head, the communes of the
-working groups they lead, or everything for department leadership) and a date range, and reaches
-entries through (person_id, work_date), so its cost follows the size of the scope and the range,
-never the age of the database or the size of the department.
-
-Scope rule (the same as for difficulties): an official is in scope on a day when an assignment
-of theirs covers that day and the supervisor supervises all, or heads the official's division, or
-leads a working group containing the assignment's commune. The (official, commune) pairs of
-those assignments decide which entries a supervisor sees: a group leader sees what is done in
-the group's communes, a division head everything their officials do.
-"""
+"""Reads behind the supervisors' digests: one scope, one day or one week, always through indexes."""
 
 from __future__ import annotations
 

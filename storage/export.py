@@ -1,15 +1,4 @@
-"""Reads behind the department's Excel exports, streamed so memory stays flat on long periods.
-
-Entries are read in date chunks (a week per query) and each query is consumed in batches
-(`fetchmany`), so neither a year of entries nor 20,000 officials is ever held at once. Officials
-are read once (a list of names: it grows with the department, not with the period); what each
-one did is read per chunk of officials.
-
-Scope: everything (the CLI), or a supervisor's scope (the same rule as the digests, see
-`storage.digest`), narrowed by division, commune and person. An official belongs to the export
-through an assignment overlapping the period; an entry belongs when its (official, commune)
-pair is one of those assignments'.
-"""
+"""Reads behind the department's Excel exports, streamed so memory stays flat on long periods."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Outcomes of working-group visits and their follow-up items (việc cần theo dõi, TCT-0001).
-
-A follow-up belongs to one visit and has one owner: a commune (its UBND), a person (usually a
-seconded official of that commune) or a division of the department.
-"""
+"""Outcomes of working-group visits and their follow-up items (việc cần theo dõi, TCT-0001)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""Getting Telegram updates: long polling or a webhook, each update confirmed only once handled.
-
-We do not use PTB's Updater: it confirms a batch to Telegram (next getUpdates offset, or the
-webhook's HTTP 200) before the updates are handled, so a crash would lose them. Here the
-offset moves, and the webhook answers, only after the router has committed.
-"""
+"""Getting Telegram updates: long polling or a webhook, each update confirmed only once handled."""
 
 from __future__ import annotations
 

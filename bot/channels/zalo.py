@@ -1,12 +1,4 @@
-"""Zalo through our own Bot API client: messages in, neutral replies out as plain texts.
-
-Zalo has no buttons, so choices become a numbered list (the reply "2" picks the second) and
-messages with standing buttons (difficulty notices, reminders) get a command hint instead.
-Zalo takes no uploaded picture: with BOT_PUBLIC_BASE_URL set, the weekly chart comes first as a
-link to the bot's own file server (bot/image_links.py), as Telegram sends the photo first;
-without it, a note says the chart is on Telegram. We send the link as text rather than through
-sendPhoto: a text always arrives, while sendPhoto depends on Zalo's servers fetching the file.
-"""
+"""Zalo through our own Bot API client: messages in, neutral replies out as plain texts."""
 
 from __future__ import annotations
 

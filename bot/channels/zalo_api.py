@@ -1,8 +1,4 @@
-"""A small client of the Zalo Bot API over httpx: JSON POST, `{ok, result, error_code}` envelope.
-
-Our own rather than a third-party SDK: the ones on the package index are unofficial and miss
-fields we need (`photo`, `caption`).
-"""
+"""A small client of the Zalo Bot API over httpx: JSON POST, `{ok, result, error_code}` envelope."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""Getting Zalo messages: a webhook (production) or long polling (development).
-
-Zalo keeps no offset: a message fetched by getUpdates is gone from Zalo's side, and messages
-sent while a polling bot is down are lost. The webhook answers 200 only after the message is
-committed, so a crash before that leaves Zalo free to deliver it again (deduplicated by
-message id).
-"""
+"""Getting Zalo messages: a webhook (production) or long polling (development)."""
 
 from __future__ import annotations
 

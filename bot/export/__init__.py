@@ -1,7 +1,4 @@
-"""Exports for the department: the report workbook (or CSV files) and the organisation workbook.
-
-Pure Python and openpyxl, no channel library: the CLI and the `/xuat` chat command both call it.
-"""
+"""Exports for the department: the report workbook (or CSV files) and the organisation workbook."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Where export rows go: a streamed .xlsx workbook or a folder of CSV files, written atomically.
-
-Both write into a temporary file (or folder) beside the target and move it into place only when
-complete (`os.replace`), so a failed export never leaves half a file behind.
-"""
+"""Where export rows go: a streamed .xlsx workbook or a folder of CSV files, written atomically."""
 
 from __future__ import annotations
 

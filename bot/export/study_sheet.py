@@ -1,9 +1,5 @@
 """The `Học tập` sheet of the export: study visits at the department whose week falls in the
-period, one row per part (division and week), with the officials and who confirmed.
-
-Scope: a supervisor's export lists the divisions they head (leadership: all); a division or a
-commune narrows it; an export of one official lists none (study visits are commune officials').
-"""
+period, one row per part (division and week), with the officials and who confirmed."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""The export's `Tổ công tác` sheet: working-group visits and their follow-up items, with status.
-
-One row per visit (Loại "Chuyến đến xã"), then one row per follow-up item of that visit (Loại
-"Việc cần theo dõi", Số hiệu TCT-0001). A visit is in the sheet when its day is in the period,
-or when one of its items was open at some time in the period (an item from October still open
-in November is in November's export). Scope: see `storage.followups.export_rows`.
-"""
+"""The export's `Tổ công tác` sheet: working-group visits and their follow-up items, with status."""
 
 from __future__ import annotations
 

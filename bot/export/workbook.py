@@ -1,11 +1,4 @@
-"""The department's export: its sheets written row by row from streamed reads.
-
-Sheets: Tổng hợp (summary), Nhật ký (entries), Khó khăn (difficulties), Lịch sử (their events),
-Chuyên cần (attendance matrix), Công tác phí (per-diem days), Tổ công tác (working-group visits
-and follow-ups, `bot.export.visits_sheet`), Học tập (study visits, `bot.export.study_sheet`).
-The summary is the first sheet but is written last, from tallies kept while the other sheets
-stream.
-"""
+"""The department's export: its sheets written row by row from streamed reads."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""How old something is, in words: '25 phút', '5 giờ', '3 ngày'.
-
-Under an hour the age is in minutes ("1 giờ" for something sent ten minutes ago misled
-leaders reading a list); under a minute it is "dưới 1 phút".
-"""
+"""How old something is, in words: '25 phút', '5 giờ', '3 ngày'."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""Codes as people type them: "XA1", "xa 3", "Xa-03" all mean XA01 / XA03 when only one fits.
-
-The workbook pads commune codes with a zero (XA01); people on a phone often do not. A typed
-code matches a known code when both read the same after folding (no case, no diacritics),
-dropping spaces, dashes and dots, and dropping leading zeros of the number part.
-Decision: an exact code always wins; a loose match counts only when exactly one known code
-fits (if an organisation had both XA1 and XA01, "xa 1" would pick neither and the caller asks).
-"""
+"""Codes as people type them: "XA1", "xa 3", "Xa-03" all mean XA01 / XA03 when only one fits."""
 
 from __future__ import annotations
 

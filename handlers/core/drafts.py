@@ -1,11 +1,5 @@
-"""What a person typed in a flow that is not saved yet, so a command that ends the flow can
-give it back instead of dropping it silently.
-
-A command in the middle of a flow (say /khokhan while /nhatky asks for the topic) ends that
-flow: it is what people expect of a command. What they typed is then quoted back once in the
-answer ("chưa lưu: «…»"), so nothing is lost without their knowing; they copy it and send it
-again where they meant it to go.
-"""
+"""What a person typed in a flow and has not saved yet, so a command that ends the flow gives it
+back instead of dropping it."""
 
 from __future__ import annotations
 

@@ -1,15 +1,4 @@
-"""The filters of /dskhokhan as people type them: with or without diacritics and spaces.
-
-"quá hạn", "qua han" and "quahan" all mean overdue; "đã tiếp nhận" a status; "Hòa Vang Tây",
-"XA01" or "xa1" a commune; "vị trí việc làm" or "vitri" a topic. Words are matched after folding
-(no case, no diacritics), joining neighbouring words so multi-word names match, longest first.
-A word that is none of these is not dropped silently: the caller answers with what is valid.
-"gấp" (or "urgent") keeps the urgent ones; "thường" is not a filter, because without
-diacritics it is "thuong", the "Thượng" of commune names (Xã Trà Lĩnh Thượng).
-Decisions: filters of different kinds narrow together (overdue AND a commune), as before;
-two of the same kind widen (two communes: either). A commune may also be named by part of its
-name ("hoa vang"), as before.
-"""
+"""The filters of /dskhokhan as people type them: with or without diacritics and spaces."""
 
 from __future__ import annotations
 

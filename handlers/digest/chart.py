@@ -1,9 +1,4 @@
-"""The weekly digest's chart: reporting rate by commune and difficulties by topic, as a PNG.
-
-Drawn with matplotlib's object API (`Figure` and the Agg canvas, never pyplot), so it needs no
-display and is safe to call from any thread. matplotlib is imported on first use: the bot and
-the CLI start without paying for it.
-"""
+"""The weekly digest's chart: reporting rate by commune and difficulties by topic, as a PNG."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Supervisors' digests (báo cáo tổng hợp ngày / tuần): read the scope, then write plain text.
-
-The builders only read; the scheduler enqueues what they return, `/baocao` answers with it and
-the CLI prints it. The daily digest is built here, the weekly one in `handlers.digest_weekly`.
-"""
+"""Supervisors' daily digest (báo cáo tổng hợp ngày): read the scope, then write plain text."""
 
 from __future__ import annotations
 

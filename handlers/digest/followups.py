@@ -1,10 +1,4 @@
-"""The digest section of open follow-up items of working-group visits (TCT-0001).
-
-A supervisor's daily and weekly digests list the open items of the groups they lead and those
-owned by a division they head (everything for department leadership), soonest due first, with
-QUÁ HẠN on those past their due date as of the moment the digest is built. No open item: no
-section, so a digest without working-group work reads as before.
-"""
+"""The digest section of open follow-up items of working-group visits (TCT-0001)."""
 
 from __future__ import annotations
 

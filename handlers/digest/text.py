@@ -1,8 +1,4 @@
-"""How digests are written: the Digest value, numbers, one-line items, ages, names in order.
-
-Every entry, name and difficulty is one line, and sections are separated by blank lines, so a
-channel that splits long texts at line boundaries never cuts an item in two.
-"""
+"""How digests are written: the Digest value, numbers, one-line items, ages, names in order."""
 
 from __future__ import annotations
 

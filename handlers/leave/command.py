@@ -1,13 +1,5 @@
 """Personal leave (nghỉ phép): /nghi in one line or step by step, the list with cancel buttons,
-and the one-day leave of a reminder's button. What is accepted: handlers/leave/rules.py.
-
-- `/nghi 01/12 03/12 Việc gia đình` records it at once; `/nghi 01/12 Ốm` is one day;
-  `/nghi 01/12` or `/nghi` alone asks for what is missing (first day, last day, reason).
-- `/nghi` with leave recorded from today on lists it, each with a cancel button.
-- Leave overlapping leave already recorded is not merged: the person is shown both and picks
-  "replace" (the old one is cancelled, the new one recorded) or "keep".
-- A range without any working day is refused; cancelling keeps the row, marked cancelled.
-"""
+and the one-day leave of a reminder's button."""
 
 from __future__ import annotations
 

@@ -1,15 +1,4 @@
-"""The rules of personal leave (nghỉ phép): how its dates are read and which leave is accepted.
-
-- Dates are read by handlers.dates looking ahead: a weekday is the next one (today included),
-  `dd/mm` without a year the date nearest to today (`05/01` written in late December is next
-  January), and an end date without a year the one nearest to the start.
-- The first day may be up to `BOT_BACKDATE_DAYS` in the past (a leave forgotten yesterday can
-  still be recorded) and at most MAX_AHEAD_DAYS ahead.
-- The last day is on or after the first; a leave covers at most MAX_LEAVE_DAYS calendar days.
-- A reason is required and short (MAX_REASON_CHARS).
-
-Functions here are pure: they take today's date and return what they decided.
-"""
+"""The rules of personal leave (nghỉ phép): how its dates are read and which leave is accepted."""
 
 from __future__ import annotations
 

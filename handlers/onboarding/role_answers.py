@@ -1,12 +1,4 @@
-"""Plain text from someone who is not a seconded official: a short answer fitting their role.
-
-Only seconded officials keep a work log, so plain text from anyone else is not saved. Before,
-they were told "this is for seconded officials, type /trogiup", and for admins and commune
-officials /trogiup listed only /huy and /trogiup: a loop. Now the answer greets them, says the
-text was not saved and lists, in the same message, what this person can do (the lines of their
-/trogiup): a supervisor the leadership commands, an admin the command-line work on the server
-(where administration happens), a commune official the study-visit registration (/hoctap).
-"""
+"""Plain text from someone who is not a seconded official: a short answer fitting their role."""
 
 from __future__ import annotations
 

@@ -1,12 +1,4 @@
-"""/nhacnho: an official's reminder time and pause.
-
-- The card shows the time of the first reminder (their own, or BOT_REMINDER_FIRST) and the
-  follow-up time (BOT_REMINDER_FOLLOW_UP, not personal), and whether reminders are paused.
-- A new time (`17:00`, `17h`, `17h30`, `17 giờ`) must be from EARLIEST to one hour before the
-  follow-up, so the follow-up stays a second chance; `/nhacnho 17h` sets it at once.
-- Pausing for N days pauses today and the N−1 days after (paused_until = today + N − 1);
-  resuming clears the pause; "back to default" forgets the personal time.
-"""
+"""/nhacnho: an official's reminder time and pause."""
 
 from __future__ import annotations
 

@@ -1,19 +1,5 @@
 """/caidat (/settings): where notifications go (everyone) and how normal difficulties reach a
-supervisor (at once or only in digests).
-
-Decisions:
-- The channel is chosen among the linked ones: "Nhận qua Telegram", "Nhận qua Zalo", or "Kênh
-  dùng gần nhất" (removes the pin). A person with one linked channel is told which one and how
-  to link the other (an invite code from the admin); there is nothing to choose.
-- A pin only steers what the bot sends on its own (reminders, answers, digests, through the
-  outbox); a reply always goes to the chat that wrote. A pinned channel that is unreachable
-  (the person blocked the bot there) is not used: messages go to the channel used last, and
-  /caidat says so, so no notification is lost to a pin.
-- Text typed at the menu by a seconded official leaves /caidat and is offered as today's log
-  entry, as plain text anywhere else is (nothing typed is lost); others see the choices again.
-- Everything is one list of at most five choices, so a channel without buttons shows one
-  short numbered list. The supervisor-only choice is offered to supervisors only.
-"""
+supervisor (at once or only in digests)."""
 
 from __future__ import annotations
 

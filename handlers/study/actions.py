@@ -1,16 +1,5 @@
-"""A division head's one-tap answers to a study-visit request, valid in any flow:
-`h:ok:<request>:<part>` confirms the week the part is in, `h:mv:<request>:<part>:<YYYYMMDD>`
-moves it to that week, `h:sp:<request>:<part>` splits the group over weeks with room.
-
-Decisions: each tap is final (confirmed), so the commune contact is told at once. A move goes
-to the nearest later week with room; a split fills the first week from the preferred one with
-any room, then the next weeks with room, officials in the order they were listed. A tap that
-no longer fits (someone else took the room) shows the card again with fresh buttons. Anyone
-whose scope covers the division may act (its heads, leadership); two acting at once: the
-conditional update lets one win and the other is told who confirmed it. The place is
-BOT_STUDY_PLACE; the contact person is the head who confirmed, with their phone when the
-workbook has one (no dangling comma without).
-"""
+"""A division head's one-tap answers to a study-visit request (`h:` buttons, valid in any flow):
+confirm the week, move to another week, split the group."""
 
 from __future__ import annotations
 

@@ -1,28 +1,5 @@
 """Study visits at the department (/hoctap, /study): a commune contact registers officials to
-come and learn from one or more divisions; each request gets a reference `HT-0007`.
-
-Decisions (the issue is silent on these):
-- **Which commune a contact speaks for** comes from the admin (the workbook's `commune` column
-  or `bietphai study set-contact` / `confirm-contact`). A contact without one may pick a commune
-  at /hoctap, which only sends a claim to the admin: nothing is granted by the chat.
-- **One part per division**: a request naming several divisions has one part per division,
-  sharing the HT reference; each part has its own week, status and confirmation by that
-  division's head, because each division has its own room.
-- **Weeks** are Monday–Friday, shown as "tuần 12/01–16/01/2027"; a week is named by any day in
-  it (dd/mm or dd/mm/yyyy, several separated by commas). A week that has started or passed is
-  refused. Of several preferred weeks, the earliest with room is taken; when none has room, the
-  nearest later week with room is proposed (see handlers/study/weeks.py for holiday weeks).
-- **Officials** are one per line, "Họ tên — chức vụ" (the position may be left out); lines
-  without a letter are not people, so "0" is a request for nobody and is refused. The list is
-  read back when the divisions are asked (first 10 names), so a misread list shows at once;
-  «Nhập lại danh sách» types it again. Names sent as further messages while the divisions are
-  asked (Telegram on a computer, the console: Enter sends each line) are added to the group
-  when every one reads as a full name; a division's name or code typed there picks it, and
-  "xong" ends the choice, so nothing typed there is dropped silently. Likewise a list of full
-  names sent right after /hoctap shows the commune's requests starts a new request with them.
-- A request is never refused for numbers: it is placed (waiting for the division's
-  confirmation) in the preferred week when it fits, else in the proposed week.
-"""
+come and learn from one or more divisions; each request gets a reference `HT-0007`."""
 
 from __future__ import annotations
 

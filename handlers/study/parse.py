@@ -1,14 +1,5 @@
 """Reading what a commune contact types when registering a study visit: the officials (one
-per line, "Họ tên — chức vụ") and the preferred weeks (any day of each week, or "tuần sau").
-
-Decisions:
-- A line of several names separated by commas or semicolons ("Nguyễn Văn A, Trần Thị B") is
-  several people when every piece reads as a Vietnamese full name (2–6 words, each starting
-  with a capital letter, no digits); otherwise the first comma still splits name and position
-  ("Nguyễn Văn A, công chức địa chính"), as positions are written in lower case.
-- "tuần sau" / "tuần tới" (next week) and "tuần sau nữa" (the week after) name weeks, as people
-  say them; week numbers ("tuần 49") are not used in Vietnamese offices and are not read.
-"""
+per line, "Họ tên — chức vụ") and the preferred weeks (any day of each week, or "tuần sau")."""
 
 from __future__ import annotations
 

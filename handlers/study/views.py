@@ -1,6 +1,5 @@
-"""What /hoctap shows: a commune contact their own commune's requests (never another
-commune's: a reference of another commune reads as not found), a division head one request's
-card or the calendar of the coming weeks for the divisions they head."""
+"""What /hoctap shows: a commune contact their commune's requests, a division head one request's
+card or the calendar of the coming weeks."""
 
 from __future__ import annotations
 

@@ -1,16 +1,5 @@
 """Weeks of study visits: Monday–Friday weeks, holiday weeks, room per division, the nearest
-week with room, splitting a group over weeks, and the reminder day. Pure functions.
-
-Decisions:
-- A **holiday week** is a Monday–Friday week in which any weekday is not a working day on the
-  working calendar (a public holiday such as Tết, or a day off the admin declared). A study
-  group comes for the whole week, so such a week hosts nobody: it has no room.
-- A group **fits** a week when the room left there holds the whole group; a group larger than a
-  whole week's capacity fits only an empty week (the division head then splits it).
-- The **nearest week with room** is searched from the preferred week onwards, never earlier:
-  the commune asked for that week because it cannot come sooner.
-- The **reminder day** is the second working day before the Monday the week starts.
-"""
+week with room, splitting a group over weeks, and the reminder day. Pure functions."""
 
 from __future__ import annotations
 

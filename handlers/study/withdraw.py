@@ -1,19 +1,4 @@
-"""A commune contact withdraws a study request (/hoctap hủy 7, or «Rút đăng ký» under /hoctap).
-
-Decisions (the issue is silent on these):
-- Any commune contact of the request's commune may withdraw it (they speak for the commune,
-  not for themselves); a contact of another commune, or anyone else, reads it as not found.
-- It asks once more («Có, rút đăng ký»). Every part whose week has not begun (its Monday is
-  after today) is withdrawn, waiting or confirmed alike; a part whose week has begun stays
-  and the contact is told so. Nothing left to withdraw answers so, and tells nobody.
-- Told through the outbox, under `ht:<part>:withdrawn:<person>`: the division's heads (the
-  department's leaders when the division has none — those told of the request), whoever
-  confirmed it, and the contact who registered it when another contact withdrew it. A head's
-  later tap on the request answers who withdrew it and when.
-- A reminder of a withdrawn part still waiting in the outbox is dropped with it.
-- Withdrawn parts leave the capacity count and the reminders at once (both count only
-  waiting and confirmed parts).
-"""
+"""A commune contact withdraws a study request (/hoctap hủy 7, or «Rút đăng ký» under /hoctap)."""
 
 from __future__ import annotations
 

@@ -1,23 +1,4 @@
-"""Cancelling or moving a planned working-group visit (/tocongtac hủy, /tocongtac dời).
-
-Decisions (the issue is silent on these):
-- Only the leader of the visit's group changes it. Under /tocongtac the leader gets one
-  «Dời/hủy» button per visit without an outcome, to come or past (a numbered choice on Zalo
-  and the console); it opens the visit with «Dời ngày» and «Hủy chuyến». `/tocongtac hủy
-  [xã | dd/mm]` and `/tocongtac dời [xã | dd/mm]` do the same by typing: one matching visit
-  goes straight on, several are offered as buttons (the first 10, then how to type one).
-- A move or a cancellation drops the visit's reminders still waiting in the outbox.
-- Cancelling asks once more («Có, hủy chuyến»); a second tap answers who cancelled it and when
-  and tells nobody again. A visit with an outcome can be neither cancelled nor moved. A
-  planned visit whose day has passed without an outcome may still be cancelled (it did not
-  take place) or moved to a day to come.
-- Moving asks the new day exactly as planning does: dd/mm[/yyyy], a past day refused, a
-  weekend, holiday or declared day off kept only when confirmed; the same day again is refused.
-- Told through the outbox: the members going, the seconded officials of the commune (on the
-  old day and, for a move, also on the new day) and the commune's contact — everyone the
-  planning notice reached — except the leader. Keys `wg:<visit>:cancel:<person>` and
-  `wg:<visit>:move<n>:<person>` (n counts the moves), so each move is told once.
-"""
+"""Cancelling or moving a planned working-group visit (/tocongtac hủy, /tocongtac dời)."""
 
 from __future__ import annotations
 

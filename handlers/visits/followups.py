@@ -1,26 +1,4 @@
-"""Follow-up items of working-group visits (việc cần theo dõi, TCT-0001): card, progress, done.
-
-Decisions (the issue is silent):
-- A follow-up is open, then done (who and when are kept); there is no reopening: a new item is
-  recorded with the next visit. It is overdue when still open after its due date, and due
-  dates are always working days (a due date typed on a day off moves to the next working day;
-  one that becomes a day off later, declared by the admin, runs to the next working day).
-- Who may see it and act on it (add progress, mark done): the group's leader and members, the
-  owner when a person, the seconded officials assigned today to the visited commune (every item
-  of that visit: they are on site and usually the ones who know), the commune's contact
-  (`commune_contacts`, the UBND's own person) for the items given to the commune, the heads of
-  the division concerned (the owning division, or the division of the owning person), and
-  department leadership (`supervises = all`). The same people see the item under /tocongtac;
-  the digests of the leader, of those heads and of leadership list it. Anyone else is told it
-  is not theirs to act on.
-- The group leader is told of every progress note and of the closing step, unless the leader
-  did it. Buttons on the notices (`tct:prog:<id>`, `tct:done:<id>`) work whatever the person
-  is doing; each press is checked again, so an old or forged one is refused with a clear line.
-- `/tocongtac TCT-0001` (or `/tocongtac tct 1`) opens the card on channels without buttons.
-- Photos and files sent with a progress note are kept with it (the shared `attachments` table,
-  as for work log entries); a photo without a caption waits for the words of the note. The
-  card and the leader's notice say "kèm N ảnh/tệp"; the pictures stay on the platform.
-"""
+"""Follow-up items of working-group visits (việc cần theo dõi, TCT-0001): card, progress, done."""
 
 from __future__ import annotations
 

@@ -1,23 +1,4 @@
-"""Recording the outcome of a working-group visit: what was reviewed, findings, follow-ups.
-
-Decisions (the issue is silent):
-- The leader of the group or a member who went records it, on the visit day or later
-  (`/tocongtac ketqua`, or the "Ghi kết quả" button under /tocongtac). A visit still to come is
-  refused with its date; a visit already recorded is refused with who recorded it (when two
-  record at once, the first to save wins and the other is told), a visit the leader cancelled
-  meanwhile with who cancelled it; what was typed and not saved is quoted back.
-- Steps: reviewed → findings → follow-up items one by one (text, owner, due date) → "Xong".
-  Everything stays in the conversation state until "Xong", then the outcome and all items are
-  saved in one transaction; the visit shows as done.
-- An owner is the visited commune (its UBND), one of the seconded officials assigned there on
-  the visit day, or a division. Due dates are dd/mm[/yyyy], not in the past; a day off moves
-  to the next working day and the bot says so.
-- Photos or files sent at any step are kept with the outcome (the shared `attachments`
-  table); a caption answers the reviewed, findings or item step as typed text would.
-- Told through the outbox: the owner (the commune's seconded officials and its commune contact
-  for a commune, the person, the division's heads), and the leader when a member recorded the
-  outcome.
-"""
+"""Recording the outcome of a working-group visit: what was reviewed, findings, follow-ups."""
 
 from __future__ import annotations
 

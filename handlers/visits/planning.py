@@ -1,22 +1,5 @@
-"""Working-group visits (/tocongtac, /visit): a group leader plans a visit to a commune of the
-group — commune, date, members going, agenda — and the members going, the seconded officials
-of that commune and its commune contact are told through the outbox. Alone, /tocongtac lists
-the group's upcoming visits.
-
-- `/tocongtac moi` (or the button under the list) starts planning; `/tocongtac XA01` starts it
-  with that commune (a commune of another group, or no commune at all, is refused).
-- A date is any form of handlers.dates ("hôm nay", "thứ 6", dd/mm), looking ahead; a past
-  date is refused; a weekend, a public holiday or a day off
-  the admin declared is warned about and kept only when the leader confirms.
-- Members are picked one by one (tap again to take one off) or all at once, then "Xong".
-- The list also shows past visits waiting for an outcome ("Ghi kết quả", see
-  `handlers.visit_outcome`) and the open follow-up items that concern the person
-  (`handlers.followups`): `/tocongtac kết quả` records an outcome, `/tocongtac TCT-0001` opens
-  an item. An official of a commune who is in no group still sees the items that concern them.
-- Those told of a visit (the seconded officials assigned to the commune on the visit day and
-  the commune's contact, role commune_official, who hosts the group for the UBND) see it in
-  their /tocongtac too, so a notice never leads to "not in a working group".
-"""
+"""Working-group visits (/tocongtac, /visit): a leader plans a visit to a commune of the group
+(commune, date, members, agenda); those going and the commune's people are told."""
 
 from __future__ import annotations
 

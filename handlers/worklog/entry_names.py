@@ -1,10 +1,4 @@
-"""How a person's own work log entries are named to them: by day and time, never by row id.
-
-A database id ("nhật ký số 4" for someone's first entry) means nothing to the person and
-leaks how many entries others wrote. An entry is named by the day it is for and the local time
-it was sent ("28/11/2026 09:15"); one sent on a later day says so the way digests do
-("27/11/2026, ghi bù 28/11 09:15"). Lists number their lines 1, 2, 3 for the page shown only.
-"""
+"""How a person's own work log entries are named to them: by day and time, never by row id."""
 
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""English counts that read right for one: "{count:entry|entries}" gives "1 entry", "3 entries".
-
-An English catalog text marks a counted noun in the placeholder's format spec, singular and
-plural separated by "|"; the number is written as given (digests pass "1,234") and the noun
-follows it. Vietnamese nouns do not change with the number, so Vietnamese texts keep the plain
-"{count}" and both languages still name the same placeholders.
-"""
+"""English counts that read right for one: "{count:entry|entries}" gives "1 entry", "3 entries"."""
 
 from __future__ import annotations
 
