@@ -1,14 +1,4 @@
-"""Dates as people write them, one parser for every place that takes a date.
-
-Words (with or without diacritics, any case): `hôm nay`, `hôm qua`, `hôm kia`, `ngày mai`
-(`mai`), the parts of a day (`sáng nay`, `chiều qua`, `tối mai`, …), weekday names (`thứ hai`,
-`thứ 2`, `t2`, … `chủ nhật`, `cn`; `monday` …), `dd/mm` and `dd/mm/yyyy` (also with `.` or
-`-`, after an optional `ngày`). Where a place looks back (a work log entry, a digest, an
-export) a weekday is the most recent one not in the future and `dd/mm` is the latest such date
-not more than a month ahead; where it looks ahead (leave, planning a visit, a due date, a study
-week) a weekday is the next one not in the past and `dd/mm` is the one nearest to today (or to
-the first day, for the last day of a range).
-"""
+"""Dates as people write them, one parser for every place that takes a date."""
 
 from __future__ import annotations
 
