@@ -21,12 +21,19 @@ async def queued_at(db: Database, pattern: str) -> list[datetime]:
     return [from_db_time(r["created_at"]).astimezone(ZONE) for r in rows]
 
 
-async def wait_for_rows(db: Database, pattern: str, timeout: float = 30.0) -> list[datetime]:  # noqa: ASYNC109
-    """Wait until the scheduler has queued rows matching the pattern."""
+async def wait_for_rows(
+    db: Database,
+    pattern: str,
+    count: int = 1,
+    timeout: float = 30.0,  # noqa: ASYNC109
+) -> list[datetime]:
+    """Wait until the scheduler has queued at least `count` rows matching the pattern."""
+    # Each supervisor's digest is its own transaction: on a busy machine a read can fall
+    # between two of them, so wait for the number expected, then check there are no more.
     async with asyncio.timeout(timeout):
         while True:
             rows = await queued_at(db, pattern)
-            if rows:
+            if len(rows) >= count:
                 return rows
             await asyncio.sleep(0.05)
 
@@ -65,7 +72,7 @@ async def test_the_daily_digest_goes_out_at_0730_for_the_previous_working_day(
         await service.start()
         try:
             assert await queued_at(org_db, "digest:%:2026-11-25") == []
-            sent = await wait_for_rows(org_db, "digest:%:2026-11-25")
+            sent = await wait_for_rows(org_db, "digest:%:2026-11-25", count=3)
         finally:
             await service.stop()
     assert len(sent) == 3  # the three supervisors of the sample organisation
