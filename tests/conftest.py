@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.orgservice import create_invite, import_org
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import Database
 from tests.chat import ZONE, Chat, local
-
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_XLSX = ROOT / "examples" / "org-sample.xlsx"
-SAMPLE_CSV = ROOT / "examples" / "org-sample"
-
-# People of the sample organisation that the stories use.
-AN = "Nguyễn Văn An"  # official, XDCQ, Xã Hòa Vang Tây in Đợt 2
-LAN = "Bùi Thị Lan"  # official, TCBC, Xã Pa Lang (border)
-LONG = "Đỗ Văn Long"  # official with two communes in Đợt 2
-THANH = "Trương Văn Thành"  # department leadership, supervises all
-
-MakeChat = Callable[..., Awaitable[Chat]]
+from tests.helpers.cli import (
+    OPERATOR_SETTINGS,
+)
+from tests.helpers.sample import SAMPLE_XLSX, MakeChat
 
 
 @pytest.fixture
@@ -62,3 +56,24 @@ def linked_chat(org_db: Database, router: Router) -> MakeChat:
         return chat
 
     return make
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An operator's shell: BOT_DB_PATH set, no other setting, a folder without .env."""
+    for name in list(os.environ):
+        if name.startswith(OPERATOR_SETTINGS):
+            monkeypatch.delenv(name)
+    path = tmp_path / "data" / "bietphai.sqlite3"
+    path.parent.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_DB_PATH", str(path))
+    return path
+
+
+@pytest.fixture
+def sample_org(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The sample organisation imported with `bietphai import-org`."""
+    assert main(["import-org", str(SAMPLE_XLSX)]) == 0
+    capsys.readouterr()
+    return db_path

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from storage import Database
-from tests.conftest import AN, LAN, MakeChat
-from tests.test_log_work import entries_of
+from tests.helpers.sample import AN, LAN, MakeChat
+from tests.helpers.worklog import entries_of
 
 
 async def test_hom_qua_logs_for_yesterday(linked_chat: MakeChat, org_db: Database) -> None:

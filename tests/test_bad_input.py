@@ -11,8 +11,8 @@ from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import Database, audit
 from tests.chat import ZONE, Chat
-from tests.conftest import AN, MakeChat
-from tests.test_log_work import entries_of
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.worklog import entries_of
 
 
 async def test_empty_or_blank_text_is_not_saved(linked_chat: MakeChat, org_db: Database) -> None:

@@ -16,9 +16,9 @@ from bot.settings import Settings
 from handlers.router import Router
 from storage import Database, calendar
 from tests.chat import Chat
-from tests.conftest import AN, SAMPLE_XLSX
-from tests.test_cli import OPERATOR_SETTINGS, bietphai, commands, invite_code
-from tests.test_storage_contract import OpenDatabase
+from tests.helpers.cli import OPERATOR_SETTINGS, bietphai, commands, invite_code
+from tests.helpers.sample import AN, SAMPLE_XLSX
+from tests.helpers.storage import OpenDatabase
 
 
 @pytest.fixture

@@ -19,12 +19,11 @@ from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import Database
 from tests.chat import ZONE, Chat
-from tests.conftest import AN, MakeChat
-from tests.test_cli import VIETNAMESE, clean_env, db_path, sample_org  # noqa: F401  (fixtures)
-from tests.test_difficulties import THU, raise_urgent
-from tests.test_import_org import OrgBook
-from tests.test_log_work import entries_of
-from tests.test_study import XUAN
+from tests.helpers.cli import VIETNAMESE, OrgBook, clean_env
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.study import XUAN
+from tests.helpers.worklog import entries_of
 
 # --- /dskhokhan shows which difficulties cannot wait ---
 
@@ -87,7 +86,7 @@ def _with_an_and_an_hat(tmp_path: Path) -> Path:
 
 
 def test_invite_finds_a_name_typed_without_diacritics_or_capitals(
-    sample_org: Path,  # noqa: F811
+    sample_org: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["invite", "nguyen  van AN"]) == 0
@@ -97,7 +96,7 @@ def test_invite_finds_a_name_typed_without_diacritics_or_capitals(
 
 
 def test_two_people_folding_to_one_name_are_named_and_the_phone_asked_for(
-    db_path: Path,  # noqa: F811
+    db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -118,7 +117,7 @@ def test_two_people_folding_to_one_name_are_named_and_the_phone_asked_for(
 
 
 def test_export_digest_and_chat_find_people_the_same_way(
-    db_path: Path,  # noqa: F811
+    db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -224,7 +223,7 @@ async def test_a_commune_contact_types_the_code_without_the_zero(linked_chat: Ma
 
 
 def test_export_commune_takes_a_loose_code_or_a_name_without_diacritics(
-    sample_org: Path,  # noqa: F811
+    sample_org: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -16,67 +12,20 @@ from pathlib import Path
 import pytest
 
 from bot.app import handler_config
-from bot.cli import main, parser
+from bot.cli import main
 from bot.settings import Settings
-from handlers.onboarding.start import CODE_ALPHABET, CODE_LENGTH
 from handlers.router import Router
 from storage import Database
 from tests.chat import ZONE, Chat
-from tests.conftest import AN, SAMPLE_XLSX
-from tests.test_import_org import OrgBook
-
-CODE = re.compile(rf"^[{CODE_ALPHABET}]{{4}}(-[{CODE_ALPHABET}]{{4}}){{{CODE_LENGTH // 4 - 1}}}$")
-VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
-OPERATOR_SETTINGS = ("BOT_", "TELEGRAM_", "ZALO_")
-
-
-def commands() -> dict[str, argparse.ArgumentParser]:
-    """Every sub-command the command line offers, by name."""
-    found: dict[str, argparse.ArgumentParser] = {}
-    for action in parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            found.update(action.choices)
-    return found
-
-
-def clean_env() -> dict[str, str]:
-    """This process's environment without any bietphai setting (no token, no database)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OPERATOR_SETTINGS)}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return env
-
-
-async def bietphai(*args: str) -> int:
-    """Run the command line from an async story (in a thread: it runs its own event loop)."""
-    return await asyncio.to_thread(main, list(args))
-
-
-def invite_code(out: str) -> str:
-    """The code printed alone on the last line of `bietphai invite`."""
-    last = out.rstrip("\n").splitlines()[-1]
-    assert CODE.match(last), out
-    return last
-
-
-@pytest.fixture
-def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An operator's shell: BOT_DB_PATH set, no other setting, a folder without .env."""
-    for name in list(os.environ):
-        if name.startswith(OPERATOR_SETTINGS):
-            monkeypatch.delenv(name)
-    path = tmp_path / "data" / "bietphai.sqlite3"
-    path.parent.mkdir()
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("BOT_DB_PATH", str(path))
-    return path
-
-
-@pytest.fixture
-def sample_org(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """The sample organisation imported with `bietphai import-org`."""
-    assert main(["import-org", str(SAMPLE_XLSX)]) == 0
-    capsys.readouterr()
-    return db_path
+from tests.helpers.cli import (
+    VIETNAMESE,
+    OrgBook,
+    bietphai,
+    clean_env,
+    commands,
+    invite_code,
+)
+from tests.helpers.sample import AN, SAMPLE_XLSX
 
 
 @pytest.fixture

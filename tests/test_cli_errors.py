@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.conftest import SAMPLE_XLSX
-from tests.test_cli import VIETNAMESE, clean_env
+from tests.helpers.cli import VIETNAMESE, clean_env
+from tests.helpers.sample import SAMPLE_XLSX
 
 ENGLISH = ("usage:", "error:", "required", "invalid choice", "Traceback", "positional", "options")
 

@@ -25,7 +25,7 @@ from storage.org_import import resolve_person
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.bot_process import BotProcess
 from tests.chat import local
-from tests.conftest import SAMPLE_XLSX
+from tests.helpers.sample import SAMPLE_XLSX
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),

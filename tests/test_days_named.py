@@ -6,10 +6,10 @@ from datetime import date
 
 from handlers.study.parse import parse_weeks
 from storage import Database
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_difficulties import THU, raise_urgent
-from tests.test_import_org import query
-from tests.test_study import XDCQ, XUAN, contact, group, register
+from tests.helpers.cli import query
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.study import XDCQ, XUAN, contact, group, register
 
 
 async def test_yesterday_alone_starts_a_late_entry_and_the_next_text_is_its_content(

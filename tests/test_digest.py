@@ -15,13 +15,12 @@ from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.cli import main
 from bot.orgservice import import_org
 from handlers.core.messages import Reply
-from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.core.workcal import calendar_from
 from handlers.digest.chart import ChartData, render_chart
 from handlers.digest.command import DigestRequest, parse_request
-from handlers.digest.daily import Digest, daily_digest, weekly_digest
+from handlers.digest.daily import weekly_digest
 from handlers.router import Router
 from storage import Database, calendar, leave, org, outbox, worklog
-from storage.models import Person
 from storage.org_import import (
     AssignmentRow,
     OrgData,
@@ -32,29 +31,14 @@ from storage.org_import import (
     resolve_person,
 )
 from tests.chat import ZONE, Chat, local
-from tests.conftest import AN, LAN, LONG, SAMPLE_XLSX, THANH, MakeChat
-from tests.test_difficulties import TAM, THU, raise_urgent
+from tests.helpers.difficulty import TAM, THU, raise_urgent
+from tests.helpers.digest import CAL, daily, person
+from tests.helpers.sample import AN, LAN, LONG, SAMPLE_XLSX, THANH, MakeChat
 
 BINH = "Trần Thị Bình"  # official, XDCQ, Xã Suối Mây; Thu's scope
 HUY = "Đặng Quốc Huy"  # official, TCBC, Xã Núi Rẫy; Tâm's scope
 TOAN = "Mai Văn Toàn"  # a working-group leader who heads no division (added by a story)
-CAL = WorkingCalendar(ZONE)
 MONDAY = date(2026, 11, 30)
-
-
-async def person(db: Database, name: str) -> Person:
-    """A sample person by full name."""
-    async with db.read() as tx:
-        found = await org.person_by_id(tx, await resolve_person(tx, name))
-    assert found is not None
-    return found
-
-
-async def daily(db: Database, name: str, day: date, at: str, cal: WorkingCalendar = CAL) -> Digest:
-    """The daily digest of a supervisor, as built at local time `at`."""
-    supervisor = await person(db, name)
-    async with db.read() as tx:
-        return await daily_digest(tx, supervisor, day, local(at), cal, "vi")
 
 
 async def log(chat: Chat, at: str, topic: str, text: str, commune: str | None = None) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from storage import Database
-from tests.conftest import AN, MakeChat
-from tests.test_log_work import entries_of
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.worklog import entries_of
 
 NOT_SAVED = "Nội dung anh/chị đang soạn chưa được lưu"
 

@@ -38,9 +38,9 @@ from storage import Database, calendar, leave, worklog
 from storage.export import ExportAssignment, ExportFilter
 from storage.org_import import AssignmentRow, OrgData, WaveRow, apply_org, resolve_person
 from tests.chat import ZONE, Chat, local
-from tests.conftest import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
-from tests.test_cli import OPERATOR_SETTINGS, bietphai
-from tests.test_difficulties import THU, raise_urgent
+from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.sample import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
 
 BINH = "Trần Thị Bình"
 SHEETS = [

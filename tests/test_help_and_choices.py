@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from storage import Database
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_difficulties import THU
-from tests.test_log_work import entries_of
+from tests.helpers.difficulty import THU
+from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.worklog import entries_of
 
 
 async def test_help_lists_what_an_official_can_do(linked_chat: MakeChat) -> None:

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
 from bot.cli import main
-from bot.orgbook import Cell, WorkbookError
+from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, create_invite, import_org
 from storage import Database
 from tests.chat import local
-from tests.conftest import SAMPLE_CSV, SAMPLE_XLSX
+from tests.helpers.cli import OrgBook, query
+from tests.helpers.sample import SAMPLE_CSV, SAMPLE_XLSX
 
 NOW = local("2026-11-01 08:00")
 SAMPLE_COUNTS = {
@@ -28,60 +26,6 @@ SAMPLE_COUNTS = {
     "working_groups": 3,
     "calendar_days": 2,
 }
-SHEET_ORDER = (
-    "divisions",
-    "communes",
-    "people",
-    "waves",
-    "assignments",
-    "working_groups",
-    "calendar",
-)
-
-
-@dataclass
-class OrgBook:
-    """The sample organisation as sheets of cells that a test can change, saved as .xlsx."""
-
-    sheets: dict[str, list[list[Cell]]]
-
-    @classmethod
-    def sample(cls) -> OrgBook:
-        """The rows of examples/org-sample/*.csv, header first, empty cells as None."""
-        sheets: dict[str, list[list[Cell]]] = {}
-        for name in SHEET_ORDER:
-            with (SAMPLE_CSV / f"{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
-                sheets[name] = [[cell or None for cell in row] for row in csv.reader(handle)]
-        return cls(sheets)
-
-    def set(self, sheet: str, row: int, **cells: Cell) -> None:
-        """Change cells of a row numbered as Excel shows it (the header is row 1)."""
-        header = self.sheets[sheet][0]
-        for column, value in cells.items():
-            self.sheets[sheet][row - 1][header.index(column)] = value
-
-    def append(self, sheet: str, **cells: Cell) -> int:
-        """Add a row at the bottom; returns its row number."""
-        header = self.sheets[sheet][0]
-        self.sheets[sheet].append([cells.get(str(column)) for column in header])
-        return len(self.sheets[sheet])
-
-    def drop_column(self, sheet: str, column: str) -> None:
-        """Delete a column, header included."""
-        index = self.sheets[sheet][0].index(column)
-        for row in self.sheets[sheet]:
-            del row[index]
-
-    def save(self, path: Path) -> Path:
-        """Write the workbook, one sheet per entry, as an admin's Excel file would be."""
-        book = Workbook()
-        book.remove(book.active)
-        for name, rows in self.sheets.items():
-            sheet = book.create_sheet(title=name)
-            for row in rows:
-                sheet.append(row)
-        book.save(path)
-        return path
 
 
 def table_rows(path: Path, *, without: tuple[str, ...] = ("audit_log",)) -> dict[str, list[str]]:
@@ -95,12 +39,6 @@ def table_rows(path: Path, *, without: tuple[str, ...] = ("audit_log",)) -> dict
             if r[0] not in without
         ]
         return {t: sorted(repr(r) for r in raw.execute(f"SELECT * FROM {t}")) for t in tables}
-
-
-def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    """Rows of one query on a database file."""
-    with sqlite3.connect(path) as raw:
-        return [tuple(r) for r in raw.execute(sql, params)]
 
 
 @pytest.fixture

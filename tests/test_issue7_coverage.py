@@ -11,9 +11,9 @@ from bot.app import handler_config
 from bot.settings import Settings
 from storage import Database, study
 from tests.chat import local
-from tests.conftest import MakeChat
-from tests.test_difficulties import THU, inbox
-from tests.test_study import XDCQ, XUAN, contact, data_of, group, register
+from tests.helpers.difficulty import THU, inbox
+from tests.helpers.sample import MakeChat
+from tests.helpers.study import XDCQ, XUAN, contact, data_of, group, register
 
 
 async def test_storage_refuses_a_second_confirm_or_split_of_a_confirmed_part(

@@ -13,8 +13,8 @@ from storage import Database, leave, worklog
 from storage.leave import Leave
 from storage.org_import import apply_org, resolve_person
 from tests.chat import local
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_storage_contract import ORG, OpenDatabase
+from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.storage import ORG, OpenDatabase
 
 NOW = local("2026-11-25 09:00")  # a Wednesday; 24/11 is a public holiday (Ngày Văn hóa)
 

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from storage import Database, worklog
-from storage.models import WorkLog
-from storage.org_import import resolve_person
-from tests.conftest import AN, LONG, MakeChat
-
-
-async def entries_of(db: Database, name: str) -> list[WorkLog]:
-    """Every stored entry of a person, newest first."""
-    async with db.read() as tx:
-        person_id = await resolve_person(tx, name)
-        return await worklog.recent_work_logs(tx, person_id, limit=1000)
+from storage import Database
+from tests.helpers.sample import AN, LONG, MakeChat
+from tests.helpers.worklog import entries_of
 
 
 async def test_official_logs_work_with_nhatky_step_by_step(

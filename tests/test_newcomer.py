@@ -22,9 +22,8 @@ from handlers.router import Router
 from storage import Database
 from storage.reminders import officials_without_entry_on
 from tests.chat import ZONE, Chat, local
-from tests.conftest import AN, LAN, LONG, SAMPLE_XLSX
-from tests.test_cli import clean_env
-from tests.test_import_org import OrgBook, query
+from tests.helpers.cli import OrgBook, clean_env, query
+from tests.helpers.sample import AN, LAN, LONG, SAMPLE_XLSX
 
 NOW = local("2026-11-01 08:00")
 

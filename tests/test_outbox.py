@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -14,10 +13,11 @@ import pytest
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.outbox_sender import OutboxSender, SenderSettings
 from handlers.core.messages import Choice, Reply
-from storage import Database, org, outbox
+from storage import Database, outbox
 from storage.org_import import resolve_person
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.conftest import AN, LAN
+from tests.helpers.outbox import link_everyone, queue, settled
+from tests.helpers.sample import AN, LAN
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 
@@ -40,39 +40,6 @@ async def fake() -> AsyncIterator[FakeTelegramAPI]:
         yield api
 
 
-async def link_everyone(db: Database) -> list[int]:
-    """Give every sample person a Telegram chat (chat id 7000 + person id); their ids."""
-    now = datetime.now(UTC)
-    async with db.transaction() as tx:
-        people = await org.all_people(tx)
-        for person in people:
-            await org.link_identity(
-                tx,
-                channel="telegram",
-                user_id=str(7000 + person.id),
-                chat_id=str(7000 + person.id),
-                person_id=person.id,
-                display_name=person.full_name,
-                now=now,
-            )
-    return [p.id for p in people]
-
-
-async def queue(db: Database, count: int, people: list[int]) -> list[str]:
-    """Queue `count` numbered messages spread over the people; their texts."""
-    texts = [f"Thông báo số {n}" for n in range(count)]
-    async with db.transaction() as tx:
-        for n, text in enumerate(texts):
-            await outbox.enqueue(
-                tx,
-                key=f"test:{n}",
-                person_id=people[n % len(people)],
-                payload=Reply(text).to_json(),
-                now=datetime.now(UTC),
-            )
-    return texts
-
-
 async def start_sender(
     db: Database, fake: FakeTelegramAPI, settings: SenderSettings = FAST, read_timeout: float = 5.0
 ) -> tuple[OutboxSender, TelegramOutbox]:
@@ -88,17 +55,6 @@ async def stop_all(*parts: OutboxSender | TelegramOutbox) -> None:
     """Stop senders and close their HTTP pools."""
     for part in parts:
         await part.stop()
-
-
-async def settled(db: Database, timeout: float = 30.0) -> dict[str, int]:  # noqa: ASYNC109
-    """Wait until no row is pending or being sent; the counts by status."""
-    async with asyncio.timeout(timeout):
-        while True:
-            async with db.read() as tx:
-                counts = await outbox.outbox_counts(tx)
-            if not counts.get("pending") and not counts.get("sending"):
-                return counts
-            await asyncio.sleep(0.05)
 
 
 def delivered(fake: FakeTelegramAPI) -> Counter[str]:

@@ -21,8 +21,8 @@ from storage import Database
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.bot_process import BotProcess
 from tests.chat import local
-from tests.conftest import SAMPLE_XLSX
-from tests.test_outbox import link_everyone, queue, settled
+from tests.helpers.outbox import link_everyone, queue, settled
+from tests.helpers.sample import SAMPLE_XLSX
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 

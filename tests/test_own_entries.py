@@ -6,8 +6,8 @@ import re
 
 from storage import Database, worklog
 from tests.chat import Chat
-from tests.conftest import AN, LAN, MakeChat
-from tests.test_log_work import entries_of
+from tests.helpers.sample import AN, LAN, MakeChat
+from tests.helpers.worklog import entries_of
 
 ENTRY_BUTTON = re.compile(r"^\d+\. \d\d/\d\d \d\d:\d\d$")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 
 from bot.orgservice import create_invite
@@ -11,11 +10,10 @@ from storage import Database, channel_prefs, outbox, prefs
 from storage.org_import import resolve_person
 from testing.fakes.zalo_api import FakeZaloAPI
 from tests.chat import Chat, local
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_difficulties import THU, raise_urgent
-from tests.test_zalo_e2e import AN_ZALO, ZaloBot, ZaloUser, linked
-
-_keys = itertools.count(1)
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.outbox import queued_to
+from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.zalo import AN_ZALO, ZaloBot, ZaloUser, linked
 
 
 async def second_channel(router: Router, db: Database, name: str, channel: str) -> Chat:
@@ -26,19 +24,6 @@ async def second_channel(router: Router, db: Database, name: str, channel: str) 
     await chat.say(f"/start {invite.code}")
     assert "Chào anh/chị" in chat.text, chat.text
     return chat
-
-
-async def queued_to(db: Database, name: str) -> tuple[str, str]:
-    """Queue a message to a person now; (channel, status) of the row the outbox made."""
-    key = f"test:{next(_keys)}"
-    async with db.transaction() as tx:
-        person_id = await resolve_person(tx, name)
-        await outbox.enqueue(
-            tx, key=key, person_id=person_id, payload={"text": key}, now=local("2026-11-25 11:00")
-        )
-        row = await tx.one("SELECT channel, status FROM outbox WHERE key = ?", (key,))
-    assert row is not None
-    return row["channel"], row["status"]
 
 
 async def channels_of(db: Database, name: str, words: str) -> list[str]:

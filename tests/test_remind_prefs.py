@@ -16,8 +16,8 @@ from storage import Database, prefs
 from storage.org_import import apply_org, resolve_person
 from storage.prefs import ReminderPrefs
 from tests.chat import ZONE, Chat
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_storage_contract import NOW, ORG, OpenDatabase
+from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.storage import NOW, ORG, OpenDatabase
 
 
 async def prefs_of(db: Database, name: str) -> ReminderPrefs:

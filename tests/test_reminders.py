@@ -16,8 +16,8 @@ from storage import Database, reminders
 from storage.org_import import resolve_person
 from storage.reminders import ReminderFacts
 from tests.chat import ZONE, local
-from tests.conftest import AN, LAN, LONG, THANH, MakeChat
-from tests.test_difficulties import THU, raise_urgent
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.sample import AN, LAN, LONG, THANH, MakeChat
 
 CAL = WorkingCalendar(ZONE)
 SCHEDULE = ReminderSchedule()

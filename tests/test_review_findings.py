@@ -7,9 +7,9 @@ import re
 from handlers.router import choices_as_lines
 from storage import Database
 from tests.chat import Chat
-from tests.conftest import AN, LAN, MakeChat
-from tests.test_difficulties import THU, raise_urgent
-from tests.test_log_work import entries_of
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.sample import AN, LAN, MakeChat
+from tests.helpers.worklog import entries_of
 
 ADMIN = "Lâm Thị Uyên"
 COMMUNE_OFFICIAL = "Đinh Văn Xuân"

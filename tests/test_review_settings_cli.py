@@ -12,11 +12,11 @@ from handlers.router import Router
 from storage import Database, org
 from storage.org_import import resolve_person
 from tests.chat import Chat
-from tests.conftest import AN, LAN, MakeChat
-from tests.test_cli import VIETNAMESE, db_path  # noqa: F401  (db_path is a fixture)
-from tests.test_difficulties import THU, raise_urgent, stored
-from tests.test_log_work import entries_of
-from tests.test_preferred_channel import queued_to
+from tests.helpers.cli import VIETNAMESE
+from tests.helpers.difficulty import THU, raise_urgent, stored
+from tests.helpers.outbox import queued_to
+from tests.helpers.sample import AN, LAN, MakeChat
+from tests.helpers.worklog import entries_of
 
 # --- /caidat: what an official types at the menu is kept ---
 
@@ -124,7 +124,7 @@ def test_a_bad_setting_is_said_in_vietnamese(
     setting: str,
     value: str,
     said: str,
-    db_path: Path,  # noqa: F811
+    db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -137,7 +137,7 @@ def test_a_bad_setting_is_said_in_vietnamese(
 
 
 def test_a_webhook_without_its_secret_is_said_in_vietnamese_and_no_token_is_shown(
-    db_path: Path,  # noqa: F811
+    db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -16,7 +16,7 @@ from bot.cli import main
 from bot.settings import Settings
 from bot.startup import startup_problem
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.test_cli import clean_env, db_path  # noqa: F401  (fixture)
+from tests.helpers.cli import clean_env
 
 WRONG_TOKEN = "123:not-the-token"
 
@@ -68,7 +68,7 @@ def test_a_setting_run_cannot_use_is_one_line_before_anything_starts(
     settings: dict[str, str],
     named: str,
     said: str,
-    db_path: Path,  # noqa: F811
+    db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

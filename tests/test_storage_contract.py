@@ -12,7 +12,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -25,31 +25,14 @@ from storage import Database, StorageError, audit, conversation, invites, update
 from storage.db import check_path_usable
 from storage.models import ConversationState
 from storage.org_import import (
-    AssignmentRow,
-    CommuneRow,
-    DivisionRow,
-    OrgData,
-    PersonRow,
-    WaveRow,
     apply_org,
     resolve_person,
 )
 from storage.worklog import NewAttachment
 from tests.chat import local
+from tests.helpers.storage import AN, NOW, ORG, OpenDatabase
 
-OpenDatabase = Callable[[], Awaitable[Database]]
 MIGRATIONS = Path(storage.__file__).parent / "migrations"
-NOW = local("2026-11-25 09:00")
-AN = "Nguyễn Văn An"
-
-# The smallest organisation a work log needs: one official seconded to one commune.
-ORG = OrgData(
-    divisions=[DivisionRow("XDCQ", "Phòng Xây dựng chính quyền")],
-    communes=[CommuneRow("XA08", "Xã Pa Lang", "Khu vực Biên giới phía Tây", True)],
-    people=[PersonRow(AN, "official", "XDCQ", "0900000001")],
-    waves=[WaveRow("Đợt 2", date(2026, 11, 2), date(2026, 12, 25))],
-    assignments=[AssignmentRow(AN, "XA08", "Đợt 2", date(2026, 11, 2), date(2026, 12, 25))],
-)
 
 
 def last_migration_number() -> int:

@@ -22,11 +22,10 @@ from handlers.core.workcal import calendar_from
 from storage import Database, calendar
 from storage.export import ExportFilter
 from tests.chat import ZONE, local
-from tests.conftest import SAMPLE_CSV, SAMPLE_XLSX, MakeChat
-from tests.test_cli import bietphai
-from tests.test_difficulties import THU, inbox
-from tests.test_export import sample_org  # noqa: F401  (fixture)
-from tests.test_study import XDCQ, XUAN, contact, data_of, group, register
+from tests.helpers.cli import bietphai
+from tests.helpers.difficulty import THU, inbox
+from tests.helpers.sample import SAMPLE_CSV, SAMPLE_XLSX, MakeChat
+from tests.helpers.study import XDCQ, XUAN, contact, data_of, group, register
 
 
 async def confirmed_request(linked_chat: MakeChat, org_db: Database) -> None:
@@ -93,7 +92,7 @@ def test_zalo_shows_the_command_for_study_buttons() -> None:
 
 
 async def test_study_list_prints_the_calendar(
-    sample_org: Path,  # noqa: F811
+    sample_org: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert await bietphai("study", "list", "--from", "01/02/2027", "--to", "14/02/2027") == 0

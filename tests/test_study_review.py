@@ -7,9 +7,9 @@ from handlers.study.parse import parse_people
 from storage import Database
 from storage.org_import import OrgData, PersonRow, apply_org
 from tests.chat import Chat, local
-from tests.conftest import MakeChat
-from tests.test_difficulties import THU, inbox
-from tests.test_study import XDCQ, XUAN, YEN, contact, group
+from tests.helpers.difficulty import THU, inbox
+from tests.helpers.sample import MakeChat
+from tests.helpers.study import XDCQ, XUAN, YEN, contact, group
 
 WHEN = "2026-11-25 09:00"  # Wednesday; next week is 30/11–04/12/2026
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.jobs import Jobs, Schedule
 from storage import Database
 from tests.chat import ZONE, local
-from tests.conftest import THANH, MakeChat
-from tests.test_difficulties import THU, inbox
-from tests.test_study import (
+from tests.helpers.difficulty import THU, inbox
+from tests.helpers.sample import THANH, MakeChat
+from tests.helpers.study import (
     VAN,
     XDCQ,
     XUAN,

@@ -7,10 +7,10 @@ from datetime import timedelta
 from bot.orgservice import create_invite
 from storage import Database, outbox
 from tests.chat import Chat
-from tests.conftest import AN, MakeChat
-from tests.test_difficulties import THU, inbox, raise_urgent
-from tests.test_import_org import query
-from tests.test_visits import BINH, CUONG
+from tests.helpers.cli import query
+from tests.helpers.difficulty import THU, inbox, raise_urgent
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.visits import BINH, CUONG
 
 
 async def test_answering_a_reporter_who_never_linked_says_they_are_told_on_linking(

@@ -8,11 +8,10 @@ from pathlib import Path
 from storage import Database, outbox
 from storage.export import ExportFilter
 from tests.chat import local
-from tests.conftest import AN, MakeChat
-from tests.test_difficulties import THU, inbox
-from tests.test_study import XUAN, contact
-from tests.test_visit_followups import export_sheet, plan, record_outcome, tick
-from tests.test_visits import BINH, CUONG
+from tests.helpers.difficulty import THU, inbox
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.study import XUAN, contact
+from tests.helpers.visits import BINH, CUONG, export_sheet, plan, record_outcome, tick
 
 
 async def test_a_leader_moves_a_visit_twice_and_everyone_told_hears_each_move(

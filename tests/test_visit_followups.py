@@ -6,69 +6,30 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from openpyxl import load_workbook
-
-from bot.export import ExportRequest, export_to
-from bot.export.visits_sheet import EMPTY_NOTE, HEADER
-from bot.jobs import Jobs, Schedule
+from bot.export.visits_sheet import EMPTY_NOTE
 from bot.jobs_visits import reminder_day
 from handlers.core.workcal import calendar_from
 from handlers.digest.daily import weekly_digest
 from storage import Database, calendar, org
 from storage.export import ExportFilter
 from storage.org_import import resolve_person
-from tests.chat import ZONE, Chat, local
-from tests.conftest import AN, LONG, THANH, MakeChat
-from tests.test_difficulties import TAM, THU, button, inbox
-from tests.test_digest import CAL, daily
-from tests.test_visits import BINH, CUONG, DUNG, plan_to_members
-
-HUY = "Đặng Quốc Huy"  # official, member of working group 2, TCBC
-
-
-async def tick(db: Database, at: str) -> int:
-    """Run the real visit-reminder job once with the clock at `at` (local time)."""
-    jobs = Jobs(db, ZONE, "vi", Schedule(), clock=lambda: local(at))
-    return await jobs.send_visit_reminders()
-
-
-async def plan(thu: Chat, day: str, *members: str) -> None:
-    """Thu plans group 1's visit to Xã Đèo Gió (XA03) on `day` with these members."""
-    await plan_to_members(thu, "Xã Đèo Gió", day)
-    for name in members:
-        await thu.press(name)
-    await thu.press("Xong")
-    assert "Đã lên lịch" in await thu.say("Rà soát sắp xếp cán bộ theo Đề án 1342")
-
-
-async def record_outcome(binh: Chat) -> str:
-    """Bình records the outcome with three items: commune, division (due on a holiday), Cường."""
-    await binh.say("/tocongtac ketqua")
-    return await record_outcome_steps(binh)
-
-
-async def record_outcome_steps(binh: Chat) -> str:
-    """The steps after the outcome was started."""
-    assert "Đoàn đã rà soát" in binh.text, binh.text
-    assert "phát hiện" in await binh.say("Đề án vị trí việc làm, biên chế công chức xã")
-    await binh.say("Xã còn thiếu 2 công chức địa chính - xây dựng")
-    assert "Không có việc cần theo dõi" in binh.buttons
-    await binh.say("UBND xã hoàn thiện đề án vị trí việc làm")
-    assert {"UBND Xã Đèo Gió", CUONG, "Phòng Tổ chức biên chế"} <= set(binh.buttons)
-    await binh.press("UBND Xã Đèo Gió")
-    reply = await binh.say("04/12")
-    assert "Đã thêm việc 1: UBND xã hoàn thiện đề án vị trí việc làm" in reply
-    assert "hạn Thứ Sáu, 04/12/2026" in reply and "Xong, lưu kết quả" in binh.buttons
-    await binh.say("Hướng dẫn xã tuyển dụng công chức địa chính")
-    await binh.press("Phòng Tổ chức biên chế")
-    reply = await binh.say("01/01")  # New Year's Day: moves to the next working day
-    assert "Thứ Sáu, 01/01/2027 là ngày nghỉ" in reply
-    assert "hạn chuyển sang ngày làm việc tiếp theo: Thứ Hai, 04/01/2027" in reply
-    await binh.say("Gửi số liệu công chức của xã về Sở")
-    await binh.press(CUONG)
-    assert "đã qua" in await binh.say("20/11")  # a due date in the past is refused
-    await binh.say("30/11")
-    return await binh.press("Xong, lưu kết quả")
+from tests.chat import ZONE, local
+from tests.helpers.difficulty import TAM, THU, button, inbox
+from tests.helpers.digest import CAL, daily
+from tests.helpers.sample import AN, LONG, THANH, MakeChat
+from tests.helpers.visits import (
+    BINH,
+    CUONG,
+    DUNG,
+    HUY,
+    export_sheet,
+    plan,
+    plan_to_members,
+    record_outcome,
+    record_outcome_steps,
+    tick,
+    visit_with_outcome,
+)
 
 
 async def test_a_visit_is_reminded_recorded_and_followed_up_by_members_and_the_commune_official(
@@ -264,18 +225,6 @@ async def test_a_monday_visit_is_reminded_on_friday_and_stale_reminders_are_skip
     assert len(keys) == 3
 
 
-async def export_sheet(db: Database, path: Path, scope: ExportFilter) -> list[dict[str, object]]:
-    """The rows of the `Tổ công tác` sheet of November's export, made on 01/12 at noon."""
-    async with db.read() as tx:
-        cal = calendar_from(ZONE, await calendar.declared_days(tx))
-        request = ExportRequest(date(2026, 11, 1), date(2026, 11, 30), scope, "phạm vi")
-        await export_to(tx, request, cal, path, local("2026-12-01 12:00"))
-    sheet = load_workbook(path)["Tổ công tác"]
-    header = [c.value for c in sheet[1]]
-    assert tuple(header) == HEADER
-    return [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
-
-
 async def test_the_export_has_a_sheet_of_visits_and_follow_ups_with_status(
     linked_chat: MakeChat, org_db: Database, tmp_path: Path
 ) -> None:
@@ -328,18 +277,6 @@ async def test_the_export_has_a_sheet_of_visits_and_follow_ups_with_status(
 
 QUYNH = "Vũ Thị Quỳnh"  # official of VTLT (Tâm's division), assigned to XA14 in Đợt 2
 NAM = "Dương Văn Nam"  # member of working group 3 (led by Thành, department leadership)
-
-
-async def visit_with_outcome(linked_chat: MakeChat) -> Chat:
-    """Thu's visit to Xã Đèo Gió on 26/11, recorded by Bình with the three items; Thu's chat."""
-    thu = await linked_chat(THU)
-    binh = await linked_chat(BINH)
-    await linked_chat(CUONG)
-    thu.at("2026-11-25 09:00")
-    await plan(thu, "26/11", BINH)
-    binh.at("2026-11-27 16:00")
-    assert "Đã ghi kết quả" in await record_outcome(binh)
-    return thu
 
 
 async def test_an_item_given_to_an_official_reaches_the_head_of_her_division(

@@ -11,10 +11,9 @@ from handlers.core.messages import Choice, Kind, Reply
 from storage import Database, study
 from storage.org_import import resolve_person
 from tests.chat import Chat
-from tests.conftest import AN, MakeChat
-from tests.test_difficulties import THU, button, inbox
-from tests.test_visit_followups import plan, record_outcome, tick
-from tests.test_visits import BINH, CUONG
+from tests.helpers.difficulty import THU, button, inbox
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.visits import BINH, CUONG, plan, record_outcome, tick
 
 XUAN = "Đinh Văn Xuân"  # commune contact (commune_official)
 YEN = "Triệu Thị Yến"  # commune contact (commune_official)

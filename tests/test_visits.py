@@ -5,21 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from storage import Database, calendar
-from tests.chat import Chat
-from tests.conftest import AN, MakeChat
-from tests.test_difficulties import TAM, THU, inbox
-
-BINH = "Trần Thị Bình"  # official, member of working group 1
-DUNG = "Phạm Thị Dung"  # official, member of working group 1
-CUONG = "Lê Hoàng Cường"  # official assigned to XA03 (Xã Đèo Gió) in Đợt 2, in no group
-
-
-async def plan_to_members(thu: Chat, commune: str, day: str) -> None:
-    """Start planning, pick the commune and type the day (a working day)."""
-    await thu.say("/tocongtac moi")
-    await thu.press(commune)
-    reply = await thu.say(day)
-    assert "Thành viên nào đi?" in reply, reply
+from tests.helpers.difficulty import TAM, THU, inbox
+from tests.helpers.sample import AN, MakeChat
+from tests.helpers.visits import BINH, CUONG, DUNG
 
 
 async def test_a_leader_plans_a_visit_and_members_going_and_the_commune_official_are_told(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from handlers.core.texts import TEXTS
 from storage import Database
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_difficulties import THU
-from tests.test_study import XDCQ, XUAN, contact, group, register
-from tests.test_visits import BINH
+from tests.helpers.difficulty import THU
+from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.study import XDCQ, XUAN, contact, group, register
+from tests.helpers.visits import BINH
 
 
 async def test_an_officials_help_lists_only_what_an_official_can_do(

@@ -27,8 +27,8 @@ from handlers.router import Router
 from storage import Database, image_links
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import ZONE, local
-from tests.conftest import THANH
-from tests.test_zalo_e2e import THANH_ZALO, ZaloBot, linked, until
+from tests.helpers.sample import THANH
+from tests.helpers.zalo import THANH_ZALO, ZaloBot, linked, until
 
 LIFETIME = timedelta(hours=168)
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/files/[A-Za-z0-9_-]+\.png)")

@@ -27,7 +27,7 @@ from storage import Database, conversation, org, updates, worklog
 from storage.org_import import resolve_person
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import local
-from tests.conftest import AN
+from tests.helpers.sample import AN
 
 JSONDict = dict[str, Any]
 WEBHOOK_URL = "https://bot.example.org/zalo"

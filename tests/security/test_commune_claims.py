@@ -21,9 +21,9 @@ from handlers.router import Router
 from storage import Database, audit, study, visits
 from storage.org_import import resolve_person
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.conftest import SAMPLE_XLSX
-from tests.test_cli import OPERATOR_SETTINGS, bietphai
-from tests.test_telegram_e2e import Official, PollingBot
+from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
+from tests.helpers.sample import SAMPLE_XLSX
+from tests.helpers.telegram import Official, PollingBot
 
 XUAN = "Đinh Văn Xuân"  # commune contact without a commune in the sample
 UYEN = "Lâm Thị Uyên"  # the admin

@@ -25,11 +25,10 @@ from storage.models import ConversationState
 from storage.org_import import resolve_person
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import Chat
-from tests.conftest import AN, LAN, LONG, THANH, MakeChat
-from tests.test_difficulties import THU, button, inbox, raise_urgent
-from tests.test_telegram_e2e import PollingBot
-from tests.test_visit_followups import HUY, plan, visit_with_outcome
-from tests.test_visits import BINH, plan_to_members
+from tests.helpers.difficulty import THU, button, inbox, raise_urgent
+from tests.helpers.sample import AN, LAN, LONG, THANH, MakeChat
+from tests.helpers.telegram import PollingBot
+from tests.helpers.visits import BINH, HUY, plan, plan_to_members, visit_with_outcome
 
 REFUSED = "không có trong danh sách bot vừa đưa ra"
 XUAN = "Đinh Văn Xuân"  # commune contact without a commune

@@ -24,15 +24,9 @@ from handlers.core.textclean import clean_text, is_blank
 from handlers.router import Router
 from storage import Database
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.conftest import AN
-from tests.test_import_org import OrgBook, query
-from tests.test_telegram_e2e import (
-    Official,
-    PollingBot,
-    entries_of,
-    invite_code,
-    linked_official,
-)
+from tests.helpers.cli import OrgBook, query
+from tests.helpers.sample import AN
+from tests.helpers.telegram import Official, PollingBot, entries_of, invite_code, linked_official
 
 DAY = "2026-11-25 09:00"
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u3164 \u2800\u00ad"

@@ -30,9 +30,9 @@ from storage import Database, audit
 from storage.db import migrations, split_sql
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import ZONE, Chat
-from tests.conftest import AN, SAMPLE_XLSX
-from tests.test_cli import OPERATOR_SETTINGS, bietphai
-from tests.test_telegram_e2e import Official, PollingBot
+from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
+from tests.helpers.sample import AN, SAMPLE_XLSX
+from tests.helpers.telegram import Official, PollingBot
 
 # Groups of four from an alphabet without 0/O and 1/I.
 CODE = re.compile(r"^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$")

