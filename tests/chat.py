@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.core.messages import Attachment, Incoming, Kind, Reply
-from handlers.router import Router
+from handlers.router import Router, choices_as_lines
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 _keys = itertools.count(1)
@@ -107,3 +107,8 @@ class Chat:
     def buttons(self) -> list[str]:
         """Labels of every button in the latest replies."""
         return [c.label for r in self.last for c in r.choices]
+
+
+def screen(chat: Chat) -> str:
+    """What a numbered channel (Zalo, console) shows for the latest replies."""
+    return "\n\n".join(choices_as_lines(reply, "vi") for reply in chat.last)

@@ -16,7 +16,8 @@ from bot.cli import main
 from bot.settings import Settings
 from bot.startup import startup_problem
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.helpers.cli import clean_env
+from tests.helpers.cli import VIETNAMESE, clean_env
+from tests.helpers.sample import AN
 
 WRONG_TOKEN = "123:not-the-token"
 
@@ -183,3 +184,46 @@ def test_the_period_options_say_both_date_forms_they_accept(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--from D từ ngày (dd/mm/yyyy hoặc yyyy-mm-dd)" in help_text
     assert "--to D đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd)" in help_text
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("BOT_LANGUAGE", "fr", "phải là 'vi' hoặc 'en' (đang đặt 'fr')"),
+        ("BOT_INVITE_TTL_DAYS", "0", "phải từ 1 trở lên (đang đặt '0')"),
+        ("BOT_INVITE_TTL_DAYS", "bảy", "phải là một số nguyên (đang đặt 'bảy')"),
+        ("BOT_REMINDER_FIRST", "25:00", "phải là giờ dạng HH:MM, ví dụ 16:30 (đang đặt '25:00')"),
+        ("BOT_TIMEZONE", "Asia/Hanoi", "không có múi giờ 'Asia/Hanoi', ví dụ Asia/Ho_Chi_Minh"),
+        ("BOT_PUBLIC_BASE_URL", "bot.example.org", "phải bắt đầu bằng https:// (http:// chỉ"),
+        ("BOT_PUBLIC_BASE_URL", "http://bot.example.org/files", "phải bắt đầu bằng https://"),
+    ],
+)
+def test_a_bad_setting_is_said_in_vietnamese(
+    setting: str,
+    value: str,
+    said: str,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(setting, value)
+    assert main(["invite", AN]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Lỗi cấu hình ({setting}): ")
+    assert said in err and err.count("\n") == 1
+    assert "should" not in err and "must" not in err
+
+
+def test_a_webhook_without_its_secret_is_said_in_vietnamese_and_no_token_is_shown(
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "123:secret-token")
+    monkeypatch.setenv("ZALO_WEBHOOK_URL", "https://bot.example.org/zalo")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "Lỗi cấu hình (cấu hình): đã đặt ZALO_WEBHOOK_URL thì phải đặt ZALO_WEBHOOK_SECRET\n"
+    )
+    assert VIETNAMESE.search(err) and "secret-token" not in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from storage import Database
 from tests.helpers.difficulty import THU
 from tests.helpers.sample import AN, THANH, MakeChat
@@ -79,3 +81,57 @@ async def test_typing_instead_of_pressing_shows_the_buttons_again(linked_chat: M
     reply = await chat.say("cải cách")
     assert "vui lòng chọn" in reply
     assert "Cải cách hành chính" in chat.buttons
+
+
+ADMIN = "Lâm Thị Uyên"
+
+
+async def test_plain_text_from_an_admin_says_what_an_admin_can_do(linked_chat: MakeChat) -> None:
+    uyen = await linked_chat(ADMIN)
+    reply = await uyen.say("Xin chào")
+    assert reply.startswith("Chào anh/chị Uyên. Tin nhắn này không được lưu")
+    assert "bietphai import-org" in reply and "bietphai invite" in reply
+    assert "bietphai import-org" in await uyen.say("/trogiup")
+
+
+COMMUNE_OFFICIAL = "Đinh Văn Xuân"
+
+
+async def test_plain_text_from_a_commune_official_says_what_they_can_do(
+    linked_chat: MakeChat,
+) -> None:
+    xuan = await linked_chat(COMMUNE_OFFICIAL)
+    reply = await xuan.say("Xin chào")
+    assert reply.startswith("Chào anh/chị Xuân. Tin nhắn này không được lưu")
+    assert "/hoctap" in reply
+    assert reply.count("/hoctap (hoặc /study)") == 1
+
+
+async def test_plain_text_from_a_supervisor_lists_the_leaders_commands(
+    linked_chat: MakeChat,
+) -> None:
+    thu = await linked_chat(THU)
+    reply = await thu.say("Cảm ơn")
+    assert "không được lưu" in reply and "/baocao" in reply and "/dskhokhan" in reply
+
+
+RAW_WORDS = re.compile(r"\b(quahan|tuan|truoc|moi|datiepnhan|datraloi|canbosung|molai)\b")
+
+
+# /hoctap belongs to the study-visit feature, whose texts are written there.
+OTHER_FEATURES = ("/hoctap",)
+
+
+async def test_help_reads_in_vietnamese_for_every_role(linked_chat: MakeChat) -> None:
+    for name in (AN, THU, ADMIN, COMMUNE_OFFICIAL, "Trương Văn Thành"):
+        chat = await linked_chat(name)
+        lines = (await chat.say("/trogiup")).splitlines()
+        reply = "\n".join(
+            x for x in lines if not x.startswith(tuple(f"• {c}" for c in OTHER_FEATURES))
+        )
+        assert not RAW_WORDS.search(reply), (name, RAW_WORDS.findall(reply))
+    thu = await linked_chat(THU)
+    help_text = await thu.say("/trogiup")
+    assert "tuần hoặc tuần trước" in help_text and "/dskhokhan quá hạn" in help_text
+    assert "/tocongtac mới" in help_text
+    assert "/dskhokhan quá hạn | gấp | mới, đã tiếp nhận" in await thu.say("/dskhokhan")

@@ -219,3 +219,62 @@ async def test_a_deactivated_reporter_is_reported_to_the_leader(
     reply = await thu.say("Trả lời dù anh An đã về Sở")
     assert "Anh/chị An hiện không nhận được tin trên bot" in reply
     assert (await stored(org_db, number)).status == "answered"
+
+
+async def test_text_typed_at_the_menus_of_khokhan_is_kept_as_the_description(
+    linked_chat: MakeChat,
+) -> None:
+    an = await linked_chat(AN)
+    await an.say("/khokhan")
+    await an.press("Quản lý công chức")
+    reply = await an.say("Xã chưa có hướng dẫn bố trí công chức")
+    assert "Đã giữ nội dung" in reply and "xin ý kiến chỉ đạo" in reply
+    await an.press("Khó khăn")
+    reply = await an.say("cần gấp trong tuần")
+    assert "Đã giữ nội dung" in reply and "Mức độ?" in reply
+    saved = await an.press("Gấp")
+    assert saved.startswith("Đã ghi nhận KK-0001")
+    detail = await an.say("/khokhan 1")
+    assert "Xã chưa có hướng dẫn bố trí công chức\ncần gấp trong tuần" in detail
+
+
+async def test_the_reporter_sees_the_latest_answer_on_the_card(linked_chat: MakeChat) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    await thu.at("2026-11-25 10:00").say(f"/khokhan {number}")
+    await thu.press("Trả lời")
+    await thu.say("Áp dụng Nghị định 33, bố trí theo vị trí việc làm")
+    card = await an.at("2026-11-25 10:30").say(f"/khokhan {number}")
+    assert "Trạng thái: Đã trả lời" in card
+    assert (
+        "Trả lời mới nhất — Cao Thị Thu, 10:00 25/11/2026:\n"
+        "Áp dụng Nghị định 33, bố trí theo vị trí việc làm"
+    ) in card
+
+
+async def test_a_request_for_detail_shows_what_was_asked(linked_chat: MakeChat) -> None:
+    thu = await linked_chat(THU)
+    an = await linked_chat(AN)
+    number = await raise_urgent(an)
+    await thu.say(f"/khokhan {number}")
+    await thu.press("Hỏi thêm")
+    await thu.say("Xã có bao nhiêu công chức?")
+    card = await an.say(f"/khokhan {number}")
+    assert "Đề nghị bổ sung — Cao Thị Thu" in card and "Xã có bao nhiêu công chức?" in card
+
+
+async def test_khokhan_with_text_keeps_the_text_as_the_description(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    lan = await linked_chat(LAN, numbered=True, channel="zalo")
+    asked = await lan.say("/khokhan Xã chưa có hướng dẫn về biên chế")
+    assert asked.startswith("Thuộc lĩnh vực nào?")
+    await lan.say("2")  # Biên chế, số lượng người làm việc
+    await lan.say("1")  # Khó khăn, vướng mắc
+    saved = await lan.say("2")  # Gấp
+    assert saved.startswith("Đã ghi nhận KK-0001 (Khó khăn, vướng mắc, Gấp).")
+    # With one open already, text after /khokhan still raises a new one (not the list).
+    await lan.say("/khokhan Xin ý kiến về vị trí việc làm")
+    assert lan.text.startswith("Thuộc lĩnh vực nào?")
+    assert (await stored(org_db, 1)).description == "Xã chưa có hướng dẫn về biên chế"

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarn
 ROWS = 300
 KILL_AFTER = 120  # about 40% delivered
 DRAIN_TIMEOUT = 40.0  # seconds for the outbox to empty (300 rows at 50/s need about 6)
-KEY_PREFIX = "test:"  # the keys tests.test_outbox.queue gives its rows
+KEY_PREFIX = "test:"  # the keys tests.helpers.outbox.queue gives its rows
 
 
 # A fast outbox and a short lease, so a crashed sender's rows are taken over quickly.

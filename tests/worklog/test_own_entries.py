@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from storage import Database, worklog
-from tests.chat import Chat
+from tests.chat import Chat, screen
+from tests.helpers.difficulty import raise_urgent
 from tests.helpers.sample import AN, LAN, MakeChat
 from tests.helpers.worklog import entries_of
 
@@ -95,3 +96,62 @@ async def test_a_missing_entry_id_is_answered_politely(
     async with org_db.transaction() as tx:
         assert await worklog.delete_work_log(tx, entry.id, by=entry.person_id, now=chat.clock)
     assert "không còn" in await chat.press("1. ")
+
+
+DB_ID = re.compile(r"(số|No\.) \d")
+
+
+async def test_entries_are_named_by_day_and_time_never_by_database_id(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    lan = await linked_chat(LAN)
+    await lan.say("Việc của Lan")
+    await lan.press("Lưu")  # Lan's entry takes database id 1, so An's first one is id 2
+    an = await linked_chat(AN)
+    await an.at("2026-11-25 09:05").say("Họp với UBND xã về biên chế")
+    saved = await an.press("Lưu")
+    assert saved.startswith("Đã ghi nhật ký ngày Thứ Tư, 25/11/2026 (gửi lúc 09:05)")
+    assert "«Họp với UBND xã về biên chế»" in saved and not DB_ID.search(saved)
+    await an.at("2026-11-26 08:00").say("hôm qua Kiểm tra hồ sơ")
+    await an.press("Lưu")
+    listing = await an.say("/cuatoi")
+    assert "1. 25/11/2026, ghi bù 26/11 08:00 · Xã Hòa Vang Tây" in listing
+    assert "2. 25/11/2026 09:05 · Xã Hòa Vang Tây" in listing
+    assert an.buttons[:2] == ["1. 25/11 08:00", "2. 25/11 09:05"]
+    assert not DB_ID.search(listing)
+    opened = await an.press("2. 25/11 09:05")
+    assert opened.startswith("Nhật ký 25/11/2026 09:05\n")
+    assert "nhật ký 25/11/2026 09:05" in await an.press("Sửa nội dung")
+    assert (await an.say("Họp với UBND xã về biên chế 2027")).startswith(
+        "Đã sửa nhật ký 25/11/2026 09:05."
+    )
+    await an.say("/cuatoi")
+    await an.press("2. ")
+    assert await an.press("Xóa") == "Xóa nhật ký 25/11/2026 09:05?"
+    assert await an.press("Xóa nhật ký này") == "Đã xóa nhật ký 25/11/2026 09:05."
+    assert [e.text for e in await entries_of(org_db, AN)] == ["Kiểm tra hồ sơ"]
+
+
+async def test_on_numbered_channels_own_entries_are_listed_once(linked_chat: MakeChat) -> None:
+    an = await linked_chat(AN, numbered=True, channel="zalo")
+    await an.say("Rà soát đề án vị trí việc làm")
+    await an.say("1")
+    await an.say("/cuatoi")
+    assert screen(an).count("Rà soát đề án vị trí việc làm") == 1
+    [listing] = an.last
+    assert listing.choices[0].label.startswith("25/11/2026 09:00 · Xã Hòa Vang Tây")
+    assert "Nhật ký 25/11/2026 09:00" in await an.say("1")
+
+
+async def test_open_difficulties_under_own_entries_do_not_steal_the_numbers(
+    linked_chat: MakeChat,
+) -> None:
+    an = await linked_chat(AN, numbered=True, channel="zalo")
+    await raise_urgent(an, "Thiếu máy tính")
+    an.at("2026-11-25 10:00")  # past the minutes when a text is asked about as an addition
+    await an.say("Họp giao ban")
+    await an.say("1")
+    await an.say("/cuatoi")
+    assert "KK-0001" in screen(an) and "/khokhan 1" in screen(an)
+    assert [r.choices == () for r in an.last] == [False, True]
+    assert "Nhật ký 25/11/2026 10:00" in await an.say("1")

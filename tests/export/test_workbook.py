@@ -458,3 +458,12 @@ def test_days_still_to_come_are_neither_done_nor_missing() -> None:
     )
     assert result.codes == ("X", "", "")
     assert (result.expected, result.missing) == (1, 0)
+
+
+async def test_xuat_with_an_unknown_division_names_the_codes(linked_chat: MakeChat) -> None:
+    thu = await linked_chat(THU)
+    reply = await thu.say("/xuat tháng này ZZZ")
+    assert reply == "Không có phòng mã ZZZ. Mã phòng: CCHC, CCVC, TCBC, VTLT, XDCQ."
+    reply = await thu.say("/xuat ZZZ")
+    assert reply.startswith("Chưa hiểu «ZZZ». /xuat nhận một kỳ: tuần này, tuần trước")
+    assert "CCHC, CCVC, TCBC, VTLT, XDCQ" in reply

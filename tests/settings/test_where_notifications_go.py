@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.channels.console import link_console
 from bot.orgservice import create_invite
 from handlers.router import Router
-from storage import Database, channel_prefs, outbox, prefs
+from storage import Database, channel_prefs, org, outbox, prefs
 from storage.org_import import resolve_person
 from testing.fakes.zalo_api import FakeZaloAPI
 from tests.chat import Chat, local
 from tests.helpers.difficulty import THU, raise_urgent
 from tests.helpers.outbox import queued_to
-from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.sample import AN, LAN, THANH, MakeChat
+from tests.helpers.worklog import entries_of
 from tests.helpers.zalo import AN_ZALO, ZaloBot, ZaloUser, linked
 
 
@@ -226,3 +228,51 @@ async def test_the_answer_reaches_the_pinned_zalo_chat_over_the_zalo_api(
             assert "Trương Văn Thành" in told
         finally:
             await bot.stop()
+
+
+async def test_text_typed_at_caidat_by_an_official_is_offered_for_the_log(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    await linked_chat(AN)
+    zalo = await linked_chat(AN, numbered=True, channel="zalo")
+    await zalo.say("/caidat")
+    offered = await zalo.say("Họp với UBND xã về sắp xếp bộ máy")
+    assert offered.startswith("Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?")
+    assert "«Họp với UBND xã về sắp xếp bộ máy»" in offered
+    assert (await zalo.say("1")).startswith("Đã ghi nhật ký ngày Thứ Tư, 25/11/2026")
+    assert [e.text for e in await entries_of(org_db, AN)] == ["Họp với UBND xã về sắp xếp bộ máy"]
+
+
+async def test_text_typed_at_caidat_by_a_supervisor_shows_the_choices_again(
+    linked_chat: MakeChat,
+) -> None:
+    thu = await linked_chat(THU)
+    await thu.say("/caidat")
+    again = await thu.say("ngay")
+    assert again.startswith("Anh/chị vui lòng chọn một mục bên dưới, hoặc /huy để thôi.")
+    assert "Khó khăn thường: Nhận ngay" in thu.buttons
+
+
+async def test_the_difficulty_mode_saved_is_said_in_a_sentence(linked_chat: MakeChat) -> None:
+    thu = await linked_chat(THU)
+    await thu.say("/caidat")
+    assert await thu.press("Khó khăn thường: Nhận ngay") == (
+        "Đã lưu: khó khăn mức độ thường được gửi ngay cho anh/chị. Gõ /caidat để đổi lại."
+    )
+
+
+async def test_trying_the_console_as_someone_leaves_their_notifications_on_telegram(
+    linked_chat: MakeChat, org_db: Database, router: Router
+) -> None:
+    await linked_chat(AN)
+    async with org_db.read() as tx:
+        an = await org.person_by_id(tx, await resolve_person(tx, AN))
+        lan = await org.person_by_id(tx, await resolve_person(tx, LAN))
+    assert an is not None and lan is not None
+    # The operator tries the bot as An (and as Lan, who linked nothing) in the terminal.
+    for person in (an, lan):
+        await link_console(org_db, person)
+        console = Chat(router, f"person-{person.id}", channel="console", numbered=True)
+        await console.at("2026-11-25 10:00").say("/trogiup")
+    assert await queued_to(org_db, AN) == ("telegram", "pending")
+    assert await queued_to(org_db, LAN) == ("", "unreachable")

@@ -6,7 +6,7 @@ import unicodedata
 from datetime import timedelta
 
 from bot.orgservice import create_invite
-from handlers.core.messages import Kind
+from handlers.core.messages import Attachment, Kind
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import Database, audit
@@ -182,3 +182,11 @@ async def test_a_restart_in_the_middle_of_a_flow_loses_nothing(
         assert entry.topic == "vanthu"
     finally:
         await reopened.close()
+
+
+async def test_a_file_sent_where_a_date_is_asked_is_called_a_file(linked_chat: MakeChat) -> None:
+    an = await linked_chat(AN)
+    await an.say("/nghi")
+    attachment = (Attachment("document", "f1"),)
+    reply = await an.send_kind(Kind.FILE, attachments=attachment)
+    assert reply.startswith("Bot chưa đọc được tệp đính kèm ở bước này.")

@@ -12,14 +12,21 @@ import re
 import string
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.orgservice import create_invite
 from handlers.core.texts import TEXTS
 from handlers.core.texts.plural import fill
+from handlers.core.turn import HandlerConfig
+from handlers.router import Router
+from storage import Database
+from tests.chat import ZONE, Chat
+from tests.helpers.sample import AN
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOG_MODULE = re.compile(r"texts(_\w+)?\.py")
 KEY_LIKE = re.compile(r"[a-z_]+(\.[a-z0-9_]+)+")
 KEY_START = re.compile(r"[a-z_]+\.")
@@ -149,3 +156,18 @@ def test_a_counted_noun_is_singular_only_for_exactly_one() -> None:
     ]
     # A text without a counted noun formats exactly as str.format would.
     assert fill("Filter: a | b {x:>3}", {"x": 7}) == "Filter: a | b   7"
+
+
+async def test_an_english_reader_sees_one_photo_not_one_photos(org_db: Database) -> None:
+    router = Router(org_db, HandlerConfig(zone=ZONE, language="en", backdate_days=1))
+    an = Chat(router, "4001")
+    invite = await create_invite(org_db, AN, an.clock, timedelta(days=7))
+    assert (await an.say(f"/start {invite.code}")).startswith("Hello An!")
+    await an.say("/log")
+    await an.press("Other")
+    assert (await an.photo(file_id="p1")).startswith("1 photo or file received.")
+    assert (await an.photo(file_id="p2")).startswith("2 photos or files received.")
+    saved = await an.say("Checked the archive records")
+    assert " · 2 photos or files" in saved
+    # A day two days back is out of reach with one day of back-dating.
+    assert "more than 1 day ago" in await an.say("/log 23/11 Meeting")

@@ -109,3 +109,67 @@ async def test_photo_without_caption_outside_a_flow_asks_for_a_caption(
     chat = await linked_chat(AN)
     assert "kèm chú thích" in await chat.photo()
     assert await entries_of(org_db, AN) == []
+
+
+async def test_text_typed_at_the_topic_step_of_nhatky_is_kept_and_saved(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    an = await linked_chat(AN)
+    await an.say("/nhatky")
+    reply = await an.say("Hướng dẫn xã lập danh sách công chức")
+    assert "Đã giữ nội dung anh/chị vừa gõ" in reply and "chọn lĩnh vực" in reply
+    saved = await an.press("Quản lý công chức")
+    assert saved.startswith("Đã ghi nhật ký ngày")
+    [entry] = await entries_of(org_db, AN)
+    assert entry.text == "Hướng dẫn xã lập danh sách công chức" and entry.topic == "ccvc"
+
+
+async def test_a_photo_sent_at_the_topic_step_is_kept_with_the_entry(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    an = await linked_chat(AN)
+    await an.say("/nhatky")
+    assert "Đã giữ ảnh anh/chị vừa gửi" in await an.photo("")
+    assert "gõ nội dung" in await an.press("Khác")
+    await an.say("Ảnh buổi họp")
+    [entry] = await entries_of(org_db, AN)
+    assert entry.text == "Ảnh buổi họp" and entry.attachment_count == 1
+
+
+async def test_a_second_plain_text_joins_the_pending_offer(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    an = await linked_chat(AN)
+    await an.say("Buổi sáng họp với UBND xã")
+    reply = await an.say("Buổi chiều rà soát hồ sơ")
+    assert reply.startswith("Lưu nội dung này vào nhật ký ngày Thứ Tư, 25/11/2026?")
+    assert "«Buổi sáng họp với UBND xã\nBuổi chiều rà soát hồ sơ»" in reply
+    assert reply.endswith("Đã gộp tin nhắn này với nội dung anh/chị gửi trước (chưa lưu).")
+    await an.photo("")  # a photo without caption joins the draft too
+    await an.press("Lưu")
+    [entry] = await entries_of(org_db, AN)
+    assert entry.text == "Buổi sáng họp với UBND xã\nBuổi chiều rà soát hồ sơ"
+    assert entry.attachment_count == 1
+
+
+async def test_two_joined_messages_are_previewed_on_two_lines(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    an = await linked_chat(AN)
+    await an.say("Sáng họp với UBND xã về   sắp xếp bộ máy")
+    joined = await an.say("Chiều hướng dẫn  văn thư lưu trữ")
+    assert "«Sáng họp với UBND xã về sắp xếp bộ máy\nChiều hướng dẫn văn thư lưu trữ»" in joined
+    saved = await an.press("Lưu")
+    assert saved.startswith("Đã ghi nhật ký ngày Thứ Tư, 25/11/2026")
+    [entry] = await entries_of(org_db, AN)
+    assert (
+        entry.text == "Sáng họp với UBND xã về   sắp xếp bộ máy\nChiều hướng dẫn  văn thư lưu trữ"
+    )
+
+
+async def test_a_long_list_of_lines_is_cut_on_a_phone_screen(linked_chat: MakeChat) -> None:
+    an = await linked_chat(AN)
+    for n in range(1, 11):
+        await an.say(f"Việc số {n}")
+    quoted = an.text.split("«")[1].split("»")[0]
+    assert quoted == "\n".join(f"Việc số {n}" for n in range(1, 9)) + " …"

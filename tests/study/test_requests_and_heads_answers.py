@@ -4,12 +4,17 @@ heads confirming, moving and splitting the groups with one tap."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
+import pytest
+
+from bot.app import handler_config
+from bot.settings import Settings
 from handlers.core.messages import Incoming, Kind
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
-from storage import Database
+from storage import Database, study
 from storage.org_import import OrgData, PersonRow, apply_org
 from tests.chat import ZONE, Chat, local
 from tests.helpers.difficulty import TAM, THU, inbox
@@ -262,3 +267,55 @@ async def test_a_stale_move_shows_fresh_buttons_and_a_late_head_is_told_who_conf
     assert "HT-0001 (Phòng Xây dựng chính quyền) đã được Cao Thị Thu xác nhận" in reply
     assert "tuần 21/12–25/12/2026" in reply
     assert len(await inbox(org_db, XUAN)) == 1
+
+
+async def test_storage_refuses_a_second_confirm_or_split_of_a_confirmed_part(
+    linked_chat: MakeChat, org_db: Database
+) -> None:
+    # Two heads pressing at once are serialised by the single writer, so the handler's own
+    # check answers the later one; this guard is what holds if the check ever reads stale data.
+    xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", "2026-11-25 09:00")
+    await register(xuan, group(2, "Lò"), [XDCQ], "07/12", "Bộ máy")
+    thu = await linked_chat(THU)
+    await thu.press_data(data_of((await inbox(org_db, THU))[0], "Xác nhận"))
+    assert "Đã xác nhận HT-0001" in thu.text
+    now = local("2026-11-25 10:00")
+    async with org_db.transaction() as tx:
+        [part] = await study.parts_of_request(tx, 1)
+        assert part.status == "confirmed"
+        again = await study.confirm(
+            tx, part.id, by=part.confirmed_by or 0, week=date(2026, 12, 14), place="x", now=now
+        )
+        split = await study.split(
+            tx,
+            part,
+            [(date(2026, 12, 7), 1), (date(2026, 12, 14), 1)],
+            by=part.confirmed_by or 0,
+            place="x",
+            now=now,
+        )
+    assert again is False and split is None
+    async with org_db.read() as tx:
+        [kept] = await study.parts_of_request(tx, 1)
+    assert kept.week_start == date(2026, 12, 7) and kept.people == 2 and kept.place != "x"
+    assert len(await inbox(org_db, XUAN)) == 1
+
+
+async def test_study_in_english_is_the_same_command_as_hoctap(linked_chat: MakeChat) -> None:
+    xuan = await contact(linked_chat, XUAN, "Xã Đèo Gió", "2026-11-25 09:00")
+    await register(xuan, group(2, "Lò"), [XDCQ], "07/12", "Bộ máy")
+    listed = await xuan.say("/hoctap")
+    assert "HT-0001" in listed
+    assert await xuan.say("/study") == listed
+    assert await xuan.say("/study 1") == await xuan.say("/hoctap 1")
+
+
+def test_hosting_capacity_defaults_to_five_people_per_division_and_week(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The issue fixes the default at 5; the handlers get it from the settings, not their own.
+    monkeypatch.delenv("BOT_STUDY_CAPACITY_PER_WEEK", raising=False)
+    settings = Settings(_env_file=None)
+    assert handler_config(settings).study_capacity == 5
+    monkeypatch.setenv("BOT_STUDY_CAPACITY_PER_WEEK", "3")
+    assert handler_config(Settings(_env_file=None)).study_capacity == 3

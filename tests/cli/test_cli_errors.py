@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli import main, parser
 from tests.helpers.cli import VIETNAMESE, clean_env
 from tests.helpers.sample import SAMPLE_XLSX
 
@@ -117,3 +119,31 @@ def test_a_weekly_digest_mentions_the_chart_only_when_it_is_written(tmp_path: Pa
     assert "Biểu đồ kèm theo" in with_chart.stdout
     assert chart.read_bytes().startswith(b"\x89PNG")
     assert with_chart.stderr.strip() == f"Đã lưu biểu đồ vào {chart}"
+
+
+def _arguments(
+    top: argparse.ArgumentParser, path: str = "bietphai"
+) -> Iterator[tuple[str, argparse.Action]]:
+    """Every argument of a parser and of its sub-commands, with the command it belongs to."""
+    for action in top._actions:
+        yield path, action
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _arguments(sub, f"{path} {name}")
+
+
+def test_every_argument_and_option_has_vietnamese_help() -> None:
+    missing = [
+        f"{path} {'/'.join(a.option_strings) or a.metavar or a.dest}"
+        for path, a in _arguments(parser())
+        if not (isinstance(a.help, str) and VIETNAMESE.search(a.help))
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", ["import-org", "backup"])
+def test_the_file_argument_is_explained(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "FILE tệp " in out
