@@ -26,7 +26,7 @@ typecheck: $(STAMP)
 pytest: $(STAMP) deploy-tools
 	$(BIN)/pytest
 
-# tests/test_deploy_kit.py checks deploy/ with the servers' own tools; Debian packages them.
+# tests/app/test_deploy_kit.py checks deploy/ with the servers' own tools; Debian packages them.
 DEPLOY_TOOLS := nginx:nginx-light caddy:caddy systemd-analyze:systemd openssl:openssl unshare:util-linux
 deploy-tools:
 	@missing=""; for pair in $(DEPLOY_TOOLS); do \

@@ -139,7 +139,7 @@ async def test_a_second_instance_on_one_sqlite_database_is_refused_and_the_first
 ) -> None:
     """Two bots on one SQLite file would both poll Telegram: the second refuses to start.
 
-    (Two senders sharing one database, each message once, is tests.test_outbox's
+    (Two senders sharing one database, each message once, is tests/outbox/test_outbox.py's
     test_two_processes_draining_one_database_send_each_message_once; with PostgreSQL several
     processes may run.)
     """

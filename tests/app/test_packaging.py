@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.app import SAMPLE_WORKBOOK
 from handlers.core.workcal import WorkingCalendar
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*command: str | Path, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:

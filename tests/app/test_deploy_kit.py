@@ -24,7 +24,7 @@ import pytest
 import yaml
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 # Every path the bot's HTTP server serves, as the README's examples configure them.
 SERVED_PATHS = ("/tg", "/zalo", "/files/", "/web/", "/healthz", "/readyz", "/metrics")

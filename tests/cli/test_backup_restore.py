@@ -19,17 +19,17 @@ from pathlib import Path
 
 import pytest
 
+from bench.bulk import BulkPerson, add_people
 from bot.app import build_app
 from bot.nightly_backup import NightlyBackup
 from bot.orgservice import import_org
 from bot.settings import Settings
 from storage import worklog
-from storage.bulk import BulkPerson, add_people
 from storage.db import Database
 from storage.instance_lock import InstanceLock
 from storage.schema import migrations
 from tests.chat import local
-from tests.conftest import SAMPLE_XLSX
+from tests.helpers.sample import SAMPLE_XLSX
 
 OFFICIALS = 20
 FIRST_ID = 9001
