@@ -355,3 +355,24 @@ async def test_backup_and_export_refuse_an_existing_file_unless_forced(tmp_path:
         forced = bietphai(*command, str(target), "--force", db_path=db_path, cwd=tmp_path)
         assert forced.returncode == 0, forced.stderr
         assert target.read_bytes()[:2] in (b"SQ", b"PK")  # a database, a workbook
+
+
+async def test_the_database_the_bot_creates_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """A new database (and its WAL files) is 0600 whatever the umask: it holds phone numbers."""
+    old = os.umask(0o022)
+    try:
+        db_path = tmp_path / "moi.sqlite3"
+        db = await Database(db_path).open()
+        try:
+            await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
+            modes = {
+                path.name: path.stat().st_mode & 0o777
+                for path in tmp_path.iterdir()
+                if path.name.startswith("moi.sqlite3")
+            }
+        finally:
+            await db.close()
+    finally:
+        os.umask(old)
+    assert modes["moi.sqlite3"] == 0o600
+    assert modes.get("moi.sqlite3-wal") == 0o600, modes
