@@ -1,19 +1,4 @@
-"""Limits on the HTTP server's connections: a cap on how many are open, and deadlines.
-
-aiohttp has no timeout for reading request headers, so a client that sends half a request and
-waits keeps a connection (and a file descriptor) for as long as it likes, and enough of them
-exhaust the process's descriptors. Every accepted connection passes through `GuardedSite`:
-
-- above `max_connections` open at once it is closed at once (the accept never fails for lack
-  of descriptors, which would make asyncio log an error every second);
-- its request headers must be complete within `header_seconds`;
-- once the headers are in, the connection lives at most `request_seconds` more (body and
-  answer); `read_body` bounds the body alone, answering 408.
-
-Each connection serves one request (`one_request_per_connection`), so the header deadline
-covers every request. What is refused is logged as one summary line a minute at most, so a
-flood cannot fill the log.
-"""
+"""Limits on the HTTP server's connections: a cap on how many are open, and deadlines."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""The server's secret key (invite codes are stored as HMACs with it), kept outside the database.
-
-A copy of the database or of a backup then holds nothing that turns back into a valid code. The
-key comes from `BOT_SECRET_KEY`, else from the file `BOT_SECRET_KEY_FILE` (default: beside the
-database), which is created with mode 0600 on first start.
-"""
+"""The server's secret key (invite codes are stored as HMACs with it), kept outside the database."""
 
 from __future__ import annotations
 

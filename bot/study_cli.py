@@ -1,6 +1,5 @@
-"""`bietphai study …`: the study-visit calendar for the operator (`list`, the same lines a division
-head sees with /hoctap, for every division) and which commune each contact speaks for
-(`contacts`, `confirm-contact`, `set-contact`): only the admin grants that, never the chat."""
+"""`bietphai study …`: the operator's study-visit calendar (`list`) and which commune each contact
+speaks for (`contacts`, `confirm-contact`, `set-contact`)."""
 
 from __future__ import annotations
 

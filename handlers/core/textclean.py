@@ -1,10 +1,5 @@
-"""Text as it may be stored and shown: one cleaning used wherever text enters or leaves as a file.
-
-People paste from Word (its Shift+Enter is the control character U+000B), phones add invisible
-joiners, and a hostile sender can hide right-to-left overrides in a name. What comes in through a
-channel, the workbook or the command line is cleaned by `clean_text`; what goes into a workbook is
-passed through `xml_safe` again, because rows stored before the cleaning existed may hold them.
-"""
+"""Text as it may be stored and shown: one cleaning used wherever text enters, or leaves as a
+file."""
 
 from __future__ import annotations
 
