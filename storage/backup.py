@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import re
+import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,7 +62,8 @@ def backup_file(source: Path, target: Path, *, force: bool = False) -> Copied:
         target.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"không tạo được thư mục {target.parent}: {exc.strerror}") from exc
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    # Unique per call: two copies may be made at once (two processes opening an old database).
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         copied = _copy_checked(source, temporary)
         _fsync(temporary)
@@ -177,7 +179,7 @@ def restore_file(source: Path, db_path: Path, now: datetime) -> Restored:
     (its WAL merged in) renamed aside and the copy renamed into its place.
     """
     read_backup(source)
-    temporary = db_path.with_name(f".{db_path.name}.restoring.{os.getpid()}")
+    temporary = db_path.with_name(f".{db_path.name}.restoring.{secrets.token_hex(4)}")
     try:
         copied = _copy_checked(source, temporary)
         _fsync(temporary)

@@ -227,7 +227,8 @@ class Database:
         if target.exists():
             return target
         try:
-            await asyncio.to_thread(backup_file, self.path, target)
+            # force: another process opening this file may have just made the same copy.
+            await asyncio.to_thread(backup_file, self.path, target, force=True)
         except StorageError as exc:
             raise StorageError(f"không nâng cấp cơ sở dữ liệu vì chưa sao lưu được: {exc}") from exc
         return target

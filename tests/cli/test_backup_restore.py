@@ -264,21 +264,23 @@ async def test_a_database_from_a_newer_bietphai_is_refused_and_not_touched(
     assert contents(db_path) == before and not other.exists()
 
 
-async def test_migrate_backs_up_before_changing_anything(tmp_path: Path) -> None:
-    """An older database is copied aside, then upgraded; the copy has the old schema."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
+def one_version_old(path: Path) -> int:
+    """A database made by the code before the newest migration; returns the newest number."""
     newest = max(number for number, _ in migrations())
-    # Roll the schema number back by one as if the last migration were new: it re-runs
-    # harmlessly only if it is idempotent, so use a fresh file at the previous version instead.
-    older = tmp_path / "cu.sqlite3"
-    conn = sqlite3.connect(older)
+    conn = sqlite3.connect(path)
     for number, sql in migrations():
         if number < newest:
             conn.executescript(sql)
     conn.execute(f"PRAGMA user_version = {newest - 1}")
     conn.commit()
     conn.close()
+    return newest
+
+
+async def test_migrate_backs_up_before_changing_anything(tmp_path: Path) -> None:
+    """An older database is copied aside, then upgraded; the copy has the old schema."""
+    older = tmp_path / "cu.sqlite3"
+    newest = one_version_old(older)
     result = bietphai("migrate", db_path=older, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     copy = tmp_path / f"cu.sqlite3.before-migration-{newest - 1:04d}"
@@ -376,3 +378,21 @@ async def test_the_database_the_bot_creates_is_readable_by_its_owner_only(tmp_pa
         os.umask(old)
     assert modes["moi.sqlite3"] == 0o600
     assert modes.get("moi.sqlite3-wal") == 0o600, modes
+
+
+async def test_two_openings_of_an_old_database_at_once_both_get_through(
+    tmp_path: Path,
+) -> None:
+    """Two connections (the bot and a command): both copy it or find the copy; one migrates."""
+    older = tmp_path / "cu.sqlite3"
+    newest = one_version_old(older)
+    first, second = await asyncio.gather(Database(older).open(), Database(older).open())
+    try:
+        assert await first.schema_version() == await second.schema_version() == newest
+    finally:
+        await first.close()
+        await second.close()
+    copy = tmp_path / f"cu.sqlite3.before-migration-{newest - 1:04d}"
+    with sqlite3.connect(copy) as saved:
+        assert saved.execute("PRAGMA user_version").fetchone() == (newest - 1,)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
