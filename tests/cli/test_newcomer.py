@@ -8,6 +8,7 @@ import select
 import sqlite3
 import subprocess
 import sys
+import termios
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -96,6 +97,17 @@ def _drain(fd: int, until: bytes, seen: bytearray, timeout: float = 30.0) -> Non
                 return
 
 
+def _wait_for_readline(fd: int, timeout: float = 30.0) -> None:
+    """Wait until readline reads the terminal: it turns line mode off while it waits for a line.
+
+    Text typed before that goes through the terminal's line mode, which keeps 4,095 characters.
+    """
+    deadline = time.monotonic() + timeout
+    while termios.tcgetattr(fd)[3] & termios.ICANON:
+        assert time.monotonic() < deadline, "the console never started reading with readline"
+        time.sleep(0.01)
+
+
 def test_a_pasted_text_longer_than_the_terminal_line_is_kept_whole(tmp_path: Path) -> None:
     today = datetime.now(ZONE).date()
     book = OrgBook.sample()
@@ -118,12 +130,13 @@ def test_a_pasted_text_longer_than_the_terminal_line_is_kept_whole(tmp_path: Pat
     seen = bytearray()
     try:
         _drain(leader, "để thoát".encode(), seen)
-        time.sleep(1.0)  # readline has taken the terminal
+        _wait_for_readline(leader)
         os.write(leader, long_text.encode() + b"\r")
         _drain(leader, "Lưu nội dung này".encode(), seen)
+        _wait_for_readline(leader)
         os.write(leader, b"1\r")
         _drain(leader, "Đã ghi nhật ký".encode(), seen)
-        time.sleep(1.0)  # the answer is printed and readline waits again
+        _wait_for_readline(leader)
         os.write(leader, b"\x04")
         assert process.wait(timeout=30) == 0
     finally:
