@@ -277,9 +277,13 @@ async def test_a_sender_gives_rows_back_before_its_lease_runs_out(
     await link_everyone(org_db)
     async with org_db.read() as tx:
         lan = await resolve_person(tx, LAN)
-    texts = await queue(org_db, 6, [lan])  # one chat: 0.3 s apart, longer than the lease
+    # One chat, 0.5 s apart: 3 s of sending, longer than the 1.5 s lease. A sender sends
+    # three, at 0, 0.5 and 1 s, before its 1.2 s (80 % of the lease) are up, then gives the
+    # rest back; a send started at 1 s has 0.5 s to finish before the other may take its row
+    # (a 0.1 s margin with a 0.5 s lease let a loaded machine send a row twice).
+    texts = await queue(org_db, 6, [lan])
     settings = SenderSettings(
-        messages_per_second=500, chat_interval=0.3, lease=timedelta(seconds=0.5), idle=0.02
+        messages_per_second=500, chat_interval=0.5, lease=timedelta(seconds=1.5), idle=0.02
     )
     second_db = await Database(org_db.path).open()
     first, first_delivery = await start_sender(org_db, fake, settings)
