@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean deploy-tools
+.PHONY: run test lint typecheck pytest bench clean deploy-tools office-tools
+
+# The report and print tests convert .docx/.xlsx to PDF with LibreOffice and read the PDF with
+# poppler. Installed here on a Debian machine where they are missing (as root); elsewhere the
+# tests fail and say what to install.
+OFFICE_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
@@ -23,7 +28,20 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) deploy-tools
+office-tools:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
+		|| ! fc-list 2>/dev/null | grep -q "Liberation Serif"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Cài LibreOffice và poppler cho các bài kiểm thử báo cáo / installing LibreOffice"; \
+			apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+				--no-install-recommends $(OFFICE_PACKAGES) >/dev/null; \
+		else \
+			echo "Thiếu LibreOffice/poppler; cài: apt-get install -y $(OFFICE_PACKAGES)"; \
+		fi; \
+	fi
+
+pytest: $(STAMP) deploy-tools office-tools
 	$(BIN)/pytest
 
 # tests/app/test_deploy_kit.py checks deploy/ with the servers' own tools; Debian packages them.

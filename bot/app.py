@@ -18,6 +18,8 @@ from bot.image_server import file_server
 from bot.jobs import Jobs, Schedule
 from bot.nightly_backup import NightlyBackup
 from bot.outbox_sender import OutboxSender, SenderSettings
+from bot.reports import letterhead_from
+from bot.reports.delivery import ReportPreparer
 from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.secret_key import load_secret_key
 from bot.settings import Settings
@@ -141,7 +143,8 @@ async def build_app(settings: Settings) -> BotApp:
             max_attempts=settings.outbox_max_attempts,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
-        sender = OutboxSender(db, delivery, sender_settings)
+        reports = ReportPreparer(settings.db_path, letterhead_from(settings), settings.timezone)
+        sender = OutboxSender(db, delivery, sender_settings, prepare=reports)
         app.services.append(sender)
         senders.append(sender)
     if settings.zalo_bot_token:
@@ -181,6 +184,7 @@ def schedule(settings: Settings) -> Schedule:
         escalation_every_minutes=settings.escalation_every_minutes,
         escalation_warning=timedelta(minutes=settings.escalation_warning_minutes),
         visit_reminder=settings.visit_reminder_time,
+        monthly_report=(settings.monthly_report_time if settings.monthly_report_enabled else None),
     )
 
 

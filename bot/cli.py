@@ -12,14 +12,26 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot import __version__, calendar_cli, digest_cli, export_cli, logs, maintenance_cli, study_cli
+from bot import (
+    __version__,
+    calendar_cli,
+    digest_cli,
+    export_cli,
+    logs,
+    maintenance_cli,
+    report_cli,
+    study_cli,
+)
 from bot import app as assembly
-from bot.channels.console import chat_loop, link_console
+from bot.channels.console import ConsoleOutbox, chat_loop, link_console
 from bot.cli_parser import VietnameseParser
 from bot.digest_cli import EMPTY_DATABASE
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
+from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.person_lookup import not_one_person, people_named
+from bot.reports import letterhead_from
+from bot.reports.delivery import ReportPreparer
 from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.settings_errors import settings_error_line
@@ -95,6 +107,9 @@ def parser() -> VietnameseParser:
     export_cli.add_arguments(
         command("export", "xuất Excel: nhật ký, khó khăn, chuyên cần, công tác phí của một kỳ")
     )
+    report_cli.add_arguments(
+        command("report", "lập báo cáo .docx theo thể thức văn bản hành chính (NĐ 30/2020)")
+    )
     export_cli.add_org_arguments(
         command("export-org", "xuất tổ chức ra tệp .xlsx (nhập lại được bằng import-org)")
     )
@@ -153,6 +168,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await digest_cli.run(args, settings)
     if args.command == "export":
         return await export_cli.run(args, settings)
+    if args.command == "report":
+        return await report_cli.run(args, settings)
     if args.command == "export-org":
         return await export_cli.run_org(args, settings)
     if args.command == "study":
@@ -223,9 +240,18 @@ async def _chat_with(db: Database, settings: Settings, person: Person) -> int:
         + (f", {person.phone}" if person.phone else "")
         + ").\n"
         f"Gõ /trogiup để xem lệnh; Ctrl+D (Windows: Ctrl+Z rồi Enter) để thoát. "
-        f"Tệp bot gửi (Excel, biểu đồ) được lưu vào {files}.\n"
+        f"Tệp bot gửi (Excel, Word, biểu đồ) được lưu vào {files}.\n"
     )
-    await chat_loop(router, person, settings.language, files=files)
+    # What a turn queues for this terminal (a report) is built off the loop and saved too.
+    console_outbox = OutboxSender(
+        db,
+        ConsoleOutbox(settings.language, files),
+        SenderSettings(messages_per_second=100, chat_interval=0.0),
+        prepare=ReportPreparer(settings.db_path, letterhead_from(settings), settings.timezone),
+    )
+    await chat_loop(
+        router, person, settings.language, files=files, queued=console_outbox.drain_once
+    )
     return 0
 
 

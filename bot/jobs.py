@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import jobs_visits, study_jobs
+from bot import jobs_visits, report_jobs, study_jobs
 from handlers.core.messages import Reply
 from handlers.core.workcal import WorkingCalendar, calendar_from
 from handlers.difficulty import escalation
@@ -39,6 +39,7 @@ class Schedule:
     escalation_warning: timedelta = timedelta(minutes=60)
     weekly_useful_for: timedelta = timedelta(days=3)
     visit_reminder: time = time(15, 0)
+    monthly_report: time | None = time(8, 0)  # None: the monthly report is not sent
 
 
 class Jobs:
@@ -72,6 +73,7 @@ class Jobs:
         await self.check_deadlines()
         await self.send_visit_reminders()
         await self.send_study_reminders()
+        await self.send_monthly_reports()
 
     # Reminders ---------------------------------------------------------------------------
 
@@ -220,6 +222,17 @@ class Jobs:
         """Remind commune contacts two working days before a confirmed study week (once)."""
         queued = await study_jobs.send_study_reminders(
             self.db, self.zone, self.language, self.clock()
+        )
+        if queued:
+            self._queued()
+        return queued
+
+    async def send_monthly_reports(self) -> int:
+        """Last month's summary to every supervisor on the month's first working day (once)."""
+        if self.schedule.monthly_report is None:
+            return 0
+        queued = await report_jobs.send_monthly_reports(
+            self.db, self.zone, self.language, self.schedule.monthly_report, self.clock()
         )
         if queued:
             self._queued()

@@ -10,10 +10,10 @@ import random
 import socket
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from handlers.core.messages import Reply
 from storage import outbox
@@ -112,15 +112,25 @@ class Pacer:
         self.next_slot = max(self.next_slot, self.paused_until)
 
 
+# Turns a queued payload into the reply to send when it needs work first (a report's document
+# is built when it is sent, not stored in the database); None: send the payload as it is.
+Preparer = Callable[[dict[str, Any]], Awaitable[Reply | None]]
+
+
 class OutboxSender:
     """One per channel and process; several processes may drain the same database safely."""
 
     def __init__(
-        self, db: Database, channel: OutboxChannel, settings: SenderSettings | None = None
+        self,
+        db: Database,
+        channel: OutboxChannel,
+        settings: SenderSettings | None = None,
+        prepare: Preparer | None = None,
     ) -> None:
         self.db = db
         self.channel = channel
         self.settings = settings or SenderSettings()
+        self.prepare = prepare
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         loop_clock = asyncio.get_running_loop().time
         self.pacer = Pacer(self.settings.messages_per_second, loop_clock)
@@ -198,7 +208,26 @@ class OutboxSender:
 
     async def _send(self, message: OutboxMessage, own_until: float) -> bool:
         """Send one row; False, without sending, when our claim is about to lapse."""
-        pieces = self.channel.pieces(Reply.from_json(message.payload))
+        reply = Reply.from_json(message.payload)
+        if self.prepare is not None:
+            try:
+                prepared = await self.prepare(message.payload)
+            except Exception as exc:
+                log.exception("outbox %s: could not prepare the message", message.key)
+                await self._retry(message, f"prepare: {exc}", None)
+                return True
+            if prepared is not None:
+                reply = prepared
+                # Building may have taken a while: hold the row afresh before sending it.
+                lease = self.settings.lease
+                async with self.db.transaction() as tx:
+                    kept = await outbox.renew_claim(
+                        tx, message.id, self.worker, datetime.now(UTC) + lease
+                    )
+                if not kept:
+                    return True  # another sender took it over meanwhile
+                own_until = self.clock() + lease.total_seconds() * 0.8
+        pieces = self.channel.pieces(reply)
         try:
             for index in range(message.parts_sent, len(pieces)):
                 await self._wait_for_chat(message.chat_id)

@@ -66,6 +66,15 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
         jobs.send_study_reminders,
         CronTrigger(hour=8, minute=0, timezone=zone),
     )
+    monthly = schedule.monthly_report
+    if monthly is not None:
+        # Daily at the set time: the job itself knows the month's first working day.
+        _add(
+            scheduler,
+            "monthly_report",
+            jobs.send_monthly_reports,
+            CronTrigger(hour=monthly.hour, minute=monthly.minute, timezone=zone),
+        )
     return scheduler
 
 

@@ -109,6 +109,23 @@ class Settings(BaseSettings):
     public_port: int = Field(8445, ge=1, le=65535, alias="BOT_PUBLIC_PORT")
     image_link_hours: int = Field(168, ge=1, le=2160, alias="BOT_IMAGE_LINK_HOURS")
 
+    # Reports in the state's document format (Nghị định 30/2020/NĐ-CP): who issues and signs.
+    report_parent_body: str = Field(
+        "UBND THÀNH PHỐ ĐÀ NẴNG", min_length=1, alias="BOT_REPORT_PARENT_BODY"
+    )
+    report_issuing_body: str = Field("SỞ NỘI VỤ", min_length=1, alias="BOT_REPORT_ISSUING_BODY")
+    report_place: str = Field("Đà Nẵng", min_length=1, alias="BOT_REPORT_PLACE")
+    report_number_suffix: str = Field("SNV", min_length=1, alias="BOT_REPORT_NUMBER_SUFFIX")
+    report_signer_title: str = Field("GIÁM ĐỐC", min_length=1, alias="BOT_REPORT_SIGNER_TITLE")
+    report_division_signer_title: str = Field(
+        "TRƯỞNG PHÒNG", min_length=1, alias="BOT_REPORT_DIVISION_SIGNER_TITLE"
+    )
+    report_recipients: str = Field(
+        "Lãnh đạo Sở;Lưu: VT", min_length=1, alias="BOT_REPORT_RECIPIENTS"
+    )
+    monthly_report_enabled: bool = Field(True, alias="BOT_MONTHLY_REPORT_ENABLED")
+    monthly_report_time: time = Field(time(8, 0), alias="BOT_MONTHLY_REPORT_TIME")
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -10,6 +10,8 @@ from bot.channels.zalo_outbox import ZaloOutbox
 from bot.channels.zalo_transport import ZaloPolling, ZaloWebhook
 from bot.image_links import ImageLinks
 from bot.outbox_sender import OutboxSender, SenderSettings
+from bot.reports import letterhead_from
+from bot.reports.delivery import ReportPreparer
 from bot.settings import Settings
 from bot.token_guard import TokenGuard
 from handlers.router import Router
@@ -60,6 +62,10 @@ def zalo_services(
             chat_interval=settings.zalo_outbox_chat_interval,
             max_attempts=settings.outbox_max_attempts,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
+        ),
+        # Zalo sends no files: a report's message goes with a note, the file is not built.
+        prepare=ReportPreparer(
+            settings.db_path, letterhead_from(settings), settings.timezone, build=False
         ),
     )
     services += [delivery, sender]

@@ -284,10 +284,12 @@ async def entries(tx: Tx, f: ExportFilter, first: date, last: date) -> AsyncIter
         start = end + timedelta(days=1)
 
 
-def _difficulty_ids(f: ExportFilter) -> str:
-    """A CTE `scoped_ids` of difficulties raised in [:start, :end) in scope, narrowed."""
+def _difficulty_ids(
+    f: ExportFilter, when: str = "d.created_at >= :start AND d.created_at < :end"
+) -> str:
+    """A CTE `scoped_ids` of difficulties matching `when` (on `d`) in scope, narrowed."""
     condition = (
-        "d.created_at >= :start AND d.created_at < :end "
+        f"{when} "
         "AND (:division IS NULL OR d.division_code = :division) "
         "AND (:commune IS NULL OR d.commune_code = :commune) "
         "AND (:person IS NULL OR d.reporter_id = :person)"
@@ -312,6 +314,17 @@ async def difficulties(
     tx: Tx, f: ExportFilter, start: datetime, end: datetime
 ) -> AsyncIterator[ExportDifficulty]:
     """Difficulties in scope raised from `start` to `end` (excluded), oldest first."""
+    window: dict[str, str | None] = {"start": to_db_time(start), "end": to_db_time(end)}
+    async for d in _difficulty_rows(
+        tx, f, "d.created_at >= :start AND d.created_at < :end", window
+    ):
+        yield d
+
+
+async def _difficulty_rows(
+    tx: Tx, f: ExportFilter, when: str, times: dict[str, str | None]
+) -> AsyncIterator[ExportDifficulty]:
+    """Difficulties in scope matching `when` (on `d`, with :start/:end from `times`)."""
 
     def last_text(actions: str) -> str:
         return (
@@ -322,14 +335,22 @@ async def difficulties(
     last_answer = last_text("'answer'")
     resolution = last_text("'resolve', 'confirm'")
     sql = (
-        _difficulty_ids(f) + "SELECT d.id, d.created_at, p.full_name, c.name, d.division_code, "
+        _difficulty_ids(f, when)
+        + "SELECT d.id, d.created_at, p.full_name, c.name, d.division_code, "
         "d.topic, d.kind, d.urgency, d.status, d.description, d.first_response_at, "
         f"d.resolved_at, {last_answer} AS last_answer, {resolution} AS resolution "
         "FROM difficulties d JOIN people p ON p.id = d.reporter_id "
         "JOIN communes c ON c.code = d.commune_code "
         "WHERE d.id IN (SELECT id FROM scoped_ids) ORDER BY d.created_at, d.id"
     )
-    async for r in _stream(tx, sql, _difficulty_params(f, start, end)):
+    params = {
+        "me": f.supervisor_id,
+        "division": f.division_code,
+        "commune": f.commune_code,
+        "person": f.person_id,
+        **times,
+    }
+    async for r in _stream(tx, sql, params):
         yield ExportDifficulty(
             id=r[0],
             created_at=from_db_time(r[1]),

@@ -139,6 +139,16 @@ async def enqueue_to_chat(
     return changed == 1
 
 
+async def renew_claim(tx: Tx, message_id: int, worker: str, until: datetime) -> bool:
+    """Keep a claimed row a while longer (a report took long to build); False if it was lost."""
+    changed = await tx.execute_count(
+        "UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? "
+        "AND status = 'sending'",
+        (to_db_time(until), message_id, worker),
+    )
+    return changed == 1
+
+
 async def claim_due(
     tx: Tx, *, channel: str, worker: str, now: datetime, limit: int, lease: timedelta
 ) -> list[OutboxMessage]:

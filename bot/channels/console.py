@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -106,6 +106,32 @@ def _read_line(stdin: TextIO) -> tuple[str, bool]:
     return stdin.readline(), False
 
 
+class ConsoleOutbox:
+    """The console's side of the outbox sender: what was queued for this terminal (a report
+    asked with /baocao tháng) is written and its file saved, like a direct reply."""
+
+    name = CHANNEL
+
+    def __init__(self, lang: str, files: Path, write: Callable[[str], None] = print) -> None:
+        self.lang = lang
+        self.files = files
+        self.write = write
+
+    def pieces(self, reply: Reply) -> list[Reply]:
+        """A terminal takes a reply whole."""
+        return [reply]
+
+    async def deliver(self, chat_id: str, piece: Reply) -> None:
+        """Write the text, save the files and say where."""
+        loop = asyncio.get_running_loop()
+        self.write(render(piece, self.lang))
+        for path in await loop.run_in_executor(
+            None, save_files, piece, self.files, datetime.now(UTC)
+        ):
+            self.write(t(self.lang, "console.file_saved", path=path))
+        self.write("")
+
+
 async def chat_loop(
     router: Router,
     person: Person,
@@ -114,8 +140,12 @@ async def chat_loop(
     stdin: TextIO = sys.stdin,
     write: Callable[[str], None] = print,
     files: Path = Path("console-files"),
+    queued: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """Read lines until end of input, answering each one; files received are saved in `files`."""
+    """Read lines until end of input, answering each one; files received are saved in `files`.
+
+    `queued`, when given, delivers what a turn queued for the console (the outbox sender of
+    `ConsoleOutbox`), after the turn's own replies."""
     loop = asyncio.get_running_loop()
     while True:
         line, cut = await loop.run_in_executor(None, _read_line, stdin)
@@ -130,6 +160,8 @@ async def chat_loop(
                 write(t(lang, "console.file_saved", path=path))
             write("")
         await router.replied(msg)
+        if queued is not None:
+            await queued()
         if cut:
             write(t(lang, "console.line_cut", limit=TTY_LINE_LIMIT))
             write("")

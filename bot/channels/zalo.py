@@ -36,9 +36,10 @@ def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[s
         # The digest must not announce a chart that does not come: the note says where it is.
         parts[0] = parts[0].replace("\n\n" + t(lang, "digest.chart_note"), "")
         parts.append(t(lang, "zalo.chart_note"))
-    if getattr(reply, "document", None) is not None:
-        # Zalo's Bot API sends no files (the /xuat workbook).
-        parts.append(t(lang, "zalo.document_note"))
+    if reply.document is not None:
+        # Zalo's Bot API sends no files (the /xuat workbook, a /baocao report).
+        word = reply.document[0].lower().endswith(".docx")
+        parts.append(t(lang, "zalo.report_note" if word else "zalo.document_note"))
     text = "\n\n".join(p.strip() for p in parts if p.strip())
     return [piece for piece in split_text(text, MAX_TEXT_LENGTH) if piece.strip()]
 

@@ -13,9 +13,10 @@ from storage.db import Tx
 __all__ = ["ExportRequest", "ExportResult", "ExportWriteError", "export_to", "open_sink"]
 
 
-def open_sink(target: Path, fmt: str) -> Sink:
-    """An .xlsx workbook (fmt 'xlsx') or a folder of CSV files (fmt 'csv') at `target`."""
-    return CsvSink(target) if fmt == "csv" else XlsxSink(target)
+def open_sink(target: Path, fmt: str, heading: str = "") -> Sink:
+    """An .xlsx workbook (fmt 'xlsx', `heading` on top of every printed page) or a folder of
+    CSV files (fmt 'csv') at `target`."""
+    return CsvSink(target) if fmt == "csv" else XlsxSink(target, heading)
 
 
 async def export_to(
@@ -27,7 +28,8 @@ async def export_to(
     fmt: str = "xlsx",
 ) -> ExportResult:
     """Write the export to `target`; nothing is left behind if it fails half-way."""
-    sink = open_sink(target, fmt)
+    period = f"{request.first:%d/%m/%Y} – {request.last:%d/%m/%Y}"
+    sink = open_sink(target, fmt, f"Từ ngày {period} — {request.scope_label}")
     try:
         result = await write_export(tx, request, calendar, sink, now)
     except BaseException:

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from bot.export import printing
 from handlers.core.textclean import FORMULA_START, xml_safe
 
 Cell = str | int | float | date | datetime | None
@@ -42,6 +43,8 @@ class SheetSpec:
     formats: dict[int, str] = field(default_factory=dict)
     frozen_columns: int = 0
     empty_note: str = ""
+    # End the sheet with the signature block of a paper the office signs (attendance, per-diem).
+    signatures: bool = False
 
 
 class SheetOut(Protocol):
@@ -84,6 +87,13 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
+def _header_width(value: Cell) -> float:
+    """A day of the attendance grid is narrow (its date printed upwards); long headers wrap."""
+    if isinstance(value, date):
+        return printing.DATE_COLUMN_WIDTH
+    return min(_width(value, None), printing.HEADER_WRAP_AT) + 2
+
+
 def _width(value: Cell, number_format: str | None) -> int:
     if isinstance(value, datetime):
         return 17
@@ -98,9 +108,11 @@ def _width(value: Cell, number_format: str | None) -> int:
 class _XlsxSheet:
     """A write-only worksheet that holds its first rows back until it can fit the widths."""
 
-    def __init__(self, ws: WriteOnlyWorksheet, spec: SheetSpec) -> None:
+    def __init__(self, ws: WriteOnlyWorksheet, spec: SheetSpec, heading: str = "") -> None:
         self.ws = ws
         self.spec = spec
+        self.heading = heading
+        self.widths: list[float] = []
         self._pending: list[Sequence[Cell]] = []
         self._started = False
         self.rows = 0
@@ -118,24 +130,40 @@ class _XlsxSheet:
             self._start()
 
     def _start(self) -> None:
-        widths = [_width(h, None) + 2 for h in self.spec.header]
-        for row in self._pending:
+        widths: list[float] = [_header_width(h) for h in self.spec.header]
+        # Label rows above the header (the summary's figures) count for the widths too, so a
+        # label is not cut by the value beside it; one-cell notes span the sheet instead.
+        labels = [line for line in self.spec.preamble if len(line) > 1]
+        for row in [*labels, *self._pending]:
             for i, value in enumerate(row[: len(widths)]):
                 widths[i] = max(widths[i], _width(value, self.spec.formats.get(i)) + 2)
-        for i, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = min(width, MAX_WIDTH + 2)
-        for line in self.spec.preamble:
-            self.ws.append(self._cells(line, formatted=False))
+        self.widths = [min(width, MAX_WIDTH + 2) for width in widths]
+        for i, width in enumerate(self.widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = width
+        # Before the first row: a write-only sheet writes its properties (fit to page) then.
+        printing.set_up_page(self.ws, self.widths, self.header_row, self.heading)
+        for number, line in enumerate(self.spec.preamble, start=1):
+            if len(line) == 1 and isinstance(line[0], str):
+                bold = number == 1 and len(self.spec.preamble) > 1  # the sheet's title
+                self.ws.append(printing.note_row(self.ws, number, line[0], self.widths, bold=bold))
+            else:
+                self.ws.append(printing.label_row(self.ws, self._cells(line, formatted=False)))
         if self.spec.preamble:
             self.ws.append([])
-        bold = Font(bold=True)
+        # Wrapped headers get the height of their longest one (spreadsheets do not grow a row
+        # for wrapped text on their own when printing); a day's date is written upwards.
+        self.ws.row_dimensions[self.header_row].height = printing.header_height(
+            self.spec.header, self.widths
+        )
+        bold = Font(name=printing.FONT, bold=True)
         header = []
         for name in self.spec.header:
             cell = WriteOnlyCell(self.ws, value=xml_safe(name) if isinstance(name, str) else name)
             cell.font = bold
-            cell.alignment = Alignment(horizontal="center")
+            cell.alignment = printing.WRAP_CENTER
             if isinstance(name, date):
-                cell.number_format = DATE_FORMAT
+                cell.number_format = "dd/mm"
+                cell.alignment = Alignment(horizontal="center", text_rotation=90)
             header.append(cell)
         self.ws.append(header)
         self._started = True
@@ -160,7 +188,13 @@ class _XlsxSheet:
                 cell.number_format = wanted
                 cells.append(cell)
             elif isinstance(value, str):
-                cells.append(self._text_cell(value))
+                text = self._text_cell(value)
+                if i < len(self.widths) and len(value) > self.widths[i]:
+                    # Longer than its column: wrapped, so it prints whole instead of being cut.
+                    if isinstance(text, str):
+                        text = WriteOnlyCell(self.ws, value=text)
+                    text.alignment = printing.WRAP_TOP
+                cells.append(text)
             else:
                 cells.append(value)
         return cells
@@ -185,19 +219,26 @@ class _XlsxSheet:
             self._start()
         last = get_column_letter(max(1, len(self.spec.header)))
         self.ws.auto_filter.ref = f"A{self.header_row}:{last}{self.header_row + self.rows}"
+        if self.spec.signatures:
+            first = self.header_row + self.rows + 1
+            for row in printing.signature_rows(self.ws, first, self.widths):
+                self.ws.append(row)
 
 
 class XlsxSink:
     """A streamed (write-only) workbook saved to a temp file beside `target`, then moved."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, target: Path, heading: str = "") -> None:
         self.target = target
+        self.heading = heading  # printed on top of every page: the period and the scope
         self._temp = _temp_beside(target, suffix=".xlsx")
         self.book = Workbook(write_only=True)
         self._sheets: list[_XlsxSheet] = []
 
     def sheet(self, spec: SheetSpec, *, first: bool = False) -> _XlsxSheet:
-        out = _XlsxSheet(self.book.create_sheet(spec.name, 0 if first else None), spec)
+        out = _XlsxSheet(
+            self.book.create_sheet(spec.name, 0 if first else None), spec, self.heading
+        )
         self._sheets.append(out)
         return out
 

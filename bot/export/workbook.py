@@ -324,6 +324,7 @@ async def _officials_sheets(
             formats={7: PERCENT},
             frozen_columns=1,
             empty_note=EMPTY_NOTE,
+            signatures=True,
         )
     )
     money = sink.sheet(
@@ -333,6 +334,7 @@ async def _officials_sheets(
             ((PER_DIEM_RULE,),),
             frozen_columns=1,
             empty_note=EMPTY_NOTE,
+            signatures=True,
         )
     )
     people = await reads.officials(tx, scope, first, last)

@@ -11,7 +11,9 @@ from handlers.core.textfold import fold
 from handlers.core.turn import Turn
 from handlers.difficulty.raising import working_calendar
 from handlers.digest.daily import daily_digest, weekly_digest
+from handlers.reports import command as report_command
 from storage import scope
+from storage.models import Role
 
 DIGEST = "digest"
 TODAY_WORDS = {"", "homnay", "today"}
@@ -50,8 +52,13 @@ def parse_request(args: str, today: date) -> DigestRequest | None:
 
 
 async def baocao(turn: Turn) -> list[Reply]:
-    """/baocao [hôm qua | dd/mm | tuan | tuan truoc]: the digest of this supervisor's scope."""
+    """/baocao [hôm qua | dd/mm | tuan | tuan truoc]: the digest of this supervisor's scope;
+    /baocao thang | thang truoc | dot: the report document (`handlers.report_command`)."""
+    if report_command.is_report_request(turn.msg.args):
+        return await report_command.report(turn)
     if turn.person is None or not await scope.is_supervisor(turn.tx, turn.person_id):
+        if turn.person is not None and turn.person.role == Role.OFFICIAL:
+            return turn.say("report.official_usage")
         return turn.say("digest.not_supervisor")
     request = parse_request(turn.msg.args, turn.today)
     if request is None:

@@ -13,7 +13,7 @@ async def show_help(turn: Turn) -> list[Reply]:
     keys = ["help.title"]
     if turn.person is not None and turn.person.role == Role.OFFICIAL:
         keys += ["help.nhatky", "help.plain", "help.khokhan", "help.cuatoi"]
-        keys += ["help.nghi", "help.nhacnho"]
+        keys += ["help.nghi", "help.nhacnho", "help.baocao_official"]
     if turn.person is not None and await scope.is_supervisor(turn.tx, turn.person.id):
         keys += ["help.baocao", "help.xuat", "help.dskhokhan"]
     if turn.person is not None and turn.person.role == Role.ADMIN:

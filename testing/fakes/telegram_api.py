@@ -780,7 +780,7 @@ class FakeTelegramAPI:
                     "file_name": value.filename,
                     "content_type": value.content_type,
                     "size": len(content),
-                    # Kept so a test can open the workbook the bot sent.
+                    # Kept so a test can open what the bot sent (a report, a workbook).
                     "content": content,
                 }
             else:

@@ -252,7 +252,7 @@ def test_the_console_saves_every_file_it_receives_and_says_where(tmp_path: Path)
     assert code == 0, err
     saved = [line.removeprefix("Đã lưu tệp: ") for line in out.splitlines() if "Đã lưu tệp" in line]
     folder = (tmp_path / "console-files").resolve()
-    assert f"Tệp bot gửi (Excel, biểu đồ) được lưu vào {folder}" in out
+    assert f"Tệp bot gửi (Excel, Word, biểu đồ) được lưu vào {folder}" in out
     assert len(saved) == 2, out
     chart, workbook = (Path(p) for p in saved)
     assert chart.parent == folder and chart.read_bytes().startswith(b"\x89PNG")

@@ -17,6 +17,7 @@ FEATURES = {
     "export",
     "settings",
     "onboarding",
+    "reports",
 }
 
 

@@ -19,7 +19,10 @@ async def test_an_officials_help_lists_only_what_an_official_can_do(
     assert "trưởng tổ" not in help_text and "/tocongtac mới" not in help_text
     assert "lãnh đạo" not in help_text and "khó khăn ngay hay chỉ trong báo cáo" not in help_text
     an = await linked_chat(AN)
-    assert "/baocao" not in await an.say("/trogiup")
+    help_text = await an.say("/trogiup")
+    # Digests are for supervisors; an official's /baocao is their own report.
+    assert "/baocao (hoặc /digest)" not in help_text
+    assert "/baocao tháng (hoặc /digest month) — dự thảo báo cáo kết quả công tác" in help_text
     thu = await linked_chat(THU)  # leads group 1 and heads two divisions
     help_text = await thu.say("/trogiup")
     assert "/tocongtac mới" in help_text and "khó khăn ngay hay chỉ trong báo cáo" in help_text

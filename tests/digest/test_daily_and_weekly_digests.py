@@ -359,9 +359,12 @@ async def test_weekly_digest_rates_median_first_response_and_chart(
 async def test_baocao_is_for_supervisors_only(linked_chat: MakeChat) -> None:
     an = await linked_chat(AN)
     reply = await an.at("2026-11-30 10:00").say("/baocao")
-    assert reply.startswith("Báo cáo tổng hợp dành cho lãnh đạo phòng")
-    assert "/trogiup" in reply
-    assert "Báo cáo tổng hợp dành cho" in await an.say("/digest tuan")
+    # An official is told digests are for supervisors, and what they can ask for instead.
+    assert reply.startswith("Báo cáo tổng hợp ngày, tuần dành cho lãnh đạo.")
+    assert "/baocao tháng (tháng này)" in reply
+    assert "Báo cáo tổng hợp ngày, tuần dành cho" in await an.say("/digest tuan")
+    xuan = await linked_chat("Đinh Văn Xuân")  # a commune contact
+    assert (await xuan.say("/baocao")).startswith("Báo cáo tổng hợp dành cho lãnh đạo phòng")
 
 
 async def test_baocao_today_another_day_and_the_week_with_its_chart(

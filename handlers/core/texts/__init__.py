@@ -9,6 +9,7 @@ from handlers.core.texts.followups import FOLLOWUP_TEXTS
 from handlers.core.texts.leave import LEAVE_TEXTS
 from handlers.core.texts.plan_changes import PLAN_CHANGE_TEXTS
 from handlers.core.texts.plural import fill
+from handlers.core.texts.reports import REPORT_TEXTS
 from handlers.core.texts.review import REVIEW_TEXTS
 from handlers.core.texts.schedule import SCHEDULE_TEXTS
 from handlers.core.texts.settings import SETTINGS_TEXTS
@@ -334,6 +335,7 @@ TEXTS.update(STUDY_TEXTS)
 TEXTS.update(ZALO_TEXTS)
 TEXTS.update(PLAN_CHANGE_TEXTS)
 TEXTS.update(REVIEW_TEXTS)
+TEXTS.update(REPORT_TEXTS)
 
 # Telegram's command menu (setMyCommands), Vietnamese first.
 COMMAND_MENU: tuple[tuple[str, str, str], ...] = (

@@ -174,9 +174,11 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "digest.usage": (
         "Anh/chị gõ /baocao để xem báo cáo hôm nay; /baocao hôm qua; /baocao 27/11 cho một "
-        "ngày; /baocao tuần cho tuần này; /baocao tuần trước cho tuần trước.",
+        "ngày; /baocao tuần cho tuần này; /baocao tuần trước cho tuần trước; /baocao tháng, "
+        "/baocao tháng trước hoặc /baocao đợt cho dự thảo báo cáo theo mẫu (tệp Word).",
         "Type /digest for today; /digest yesterday; /digest 27/11 for one day; /digest week for "
-        "this week; /digest last week for the week before.",
+        "this week; /digest last week for the week before; /digest month, /digest last month or "
+        "/digest wave for the draft report in the official format (a Word file).",
     ),
     "digest.future": (
         "Ngày {day} chưa tới nên chưa có báo cáo. Gõ /baocao để xem báo cáo hôm nay.",
@@ -188,7 +190,9 @@ DIGEST_TEXTS: dict[str, tuple[str, str]] = {
     "digest.button_last_week": ("Tuần trước", "Last week"),
     "help.baocao": (
         "/baocao (hoặc /digest) — báo cáo tổng hợp hôm nay; thêm hôm qua, ngày dd/mm, "
-        "tuần hoặc tuần trước",
-        "/digest (or /baocao) — today's digest; add yesterday, dd/mm, week or last week",
+        "tuần hoặc tuần trước; /baocao tháng, tháng trước, đợt — dự thảo báo cáo theo mẫu "
+        "(tệp Word)",
+        "/digest (or /baocao) — today's digest; add yesterday, dd/mm, week or last week; "
+        "/digest month, last month, wave — the draft report in the official format (Word)",
     ),
 }
