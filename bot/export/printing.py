@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -94,7 +95,7 @@ def label_row(ws: WriteOnlyWorksheet, values: Sequence[object]) -> list[object]:
             cell = WriteOnlyCell(ws, value=value)
             cell.alignment = WRAP_TOP
             cells.append(cell)
-        elif isinstance(value, WriteOnlyCell) and value.data_type == "s":
+        elif isinstance(value, SheetCell) and value.data_type == "s":
             value.alignment = WRAP_TOP  # a text kept from being read as a formula
             cells.append(value)
         else:
