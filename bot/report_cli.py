@@ -19,6 +19,7 @@ from bot.reports import (
 )
 from bot.settings import Settings
 from storage import export as reads
+from storage import org
 from storage.db import Database, StorageError, Tx
 from storage.models import Role
 
@@ -58,7 +59,7 @@ async def _request(tx: Tx, args: argparse.Namespace) -> ReportRequest:
         return ReportRequest(first, last, label, person_id=person.id)
     if args.division:
         code = args.division.strip().upper()
-        names = await reads.division_names(tx)
+        names = dict(await org.divisions(tx))
         if code not in names:
             raise ExportInputError(
                 f"không có phòng mã '{args.division}' (có: {', '.join(sorted(names))})"

@@ -22,8 +22,9 @@ from storage import export as reads
 from storage import followups, reports, study
 from storage.db import Tx
 from storage.export import ExportAssignment, ExportDifficulty, ExportEntry
-from storage.followups import FollowUp, VisitInfo
+from storage.followups import FollowUp
 from storage.study import Part
+from storage.visits import VisitInfo
 
 LANG = "vi"  # documents for the department are in Vietnamese
 EXAMPLES_PER_TOPIC = 3

@@ -24,9 +24,10 @@ from storage import Database
 from storage.audit import add_audit
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import ZONE, local
-from tests.conftest import AN, LAN, THANH, MakeChat
-from tests.report_story import DRAFTED, LETTERHEAD, November, docx_text, november
-from tests.test_difficulties import TAM, THU, inbox
+from tests.cli.test_newcomer import bietphai, main_in
+from tests.helpers.difficulty import TAM, THU, inbox
+from tests.helpers.reports import DRAFTED, LETTERHEAD, November, docx_text, november
+from tests.helpers.sample import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 
@@ -211,9 +212,6 @@ async def test_a_report_is_built_off_the_event_loop_while_the_bot_keeps_writing(
 
 def test_the_console_saves_the_report_to_its_folder(tmp_path: Path) -> None:
     """`bietphai chat`: the report queued for the terminal is built and saved like any file."""
-    from tests.conftest import SAMPLE_XLSX
-    from tests.test_newcomer import bietphai, main_in
-
     db = tmp_path / "keep.sqlite3"
     assert main_in(tmp_path, db, "import-org", str(SAMPLE_XLSX)) == 0
     code, out, err = bietphai(tmp_path, "chat", "--as", AN, stdin="/baocao tháng trước\n", db=db)

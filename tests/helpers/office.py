@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"  # git-ignored: page 1 of each report, for review
 PACKAGES = "libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-liberation2"
 

@@ -17,8 +17,8 @@ from bot.export.workbook import PER_DIEM_HEADER, SUMMARY_HEADER
 from handlers.core.workcal import calendar_from
 from storage import Database, calendar
 from storage.export import ExportFilter
-from tests import office
 from tests.chat import ZONE
+from tests.helpers import office
 
 NOV_FIRST, NOV_LAST = date(2026, 11, 1), date(2026, 11, 30)
 HEADING = "Từ ngày 01/11/2026 – 30/11/2026 — toàn Sở"

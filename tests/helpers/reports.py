@@ -23,8 +23,8 @@ from storage.org_import import resolve_person
 from storage.study import NewPart
 from storage.worklog import NewAttachment
 from tests.chat import Chat, local
-from tests.conftest import AN, THANH, MakeChat
-from tests.test_difficulties import THU, raise_urgent
+from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.sample import AN, THANH, MakeChat
 
 BINH = "Trần Thị Bình"
 XUAN = "Đinh Văn Xuân"  # commune contact

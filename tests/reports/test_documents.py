@@ -19,9 +19,10 @@ from docx.text.paragraph import Paragraph
 
 from bot.reports import ReportRequest, build_report, period_label
 from storage import Database
-from tests import office
-from tests.conftest import MakeChat
-from tests.report_story import (
+from storage.org_import import resolve_person
+from tests.helpers import office
+from tests.helpers.difficulty import TAM
+from tests.helpers.reports import (
     ANSWER,
     DIFFICULTY,
     DRAFTED,
@@ -35,6 +36,7 @@ from tests.report_story import (
     docx_text,
     november,
 )
+from tests.helpers.sample import MakeChat
 
 NOVEMBER = "tháng 11/2026"
 
@@ -143,9 +145,6 @@ async def test_the_department_summary_has_every_part_the_director_needs(
 async def test_a_division_heads_summary_stays_in_scope_and_is_signed_by_the_division(
     story: November, org_db: Database
 ) -> None:
-    from storage.org_import import resolve_person
-    from tests.test_difficulties import TAM
-
     async with org_db.read() as tx:
         tam = await resolve_person(tx, TAM)
     request = ReportRequest(

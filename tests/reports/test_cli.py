@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from bot.cli import main
-from tests.report_story import docx_text
-from tests.test_cli import db_path, sample_org  # noqa: F401  (fixtures)
+from tests.helpers.cli import OPERATOR_SETTINGS
+from tests.helpers.reports import docx_text
+from tests.helpers.sample import SAMPLE_XLSX
+
+
+@pytest.fixture
+def sample_org(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An operator's shell in tmp_path (BOT_DB_PATH only) with the sample organisation."""
+    for name in list(os.environ):
+        if name.startswith(OPERATOR_SETTINGS):
+            monkeypatch.delenv(name)
+    path = tmp_path / "data" / "bietphai.sqlite3"
+    path.parent.mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_DB_PATH", str(path))
+    assert main(["import-org", str(SAMPLE_XLSX)]) == 0
+    return path
 
 
 def _one_error_line(err: str) -> str:
@@ -21,7 +37,7 @@ def _one_error_line(err: str) -> str:
 
 
 def test_the_office_drafts_the_department_summary_an_officials_report_and_a_division(
-    sample_org: Path,  # noqa: F811
+    sample_org: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -129,7 +145,7 @@ def test_the_office_drafts_the_department_summary_an_officials_report_and_a_divi
     ],
 )
 def test_bad_arguments_get_one_clear_line_and_a_non_zero_exit(
-    sample_org: Path,  # noqa: F811
+    sample_org: Path,
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     says: str,
