@@ -38,6 +38,7 @@ LEFT_COLUMN_MM = 72  # the issuing body; the national title takes the rest
 BLACK = RGBColor(0, 0, 0)
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
+ROWS_PER_FRAGMENT = 500
 
 
 @dataclass(frozen=True)
@@ -293,9 +294,10 @@ def grid(
     for cell, label in zip(head.cells, header, strict=True):
         _cell_line(cell, label, first=True, bold=True, size=size)
     widths = [str(int(Mm(w).twips)) for w in widths_mm]
-    # One XML fragment for all rows, parsed once: creating elements one by one is the slow part.
-    body = "".join(_row_xml(row, widths, size) for row in rows)
-    if body:
+    # Rows as XML fragments parsed a chunk at a time: creating elements one by one is slow, and
+    # one fragment for a 20,000-row table would hold its whole text twice in memory.
+    for at in range(0, len(rows), ROWS_PER_FRAGMENT):
+        body = "".join(_row_xml(row, widths, size) for row in rows[at : at + ROWS_PER_FRAGMENT])
         fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")
         for tr in list(fragment):
             table._tbl.append(tr)
