@@ -46,6 +46,7 @@ SAMPLE_COMMUNES = tuple(f"XA{n:02d}" for n in range(1, 20))
 REPLY_TIMEOUT = 60.0
 OFFER_PREFIX = "Lưu nội dung này"
 SAVED_PREFIX = "Đã ghi"
+OpenDb = Callable[[], Awaitable[Database]]
 SAVE_LABEL = "Lưu"
 
 WORK = (
@@ -386,11 +387,11 @@ def official_name(n: int) -> str:
     return f"Cán bộ Thử Tải {n + 1:04d}"
 
 
-async def prepare_database(path: Path, officials: int) -> list[int]:
+async def prepare_database(path: Path, officials: int, open_db: OpenDb | None = None) -> list[int]:
     """The sample organisation plus M bench officials, each linked to a Telegram account."""
     now = datetime.now(ZONE)
     today = now.date()
-    db = await Database(path).open()
+    db = await (open_db() if open_db else Database(path).open())
     try:
         await import_org(db, SAMPLE_WORKBOOK, now, actor="bench")
         folder = path.parent / "bench-org"
@@ -427,12 +428,16 @@ async def run_bietphai(
     *,
     press: bool,
     send_delay_ms: float = 0.0,
+    open_db: OpenDb | None = None,
 ) -> BotResult:
-    """bietphai's real Telegram stack on a fresh fake and a fresh database."""
+    """bietphai's real Telegram stack on a fresh fake and a fresh database.
+
+    `open_db` opens another (empty) store instead of a new SQLite file: bench.pg_throughput.
+    """
     path = workdir / "bietphai.sqlite3"
     workdir.mkdir(parents=True)
-    user_ids = await prepare_database(path, officials)
-    db = await Database(path).open()
+    user_ids = await prepare_database(path, officials, open_db)
+    db = await (open_db() if open_db else Database(path).open())
     async with FakeTelegramAPI() as fake:
         fake.set_delay("sendMessage", send_delay_ms / 1000)
         application = build_application(

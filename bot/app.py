@@ -30,7 +30,7 @@ from handlers.core.deadlines import DeadlinePolicy
 from handlers.core.turn import HandlerConfig
 from handlers.reminders.due import ReminderSchedule
 from handlers.router import Router
-from storage.db import Database, check_path_usable
+from storage.db import Database, check_path_usable, open_database
 from storage.instance_lock import InstanceLock
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class BotApp:
 
 async def build_app(settings: Settings) -> BotApp:
     """Open the database and assemble every configured channel."""
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     router = Router(db, handler_config(settings))
     app = BotApp(settings, db, router)
     guard = app.guard
@@ -190,9 +190,16 @@ def schedule(settings: Settings) -> Schedule:
 
 async def serve(settings: Settings) -> int:
     """Run the configured channels until SIGINT or SIGTERM (0) or a refused token (3)."""
-    check_path_usable(settings.db_path)
-    # Held until the process ends: a second bot, or a restore, on this database is refused.
-    with InstanceLock(settings.db_path):
+    guard: contextlib.AbstractContextManager[object]
+    if settings.database_url:
+        # PostgreSQL: any number of bot processes share the database (the duties decide who
+        # polls, sends and ticks), so there is no file to lock.
+        guard = contextlib.nullcontext()
+    else:
+        check_path_usable(settings.db_path)
+        # Held until the process ends: a second bot, or a restore, on this database is refused.
+        guard = InstanceLock(settings.db_path)
+    with guard:
         app = await build_app(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -12,7 +12,7 @@ from handlers.core.textclean import clean_text
 from handlers.core.workcal import WorkingCalendar, public_holidays
 from storage import audit, calendar
 from storage.calendar import DeclaredDay
-from storage.db import Database
+from storage.db import open_database
 
 KIND_WORDS = {"off": "ngày nghỉ", "workday": "ngày làm việc"}
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -81,7 +81,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _add(settings: Settings, day: date, kind: str, reason: str) -> int:
-    async with Database(settings.db_path) as db, db.transaction() as tx:
+    async with open_database(settings.db_path, settings.database_url) as db, db.transaction() as tx:
         previous = await calendar.add_declared_day(tx, day, kind, reason)
         await audit.add_audit(
             tx,
@@ -103,7 +103,7 @@ async def _add(settings: Settings, day: date, kind: str, reason: str) -> int:
 
 
 async def _remove(settings: Settings, day: date) -> int:
-    async with Database(settings.db_path) as db, db.transaction() as tx:
+    async with open_database(settings.db_path, settings.database_url) as db, db.transaction() as tx:
         removed = await calendar.remove_declared_day(tx, day)
         if removed is not None:
             await audit.add_audit(
@@ -121,7 +121,7 @@ async def _remove(settings: Settings, day: date) -> int:
 
 
 async def _list(settings: Settings, year: int) -> int:
-    async with Database(settings.db_path) as db, db.read() as tx:
+    async with open_database(settings.db_path, settings.database_url) as db, db.read() as tx:
         declared = await calendar.declared_days_in(tx, date(year, 1, 1), date(year, 12, 31))
     for line in year_lines(year, declared):
         print(line)

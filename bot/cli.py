@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from bot import (
     __version__,
     calendar_cli,
+    copydb_cli,
     digest_cli,
     export_cli,
     logs,
@@ -38,7 +39,7 @@ from bot.settings_errors import settings_error_line
 from bot.startup import StartupError
 from handlers.router import Router
 from storage import org
-from storage.db import Database, StorageError
+from storage.db import Database, StorageError, open_database
 from storage.models import Person, Role
 
 ROLE_NAMES = {
@@ -114,6 +115,9 @@ def parser() -> VietnameseParser:
         command("export-org", "xuất tổ chức ra tệp .xlsx (nhập lại được bằng import-org)")
     )
     study_cli.add_arguments(command("study", "học tập kinh nghiệm tại Sở: in lịch các đoàn"))
+    copydb_cli.add_arguments(
+        command("copy-db", "chép toàn bộ cơ sở dữ liệu SQLite sang một PostgreSQL trống")
+    )
     return top
 
 
@@ -174,6 +178,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await export_cli.run_org(args, settings)
     if args.command == "study":
         return await study_cli.run(args, settings)
+    if args.command == "copy-db":
+        return await copydb_cli.run(args, settings)
     raise CliError(f"không có lệnh {args.command}")
 
 
@@ -218,7 +224,7 @@ async def _demo_person(db: Database, settings: Settings) -> Person:
 
 
 async def _chat(settings: Settings, query: str) -> int:
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     try:
         async with db.read() as tx:
             if not await org.all_people(tx):
@@ -256,7 +262,7 @@ async def _chat_with(db: Database, settings: Settings, person: Person) -> int:
 
 
 async def _import(settings: Settings, path: Path) -> int:
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     try:
         result = await import_org(db, path, datetime.now(UTC))
     except ImportRejected as exc:
@@ -277,7 +283,7 @@ async def _import(settings: Settings, path: Path) -> int:
 
 
 async def _invite(settings: Settings, query: str) -> int:
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     try:
         invite = await create_invite(
             db,

@@ -13,7 +13,7 @@ from handlers.core.texts import t
 from handlers.core.workcal import calendar_from
 from handlers.digest.daily import Digest, daily_digest, weekly_digest
 from storage import calendar, org, scope
-from storage.db import Database, Tx
+from storage.db import Tx, open_database
 from storage.models import Person
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -87,7 +87,7 @@ async def _build(args: argparse.Namespace, settings: Settings) -> Digest:
             raise DigestInputError("--chart chỉ dùng cùng --weekly (biểu đồ của báo cáo tuần)")
         if not args.chart.parent.exists():
             raise DigestInputError(f"thư mục {args.chart.parent} không tồn tại")
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     try:
         async with db.read() as tx:
             supervisor = await _supervisor(tx, args.supervisor)

@@ -17,7 +17,7 @@ from handlers.core.textfold import fold
 from handlers.core.workcal import calendar_from
 from storage import calendar, org
 from storage import export as reads
-from storage.db import Database, Tx
+from storage.db import Tx, open_database
 from storage.export import ExportFilter
 
 FORMATS = ("xlsx", "csv")
@@ -75,7 +75,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         first, last = _period(args.first, args.last)
         _check_output(args.output, args.format, args.force)
-        db = await Database(settings.db_path).open()
+        db = await open_database(settings.db_path, settings.database_url).open()
         try:
             async with db.read() as tx:
                 scope, label = await _scope(tx, args)
@@ -106,7 +106,7 @@ async def run_org(args: argparse.Namespace, settings: Settings) -> int:
             raise ExportWriteError(
                 f"tệp {args.output} đã có; chọn tên khác hoặc thêm --force để ghi đè"
             )
-        db = await Database(settings.db_path).open()
+        db = await open_database(settings.db_path, settings.database_url).open()
         try:
             async with db.read() as tx:
                 counts = await export_org(tx, args.output, args.format)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
+import sys
 from datetime import datetime
 from pathlib import Path
 
 from bot.settings import Settings
 from storage import backup as backups
-from storage.db import Database, StorageError, check_path_usable
+from storage.db import Database, StorageError, check_path_usable, open_database
 from storage.instance_lock import InstanceLock
 
 
@@ -37,6 +38,8 @@ def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def run_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write a checked backup, then prune the old ones when asked."""
+    if settings.database_url:
+        return _postgresql_tools(settings.database_url)
     if args.keep is not None and args.keep < 1:
         raise StorageError("--keep phải từ 1 trở lên")
     check_path_usable(settings.db_path)
@@ -63,6 +66,8 @@ def backup_target(given: str, now: datetime) -> Path:
 
 async def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Replace the database with a checked backup, keeping the replaced one aside."""
+    if settings.database_url:
+        return _postgresql_tools(settings.database_url)
     # The lock the running bot holds: a restore under a live bot would be overwritten by it.
     with InstanceLock(settings.db_path).acquire(doing="khôi phục"):
         restored = await asyncio.to_thread(
@@ -82,8 +87,25 @@ async def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _postgresql_tools(url: str) -> int:
+    """With PostgreSQL, backups are the server's own tools: say which, in one line."""
+    from storage.pg import backup_hint
+
+    print(backup_hint(url), file=sys.stderr)
+    return 1
+
+
 async def run_migrate(settings: Settings) -> int:
     """Bring the schema up to date, as `run` does at start-up."""
+    if settings.database_url:
+        db = open_database(settings.db_path, settings.database_url)
+        await db.open()
+        try:
+            version = await db.schema_version()
+        finally:
+            await db.close()
+        print(f"{db.describe()} ở phiên bản lược đồ mới nhất ({version}).")
+        return 0
     before = _schema_version_of(settings.db_path)
     db = await Database(settings.db_path).open()
     try:

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from handlers.core.messages import Reply
 from storage import outbox
-from storage.db import Database
+from storage.db import Database, Lease
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ class SenderSettings:
     idle: float = 0.5
 
 
+# How often a standing-by sender checks whether the sending duty is free.
+STANDBY_SECONDS = 1.0
 # How late after its slot a send may still go; later, the slot is given up (no catch-up burst).
 LATE_TOLERANCE = 0.01
 
@@ -156,6 +158,23 @@ class OutboxSender:
         self._wake.set()
 
     async def _run(self) -> None:
+        """Send while this process holds the channel's sending duty; stand by otherwise.
+
+        With PostgreSQL several processes share one outbox: one of them sends for a channel
+        at a time (`Database.exclusive`), so the pace towards the platform (Telegram: 30/s
+        per bot) is one pace, not one per process; the others take over within
+        STANDBY_SECONDS when it stops. Claims stay atomic (FOR UPDATE SKIP LOCKED), so even
+        two senders never send one message twice. An SQLite file always grants the duty.
+        """
+        while not self._stopping.is_set():
+            async with self.db.exclusive(f"outbox:{self.channel.name}") as duty:
+                if duty.held:
+                    await self._drain_while_held(duty)
+                    continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), STANDBY_SECONDS)
+
+    async def _drain_while_held(self, duty: Lease) -> None:
         while not self._stopping.is_set():
             try:
                 handled = await self.drain_once()
@@ -163,6 +182,9 @@ class OutboxSender:
                 log.exception("outbox sender for %s failed; retrying", self.channel.name)
                 handled = 0
             if handled == 0:
+                if not await duty.still_held():
+                    log.warning("lost the %s sending duty; standing by", self.channel.name)
+                    return
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.idle)

@@ -20,9 +20,10 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     schedule = jobs.schedule
     scheduler = AsyncIOScheduler(timezone=zone)
     # Reminders tick every minute: officials may move their own reminder time (/nhacnho).
-    _add(scheduler, "reminders", jobs.send_reminders, CronTrigger(minute="*", timezone=zone))
+    _add(jobs, scheduler, "reminders", jobs.send_reminders, CronTrigger(minute="*", timezone=zone))
     daily = schedule.daily_digest
     _add(
+        jobs,
         scheduler,
         "daily_digest",
         jobs.send_daily_digests,
@@ -30,6 +31,7 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     )
     weekly = schedule.weekly_time
     _add(
+        jobs,
         scheduler,
         "weekly_digest",
         jobs.send_weekly_digests,
@@ -41,6 +43,7 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
         ),
     )
     _add(
+        jobs,
         scheduler,
         "escalation",
         jobs.check_deadlines,
@@ -54,6 +57,7 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     # Visit reminders tick every 15 minutes, aligned on the setting's minute, so a visit planned
     # late is still reminded; the job itself decides what is due and queues it once.
     _add(
+        jobs,
         scheduler,
         "visit_reminders",
         jobs.send_visit_reminders,
@@ -61,6 +65,7 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     )
     # Study-visit reminders: once a day at 08:00 is enough (the job finds what is due).
     _add(
+        jobs,
         scheduler,
         "study_reminders",
         jobs.send_study_reminders,
@@ -78,18 +83,36 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     return scheduler
 
 
+async def once_across_processes(
+    jobs: Jobs, job_id: str, work: Callable[[], Awaitable[int]]
+) -> None:
+    """Run one tick of a job unless another process on the same database is running it.
+
+    Every process runs the scheduler (PostgreSQL, several machines): the tick's duty is held
+    by one of them; the others skip it. What the tick queues has a unique key, so a process
+    that ticks just after the holder finished queues nothing twice, and a holder that dies
+    mid-tick loses nothing: the next tick, wherever it runs, queues what is still missing.
+    """
+    try:
+        async with jobs.db.exclusive(f"job:{job_id}") as duty:
+            if not duty.held:
+                log.debug("job %s runs in another process; skipped here", job_id)
+                return
+            await work()
+    except Exception:
+        # The next tick tries again; nothing is lost because the work is re-derived.
+        log.exception("scheduled job %s failed", job_id)
+
+
 def _add(
+    jobs: Jobs,
     scheduler: AsyncIOScheduler,
     job_id: str,
     work: Callable[[], Awaitable[int]],
     trigger: CronTrigger,
 ) -> None:
     async def run() -> None:
-        try:
-            await work()
-        except Exception:
-            # The next tick tries again; nothing is lost because the work is re-derived.
-            log.exception("scheduled job %s failed", job_id)
+        await once_across_processes(jobs, job_id, work)
 
     scheduler.add_job(
         run,
@@ -113,7 +136,9 @@ class SchedulerService:
     async def start(self) -> None:
         """Catch up once, then start the cron jobs."""
         try:
-            await self.jobs.catch_up()
+            async with self.jobs.db.exclusive("job:catch_up") as duty:
+                if duty.held:
+                    await self.jobs.catch_up()
         except Exception:
             log.exception("start-up catch-up failed; the regular jobs will retry")
         self.scheduler.start()

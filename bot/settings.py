@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     db_path: Path = Field(Path("data/bietphai.sqlite3"), alias="BOT_DB_PATH")
+    database_url: str | None = Field(None, alias="BOT_DATABASE_URL")
     timezone: str = Field("Asia/Ho_Chi_Minh", alias="BOT_TIMEZONE")
     language: Literal["vi", "en"] = Field("vi", alias="BOT_LANGUAGE")
     backdate_days: int = Field(7, ge=0, le=60, alias="BOT_BACKDATE_DAYS")
@@ -155,6 +156,15 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("phải có dạng postgresql://người_dùng@máy:5432/tên_csdl")
+        return value.strip()
 
     @field_validator("log_level")
     @classmethod

@@ -18,7 +18,7 @@ from handlers.core.workcal import calendar_from
 from handlers.study.calendar import calendar_lines, weeks_between
 from handlers.study.weeks import week_of
 from storage import audit, calendar, org, outbox, study
-from storage.db import Database, Tx
+from storage.db import Tx, open_database
 from storage.models import Commune, Person, Role
 
 MAX_WEEKS = 156
@@ -73,7 +73,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     """One study action; a bad argument is one line on stderr and exit code 1."""
     if args.study_action == "list":
         return await _list(args, settings)
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     try:
         async with db.transaction() as tx:
             if args.study_action == "contacts":
@@ -173,7 +173,7 @@ async def _list(args: argparse.Namespace, settings: Settings) -> int:
     if len(weeks) > MAX_WEEKS:
         print(f"Lỗi: tối đa {MAX_WEEKS} tuần mỗi lần in", file=sys.stderr)
         return 1
-    db = await Database(settings.db_path).open()
+    db = await open_database(settings.db_path, settings.database_url).open()
     try:
         async with db.read() as tx:
             divisions = await org.divisions(tx)

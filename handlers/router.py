@@ -28,7 +28,7 @@ from handlers.visits.routes import ROUTES as VISITS
 from handlers.worklog import log as worklog
 from handlers.worklog.routes import ROUTES as WORKLOG
 from storage import conversation, outbox, turns, updates
-from storage.db import Database
+from storage.db import Database, Tx
 from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
@@ -67,34 +67,41 @@ class Router:
 
     async def _handle(self, msg: Incoming, now: datetime) -> list[Reply]:
         try:
-            async with self.db.transaction() as tx:
-                context = await turns.load_turn(
-                    tx,
-                    update_key=msg.update_key,
-                    channel=msg.channel,
-                    user_id=msg.user_id,
-                    chat_id=msg.chat_id,
-                    now=now,
-                    refresh=LAST_SEEN_REFRESH,
-                )
-                seen, person, state = context.seen, context.person, context.state
-                about_person(person.id if person is not None else None)
-                if seen is not None:
-                    log.info("update %s delivered again; not handled twice", msg.update_key)
-                    return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
-                turn = Turn(msg, tx, person, state, self.config, now, outside_flow=worklog.offer)
-                replies = await self._dispatch(turn)
-                if turn.person is None:
-                    # Nothing of an unregistered person is kept beyond the audit line.
-                    return replies
-                replies = await self._remember(turn, replies)
-                await updates.record_update(
-                    tx, msg.update_key, msg.chat_id, [r.to_json() for r in replies], now
-                )
-            return replies
+            return await self.db.run(lambda tx, attempt: self._handle_in(tx, attempt, msg, now))
         except Exception:
             log.exception("update %s failed; nothing was saved", msg.update_key)
             return [Reply(t(self.config.language, "error.not_saved"))]
+
+    async def _handle_in(self, tx: Tx, attempt: int, msg: Incoming, now: datetime) -> list[Reply]:
+        """One turn inside its write transaction; run again when it lost a race (PostgreSQL)."""
+        context = await turns.load_turn(
+            tx,
+            update_key=msg.update_key,
+            channel=msg.channel,
+            user_id=msg.user_id,
+            chat_id=msg.chat_id,
+            now=now,
+            refresh=LAST_SEEN_REFRESH,
+        )
+        seen, person, state = context.seen, context.person, context.state
+        about_person(person.id if person is not None else None)
+        if seen is not None:
+            log.info("update %s delivered again; not handled twice", msg.update_key)
+            if attempt > 0:
+                # Another process stored this very update while we handled it: it sends the
+                # replies (and start-up recovery does if it dies), so they go out once.
+                return []
+            return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
+        turn = Turn(msg, tx, person, state, self.config, now, outside_flow=worklog.offer)
+        replies = await self._dispatch(turn)
+        if turn.person is None:
+            # Nothing of an unregistered person is kept beyond the audit line.
+            return replies
+        replies = await self._remember(turn, replies)
+        await updates.record_update(
+            tx, msg.update_key, msg.chat_id, [r.to_json() for r in replies], now
+        )
+        return replies
 
     async def reply_later(self, msg: Incoming, replies: list[Reply]) -> None:
         """Replies the channel could not deliver now go to the outbox (retried, never lost)."""

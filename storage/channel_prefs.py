@@ -41,7 +41,8 @@ async def set_preferred_channel(tx: Tx, person_id: int, channel: str | None) -> 
 async def linked_channels(tx: Tx, person_id: int) -> list[LinkedChannel]:
     """Telegram and Zalo as far as this person linked them, the one used last first."""
     rows = await tx.all(
-        "SELECT channel, max(last_seen_at) AS seen, max(unreachable_at IS NULL) AS any_reachable "
+        "SELECT channel, max(last_seen_at) AS seen, "
+        "max(CASE WHEN unreachable_at IS NULL THEN 1 ELSE 0 END) AS any_reachable "
         "FROM channel_identities "
         "WHERE person_id = ? AND channel IN (?, ?) GROUP BY channel ORDER BY seen DESC",
         (person_id, *PINNABLE),

@@ -4,5 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-# A second backend adds its own class here, so callers and the contract tests stay the same.
-CONSTRAINT_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+from storage.db import ConstraintError
+
+# Both backends raise ConstraintError from Tx (SQLite's IntegrityError and psycopg's are
+# wrapped); sqlite3.IntegrityError stays for statements run on a raw connection.
+CONSTRAINT_ERRORS: tuple[type[Exception], ...] = (ConstraintError, sqlite3.IntegrityError)

@@ -1,4 +1,8 @@
-"""One SQLite file: a single writer connection, short BEGIN IMMEDIATE transactions, migrations."""
+"""The database: one SQLite file (the default) or PostgreSQL; transactions, reads, migrations.
+
+SQLite: a single writer connection, short BEGIN IMMEDIATE transactions. PostgreSQL lives in
+`storage.pg` behind the same `Database` / `Tx` interface (`open_database` picks one).
+"""
 
 from __future__ import annotations
 
@@ -7,53 +11,120 @@ import contextlib
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
 from storage.backup import backup_file
+from storage.dialect import to_sqlite
 from storage.errors import StorageError
-from storage.schema import migrations, newer_schema_line, split_sql
+from storage.schema import POSTGRESQL, SQLITE, migrations, newer_schema_line, split_sql
 
-__all__ = ["Database", "Row", "StorageError", "Tx", "migrations", "split_sql"]
+__all__ = [
+    "POSTGRESQL",
+    "SQLITE",
+    "ConstraintError",
+    "Database",
+    "Lease",
+    "Row",
+    "StorageError",
+    "Tx",
+    "migrations",
+    "open_database",
+    "split_sql",
+]
 
-Row = sqlite3.Row
 Params = tuple[Any, ...] | dict[str, Any]
+T = TypeVar("T")
+
+
+class Row(Protocol):
+    """A result row: by position (`row[0]`) and by column name (`row["id"]`)."""
+
+    def __getitem__(self, key: int | str, /) -> Any:
+        """The value at this position or of this column."""
+        ...
+
+    def __len__(self) -> int:
+        """The number of columns."""
+        ...
+
+    def __iter__(self) -> Iterator[Any]:
+        """The values in column order."""
+        ...
+
+    def keys(self) -> list[str]:
+        """The column names."""
+        ...
+
+
+class ConstraintError(StorageError):
+    """A write broke a constraint (a unique key, a foreign key, a check), on either backend."""
 
 
 class Tx:
     """A connection inside an open transaction (or a read); storage functions take one."""
 
+    dialect = SQLITE
+
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+
+    async def lock(self, key: str) -> None:
+        """Hold `key` until this transaction ends (a check-then-act on one thing).
+
+        SQLite has one writer at a time (BEGIN IMMEDIATE), so there is nothing to do; on
+        PostgreSQL this is a transaction-level advisory lock.
+        """
+
+    async def try_lock(self, key: str) -> bool:
+        """Take `key` for this transaction if nobody holds it; False when someone does."""
+        return True
+
+    async def changes(self) -> int:
+        """Rows changed on this connection so far (a difference of two calls counts a step)."""
+        return int(await self.value("SELECT total_changes()"))
 
     # Each call is one hop to aiosqlite's thread: the hops, not SQLite, dominate a short
     # transaction, so reads fetch in the same hop and cursors are left to the garbage collector.
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return the last inserted row id."""
-        cursor = await self.conn.execute(sql, params)
+        try:
+            cursor = await self.conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise ConstraintError(str(exc)) from exc
         return cursor.lastrowid or 0
 
     async def execute_count(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return how many rows it changed."""
-        cursor = await self.conn.execute(sql, params)
+        try:
+            cursor = await self.conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise ConstraintError(str(exc)) from exc
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many parameter rows."""
-        await self.conn.executemany(sql, rows)
+        try:
+            await self.conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise ConstraintError(str(exc)) from exc
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a query, or None."""
+        if "FOR UPDATE" in sql:
+            sql = to_sqlite(sql)
         rows = await self.conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
-        """All rows of a query."""
+        """All rows of a query (row-lock clauses, PostgreSQL's, are dropped: one writer here)."""
+        if "FOR UPDATE" in sql:
+            sql = to_sqlite(sql)
         return list(await self.conn.execute_fetchall(sql, params))
 
     async def value(self, sql: str, params: Params = ()) -> Any:
@@ -61,9 +132,32 @@ class Tx:
         row = await self.one(sql, params)
         return None if row is None else row[0]
 
+    async def stream(self, sql: str, params: Params, batch: int) -> AsyncIterator[Row]:
+        """The rows of one query, fetched `batch` at a time (never all at once)."""
+        cursor = await self.conn.execute(sql, params)
+        try:
+            while rows := await cursor.fetchmany(batch):
+                for row in rows:
+                    yield row
+        finally:
+            await cursor.close()
+
+
+class Lease:
+    """A named duty held by this process (`Database.exclusive`): `held` says whether we got it."""
+
+    def __init__(self, held: bool) -> None:
+        self.held = held
+
+    async def still_held(self) -> bool:
+        """Whether the duty is still ours (PostgreSQL: the connection holding it is alive)."""
+        return self.held
+
 
 class Database:
     """The bietphai database: open it once, then use `transaction()` to write and `read()`."""
+
+    dialect = SQLITE
 
     def __init__(
         self,
@@ -174,6 +268,55 @@ class Database:
             finally:
                 await conn.execute("ROLLBACK")
 
+    async def run(self, body: Callable[[Tx, int], Awaitable[T]]) -> T:
+        """Run `body(tx, attempt)` in a write transaction, again if it lost a race.
+
+        With SQLite one writer at a time means no race is lost; PostgreSQL runs it serializable
+        and calls `body` again (attempt 1, 2, …) when another transaction conflicted with it, so
+        every check-then-act inside sees the state the winner left.
+        """
+        async with self.transaction() as tx:
+            return await body(tx, 0)
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[Lease]:
+        """Hold duty `name` (a scheduler tick, Telegram polling) unless another process does.
+
+        An SQLite file has one writer and, by design, one bot process, so the duty is always
+        ours here; PostgreSQL takes a session advisory lock that the server frees when the
+        process holding it dies.
+        """
+        yield Lease(True)
+
+    async def open_again(self) -> Database:
+        """A second Database on the same store, with its own connections (as another process)."""
+        return await Database(
+            self.path,
+            busy_timeout_ms=self.busy_timeout_ms,
+            backup_before_migrating=self.backup_before_migrating,
+        ).open()
+
+    async def ping(self) -> None:
+        """Raise StorageError unless the database answers a query now (for /readyz)."""
+        try:
+            async with self.read() as tx:
+                await tx.value("SELECT 1")
+        except (sqlite3.Error, ValueError) as exc:
+            raise StorageError(f"cơ sở dữ liệu không trả lời: {exc}") from exc
+
+    def describe(self) -> str:
+        """Where the data is, for the operator (no password)."""
+        return str(self.path)
+
+    async def table_names(self) -> list[str]:
+        """The bietphai tables, by name."""
+        async with self.read() as tx:
+            rows = await tx.all(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        return [str(r[0]) for r in rows]
+
     async def schema_version(self) -> int:
         """The number of the last migration applied."""
         async with self.read() as tx:
@@ -272,3 +415,12 @@ def check_path_usable(path: Path) -> None:
         raise StorageError(f"tệp cơ sở dữ liệu chỉ cho phép đọc (read-only): {path}")
     if not path.exists() and not os.access(folder, os.W_OK):
         raise StorageError(f"không ghi được vào thư mục chứa cơ sở dữ liệu: {folder}")
+
+
+def open_database(path: Path | str, url: str | None = None) -> Database:
+    """PostgreSQL when `url` (BOT_DATABASE_URL) is set, else the SQLite file at `path`."""
+    if url:
+        from storage.pg import PgDatabase  # psycopg is imported only when it is used
+
+        return PgDatabase(url)
+    return Database(path)

@@ -19,7 +19,7 @@ from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
 _SCOPE_ASSIGNMENTS = (
     "scope_assignments (person_id, commune_code, start_date, end_date) AS ("
     "SELECT a.person_id, a.commune_code, a.start_date, a.end_date "
-    "FROM people me JOIN assignments a "
+    "FROM people me CROSS JOIN assignments a "
     "WHERE me.id = :me AND me.supervises_all = 1 "
     "AND a.start_date <= :last AND a.end_date >= :first "
     "UNION "
@@ -214,7 +214,7 @@ def _scoped_difficulties(condition: str) -> str:
     """Ids of difficulties in scope matching `condition` (on `d`), one indexed branch each."""
     return (
         "scoped_ids (id) AS ("
-        "SELECT d.id FROM people me JOIN difficulties d "
+        "SELECT d.id FROM people me CROSS JOIN difficulties d "
         f"WHERE me.id = :me AND me.supervises_all = 1 AND {condition} "
         "UNION SELECT d.id FROM supervised_divisions s "
         "JOIN difficulties d ON d.division_code = s.division_code "

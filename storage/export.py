@@ -137,13 +137,8 @@ def _scope_cte(f: ExportFilter) -> str:
 
 async def _stream(tx: Tx, sql: str, params: dict[str, Any]) -> AsyncIterator[Row]:
     """The rows of one query, fetched in batches (never all at once)."""
-    cursor = await tx.conn.execute(sql, params)
-    try:
-        while rows := await cursor.fetchmany(BATCH):
-            for row in rows:
-                yield row
-    finally:
-        await cursor.close()
+    async for row in tx.stream(sql, params, BATCH):
+        yield row
 
 
 async def commune_by_name(tx: Tx, name: str) -> list[tuple[str, str]]:
@@ -247,7 +242,7 @@ async def entries(tx: Tx, f: ExportFilter, first: date, last: date) -> AsyncIter
     unless it is narrowed to one commune.
     """
     if f.supervisor_id is None and f.commune_code is None:
-        pairs, same_commune = "(SELECT DISTINCT person_id FROM export_assignments)", "1"
+        pairs, same_commune = "(SELECT DISTINCT person_id FROM export_assignments)", "1 = 1"
     else:
         pairs = "(SELECT DISTINCT person_id, commune_code FROM export_assignments)"
         same_commune = "w.commune_code = ea.commune_code"
@@ -401,7 +396,7 @@ async def org_rows(tx: Tx) -> dict[str, list[tuple[Any, ...]]]:
     for r in await tx.all(
         "SELECT p.id, p.full_name, p.role, coalesce(p.division_code, ''), coalesce(p.phone, ''), "
         "p.supervises_all, (SELECT group_concat(division_code, ';') FROM (SELECT division_code "
-        "FROM supervised_divisions s WHERE s.person_id = p.id ORDER BY division_code)), "
+        "FROM supervised_divisions s WHERE s.person_id = p.id ORDER BY division_code) sd), "
         "coalesce((SELECT commune_code FROM commune_contacts cc WHERE cc.person_id = p.id), ''), "
         "coalesce(p.address_form, '') "
         "FROM people p ORDER BY p.id"
@@ -433,8 +428,8 @@ async def org_rows(tx: Tx) -> dict[str, list[tuple[Any, ...]]]:
         "WHERE p.id = g.leader_id), ''), "
         f"(SELECT group_concat(ref, ';') FROM (SELECT {person_ref} AS ref FROM "
         "working_group_members m JOIN people p ON p.id = m.person_id WHERE m.group_id = g.id "
-        "ORDER BY p.id)), (SELECT group_concat(commune_code, ';') FROM (SELECT commune_code "
-        "FROM working_group_communes WHERE group_id = g.id ORDER BY commune_code)) "
+        "ORDER BY p.id) refs), (SELECT group_concat(commune_code, ';') FROM (SELECT commune_code "
+        "FROM working_group_communes WHERE group_id = g.id ORDER BY commune_code) gc) "
         "FROM working_groups g ORDER BY g.id"
     ):
         groups.append((r[0], r[1], r[2] or "", r[3] or ""))

@@ -115,9 +115,9 @@ async def communes_of_person_on(tx: Tx, person_id: int, day: date) -> list[Commu
 async def current_and_next_communes(tx: Tx, person_id: int, today: date) -> list[Commune]:
     """Communes of assignments that have not ended yet (for greetings)."""
     rows = await tx.all(
-        "SELECT DISTINCT c.code, c.name, c.district, c.border FROM assignments a "
-        "JOIN communes c ON c.code = a.commune_code "
-        "WHERE a.person_id = ? AND a.end_date >= ? ORDER BY a.start_date, c.name",
+        "SELECT c.code, c.name, c.district, c.border FROM assignments a "
+        "JOIN communes c ON c.code = a.commune_code WHERE a.person_id = ? AND a.end_date >= ? "
+        "GROUP BY c.code, c.name, c.district, c.border ORDER BY min(a.start_date), c.name",
         (person_id, to_db_date(today)),
     )
     return [commune_from_row(r) for r in rows]

@@ -121,19 +121,20 @@ async def known_person_keys(tx: Tx) -> dict[str, int]:
 
 async def apply_org(tx: Tx, org: OrgData, now: datetime) -> int:
     """Upsert the whole organisation; returns how many rows actually changed."""
-    before = int(await tx.value("SELECT total_changes()"))
+    before = await tx.changes()
     for d in org.divisions:
         await tx.execute(
             "INSERT INTO divisions (code, name) VALUES (?, ?) ON CONFLICT (code) DO UPDATE "
-            "SET name = excluded.name WHERE name IS NOT excluded.name",
+            "SET name = excluded.name WHERE divisions.name IS NOT excluded.name",
             (d.code, d.name),
         )
     for c in org.communes:
         await tx.execute(
             "INSERT INTO communes (code, name, district, border) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (code) DO UPDATE SET name = excluded.name, district = excluded.district, "
-            "border = excluded.border WHERE (name, district, border) IS NOT "
-            "(excluded.name, excluded.district, excluded.border)",
+            "border = excluded.border "
+            "WHERE (communes.name, communes.district, communes.border) "
+            "IS NOT (excluded.name, excluded.district, excluded.border)",
             (c.code, c.name, c.district, int(c.border)),
         )
     for p in org.people:
@@ -142,7 +143,7 @@ async def apply_org(tx: Tx, org: OrgData, now: datetime) -> int:
         await tx.execute(
             "INSERT INTO waves (name, start_date, end_date) VALUES (?, ?, ?) "
             "ON CONFLICT (name) DO UPDATE SET start_date = excluded.start_date, "
-            "end_date = excluded.end_date WHERE (start_date, end_date) IS NOT "
+            "end_date = excluded.end_date WHERE (waves.start_date, waves.end_date) IS NOT "
             "(excluded.start_date, excluded.end_date)",
             (w.name, to_db_date(w.start), to_db_date(w.end)),
         )
@@ -153,7 +154,8 @@ async def apply_org(tx: Tx, org: OrgData, now: datetime) -> int:
             "VALUES (?, ?, (SELECT id FROM waves WHERE name = ?), ?, ?) "
             "ON CONFLICT (person_id, commune_code, wave_id) DO UPDATE SET "
             "start_date = excluded.start_date, end_date = excluded.end_date "
-            "WHERE (start_date, end_date) IS NOT (excluded.start_date, excluded.end_date)",
+            "WHERE (assignments.start_date, assignments.end_date) "
+            "IS NOT (excluded.start_date, excluded.end_date)",
             (person_id, a.commune_code, a.wave_name, to_db_date(a.start), to_db_date(a.end)),
         )
     for g in org.working_groups:
@@ -162,10 +164,11 @@ async def apply_org(tx: Tx, org: OrgData, now: datetime) -> int:
         await tx.execute(
             "INSERT INTO calendar_days (day, kind, reason) VALUES (?, ?, ?) "
             "ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, reason = excluded.reason "
-            "WHERE (kind, reason) IS NOT (excluded.kind, excluded.reason)",
+            "WHERE (calendar_days.kind, calendar_days.reason) "
+            "IS NOT (excluded.kind, excluded.reason)",
             (to_db_date(day.day), day.kind, day.reason),
         )
-    return int(await tx.value("SELECT total_changes()")) - before
+    return await tx.changes() - before
 
 
 async def resolve_person(tx: Tx, key: str) -> int:
@@ -234,7 +237,8 @@ async def _upsert_working_group(tx: Tx, g: WorkingGroupRow) -> None:
     leader_id = await resolve_person(tx, g.leader) if g.leader else None
     await tx.execute(
         "INSERT INTO working_groups (name, leader_id) VALUES (?, ?) ON CONFLICT (name) "
-        "DO UPDATE SET leader_id = excluded.leader_id WHERE leader_id IS NOT excluded.leader_id",
+        "DO UPDATE SET leader_id = excluded.leader_id "
+        "WHERE working_groups.leader_id IS NOT excluded.leader_id",
         (g.name, leader_id),
     )
     group_id = int(await tx.value("SELECT id FROM working_groups WHERE name = ?", (g.name,)))

@@ -47,8 +47,8 @@ async def enqueue(
     row = await tx.one(
         "SELECT channel, chat_id FROM channel_identities WHERE person_id = ? "
         "AND unreachable_at IS NULL AND channel <> 'console' AND (? IS NULL OR channel = ?) "
-        "ORDER BY coalesce(channel = (SELECT preferred_channel FROM channel_prefs "
-        "WHERE channel_prefs.person_id = channel_identities.person_id), 0) DESC, "
+        "ORDER BY CASE WHEN channel = (SELECT preferred_channel FROM channel_prefs "
+        "WHERE channel_prefs.person_id = channel_identities.person_id) THEN 1 ELSE 0 END DESC, "
         "last_seen_at DESC LIMIT 1",
         (person_id, channel, channel),
     )
@@ -87,7 +87,8 @@ async def reach(tx: Tx, person_ids: Iterable[int]) -> dict[int, str]:
     marks = ", ".join("?" for _ in wanted)
     for row in await tx.all(
         "SELECT p.id, p.active, count(i.user_id) AS chats, "
-        "max(i.user_id IS NOT NULL AND i.unreachable_at IS NULL) AS reachable "
+        "max(CASE WHEN i.user_id IS NOT NULL AND i.unreachable_at IS NULL THEN 1 ELSE 0 END) "
+        "AS reachable "
         "FROM people p LEFT JOIN channel_identities i "
         "ON i.person_id = p.id AND i.channel <> 'console' "
         f"WHERE p.id IN ({marks}) GROUP BY p.id, p.active",
@@ -157,7 +158,9 @@ async def claim_due(
         "UPDATE outbox SET status = 'sending', claimed_by = ?, claimed_until = ?, "
         "attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE channel = ? AND "
         "((status = 'pending' AND next_attempt_at <= ?) OR "
-        "(status = 'sending' AND claimed_until < ?)) ORDER BY next_attempt_at, id LIMIT ?) "
+        "(status = 'sending' AND claimed_until < ?)) ORDER BY next_attempt_at, id LIMIT ? "
+        # Senders in other processes skip the rows this one is taking instead of waiting.
+        "FOR UPDATE SKIP LOCKED) "
         "RETURNING id, key, person_id, channel, chat_id, payload, attempts, parts_sent",
         (worker, to_db_time(now + lease), channel, to_db_time(now), to_db_time(now), limit),
     )

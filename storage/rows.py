@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.db import Tx
+from storage.db import POSTGRESQL, Tx
 
 
 async def table_names(tx: Tx) -> list[str]:
-    """Every table of the schema, by name."""
-    rows = await tx.all(
-        "SELECT name FROM sqlite_master WHERE type = 'table' "
-        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    )
+    """Every table of the schema, by name (PostgreSQL's migration record left out)."""
+    if tx.dialect == POSTGRESQL:
+        rows = await tx.all(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+            "current_schema() AND table_type = 'BASE TABLE' "
+            "AND table_name <> 'schema_migrations' ORDER BY table_name"
+        )
+    else:
+        rows = await tx.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
     return [str(r[0]) for r in rows]
 
 

@@ -5,16 +5,30 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
 
-def migrations() -> list[tuple[int, str]]:
-    """The migration scripts shipped in storage/migrations, as (number, sql), in order."""
+
+def migrations(dialect: str = SQLITE) -> list[tuple[int, str]]:
+    """The migration scripts shipped in storage/migrations, as (number, sql), in order.
+
+    One series for both backends, written in SQLite's SQL; PostgreSQL translates each script
+    (`storage.dialect.ddl_to_postgres`) unless `migrations/postgresql/` holds a file with the
+    same number, which then replaces it for PostgreSQL only.
+    """
     folder = resources.files("storage") / "migrations"
-    found = []
+    found: dict[int, str] = {}
     for entry in folder.iterdir():
         name = entry.name
         if name.endswith(".sql") and name[:4].isdigit():
-            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+            found[int(name[:4])] = entry.read_text(encoding="utf-8")
+    if dialect != SQLITE:
+        overrides = folder / dialect
+        if overrides.is_dir():
+            for entry in overrides.iterdir():
+                if entry.name.endswith(".sql") and entry.name[:4].isdigit():
+                    found[int(entry.name[:4])] = entry.read_text(encoding="utf-8")
+    return sorted(found.items())
 
 
 def split_sql(script: str) -> list[str]:

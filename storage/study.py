@@ -154,7 +154,7 @@ async def put_contact_commune(tx: Tx, person_id: int, commune_code: str) -> None
     await tx.execute(
         "INSERT INTO commune_contacts (person_id, commune_code) VALUES (?, ?) "
         "ON CONFLICT (person_id) DO UPDATE SET commune_code = excluded.commune_code "
-        "WHERE commune_code IS NOT excluded.commune_code",
+        "WHERE commune_contacts.commune_code IS NOT excluded.commune_code",
         (person_id, commune_code),
     )
 

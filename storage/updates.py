@@ -53,7 +53,8 @@ async def unsent_replies(tx: Tx, channel: str, since: datetime) -> list[UnsentRe
     """Updates of a channel handled since `since` whose replies were not marked sent."""
     rows = await tx.all(
         "SELECT update_key, chat_id, replies FROM processed_updates "
-        "WHERE replied_at IS NULL AND processed_at >= ? AND update_key LIKE ? ORDER BY rowid",
+        "WHERE replied_at IS NULL AND processed_at >= ? AND update_key LIKE ? "
+        "ORDER BY processed_at, update_key",
         (to_db_time(since), f"{channel}:%"),
     )
     return [

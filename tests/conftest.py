@@ -1,9 +1,15 @@
-"""Shared fixtures: a real SQLite file in a temp folder, the sample organisation, chats."""
+"""Shared fixtures: a real SQLite file in a temp folder (or a real PostgreSQL database), the
+sample organisation, chats.
+
+Tests marked `both_backends` (or every test, with BOT_TEST_BACKENDS=all) run twice: on SQLite
+and on PostgreSQL (see tests/pgserver.py). Without a PostgreSQL server those runs fail, saying
+what to start; they are never skipped.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,17 +20,91 @@ from bot.orgservice import create_invite, import_org
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import Database
+from storage.pg import PgDatabase
 from tests.chat import ZONE, Chat, local
 from tests.helpers.cli import (
     OPERATOR_SETTINGS,
 )
 from tests.helpers.sample import SAMPLE_XLSX, MakeChat
+from tests.pgserver import PgServer
+
+OpenStore = Callable[[], Awaitable[Database]]
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker that runs a test on both backends."""
+    config.addinivalue_line(
+        "markers", "both_backends: run the test on SQLite and on PostgreSQL (fixture `backend`)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked both_backends (all of them with BOT_TEST_BACKENDS=all) get both backends."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        if marker.args and marker.args[0] == "backend":
+            return  # the test names its backends itself
+    chosen = os.environ.get("BOT_TEST_BACKENDS", "")
+    if chosen in BACKENDS:
+        metafunc.parametrize("backend", [chosen], indirect=True)
+    elif chosen == "all" or metafunc.definition.get_closest_marker("both_backends"):
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """An empty bietphai database in a temp folder."""
-    database = await Database(tmp_path / "bietphai.sqlite3").open()
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which storage backend this test runs on (SQLite unless parametrised)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """The PostgreSQL server of this run; fails (never skips) when none answers."""
+    server = PgServer()
+    problem = server.check()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def pg_run_database(pg_server: PgServer) -> str:
+    """The database this run's tests share (emptied before each test), by URL."""
+    return pg_server.create("run")
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer, pg_run_database: str) -> str:
+    """The URL of an empty (migrated once created) PostgreSQL database for this test."""
+    pg_server.empty(pg_run_database)
+    return pg_run_database
+
+
+@pytest.fixture
+def open_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> OpenStore:
+    """Opens a Database on this test's store (SQLite file or PostgreSQL database)."""
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+
+        async def open_pg() -> Database:
+            return await PgDatabase(url).open()
+
+        return open_pg
+    path = tmp_path / "bietphai.sqlite3"
+
+    async def open_sqlite() -> Database:
+        return await Database(path).open()
+
+    return open_sqlite
+
+
+@pytest.fixture
+async def db(open_store: OpenStore) -> AsyncIterator[Database]:
+    """An empty bietphai database in a temp folder (or on the PostgreSQL server)."""
+    database = await open_store()
     yield database
     await database.close()
 

@@ -13,9 +13,12 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
+from storage.db import Lease
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# How often a standby process tries to take over polling from one that stopped.
+TAKEOVER_SECONDS = 2.0
 MAX_BODY_BYTES = 1_000_000
 
 
@@ -46,10 +49,37 @@ class TelegramPolling:
             await asyncio.gather(self._batch, return_exceptions=True)
 
     async def _run(self) -> None:
+        """Poll while this process holds the polling duty; wait to take it over otherwise.
+
+        Telegram lets one getUpdates caller at a time; with several processes on one
+        PostgreSQL database the duty is an advisory lock, freed by the server when its holder
+        dies, so a standby process takes over within TAKEOVER_SECONDS. Nothing is lost: the
+        offset is only confirmed for updates already committed.
+        """
+        db = self.channel.router.db
+        waiting_logged = False
+        while not self._stopping.is_set():
+            async with db.exclusive("telegram:polling") as duty:
+                if duty.held:
+                    log.info("this process polls Telegram")
+                    await self._poll(duty)
+                    if self._stopping.is_set() or not await duty.still_held():
+                        continue
+                    return  # the token was refused: polling stopped for good
+            if not waiting_logged:
+                log.info("another process polls Telegram; this one takes over if it stops")
+                waiting_logged = True
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), TAKEOVER_SECONDS)
+
+    async def _poll(self, duty: Lease) -> None:
         bot = self.channel.application.bot
         offset: int | None = None
         backoff = 1.0
         while not self._stopping.is_set():
+            if not await duty.still_held():
+                log.warning("lost the Telegram polling duty (database connection); waiting")
+                return
             try:
                 updates = await bot.get_updates(
                     offset=offset, timeout=self.timeout, allowed_updates=ALLOWED_UPDATES

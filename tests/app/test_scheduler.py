@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+import pytest
 import time_machine
 
 from bot.jobs import Jobs, Schedule
@@ -12,6 +13,9 @@ from bot.scheduler import SchedulerService, build_scheduler
 from storage import Database
 from storage.timefmt import from_db_time
 from tests.chat import ZONE, local
+
+# Run on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
 
 
 async def queued_at(db: Database, pattern: str) -> list[datetime]:
@@ -56,7 +60,7 @@ async def test_reminders_go_out_at_1630_local_time_not_before(org_db: Database) 
         await service.start()  # the start-up catch-up finds nothing due yet
         try:
             assert await queued_at(org_db, "reminder:%") == []
-            sent = await wait_for_rows(org_db, "reminder:%")
+            sent = await wait_for_rows(org_db, "reminder:%", count=15)
         finally:
             await service.stop()
     assert len(sent) == 15

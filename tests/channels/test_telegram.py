@@ -38,6 +38,8 @@ from tests.helpers.telegram import (
 )
 
 pytestmark = [
+    # Run on SQLite and on PostgreSQL (tests/conftest.py).
+    pytest.mark.both_backends,
     # PTB 22.2+ warns inside RetryAfter itself that retry_after will become a timedelta.
     pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),
 ]

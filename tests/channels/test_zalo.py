@@ -33,6 +33,8 @@ from tests.helpers.zalo import (
     until,
 )
 
+# Run on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
 DROPPED = "Đã bỏ qua, không lưu. Gõ /nhatky khi cần ghi nhật ký."
 
 

@@ -29,6 +29,9 @@ from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import local
 from tests.helpers.sample import AN
 
+# Run on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 JSONDict = dict[str, Any]
 WEBHOOK_URL = "https://bot.example.org/zalo"
 SECRET = "zalo-s3cret-token"

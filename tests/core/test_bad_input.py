@@ -174,7 +174,7 @@ async def test_a_restart_in_the_middle_of_a_flow_loses_nothing(
     await chat.press("Văn thư")
     # The bot restarts: a new router on the same database file.
     await org_db.close()
-    reopened = await Database(org_db.path).open()
+    reopened = await org_db.open_again()
     try:
         chat.router = Router(reopened, HandlerConfig(zone=ZONE))
         assert "Đã ghi" in await chat.say("Chỉnh lý hồ sơ lưu trữ")

@@ -42,6 +42,9 @@ from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
 from tests.helpers.difficulty import THU, raise_urgent
 from tests.helpers.sample import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
 
+# Run on SQLite and on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.both_backends
+
 BINH = "Trần Thị Bình"
 SHEETS = [
     "Tổng hợp",

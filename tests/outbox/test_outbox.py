@@ -209,7 +209,7 @@ async def test_two_processes_draining_one_database_send_each_message_once(
 ) -> None:
     people = await link_everyone(org_db)
     texts = await queue(org_db, 200, people)
-    second_db = await Database(org_db.path).open()
+    second_db = await org_db.open_again()
     first, first_delivery = await start_sender(org_db, fake)
     second, second_delivery = await start_sender(second_db, fake)
     try:
@@ -285,7 +285,7 @@ async def test_a_sender_gives_rows_back_before_its_lease_runs_out(
     settings = SenderSettings(
         messages_per_second=500, chat_interval=0.5, lease=timedelta(seconds=1.5), idle=0.02
     )
-    second_db = await Database(org_db.path).open()
+    second_db = await org_db.open_again()
     first, first_delivery = await start_sender(org_db, fake, settings)
     second, second_delivery = await start_sender(second_db, fake, settings)
     try:
@@ -294,3 +294,27 @@ async def test_a_sender_gives_rows_back_before_its_lease_runs_out(
         await stop_all(first, first_delivery, second, second_delivery)
         await second_db.close()
     assert delivered(fake) == Counter(texts)  # taken over, never sent twice
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_two_senders_share_one_pace_towards_telegram(org_db: Database) -> None:
+    """With PostgreSQL, one sender per channel holds the pace; a second stands by."""
+    second_db = await org_db.open_again()
+    people = await link_everyone(org_db)
+    texts = await queue(org_db, 30, people)
+    settings = SenderSettings(
+        messages_per_second=15, chat_interval=0, lease=timedelta(seconds=30), idle=0.02, batch=3
+    )
+    async with FakeTelegramAPI() as fake:
+        first, first_delivery = await start_sender(org_db, fake, settings)
+        second, second_delivery = await start_sender(second_db, fake, settings)
+        try:
+            assert await settled(org_db) == {"sent": 30}
+        finally:
+            await stop_all(first, first_delivery, second, second_delivery)
+            await second_db.close()
+        sends = sorted(c.at for c in fake.calls_of("sendMessage"))
+        assert delivered(fake) == Counter(texts)
+    # 30 messages at 15/s take about two seconds from the first to the last; two senders
+    # each keeping their own 15/s would do it in one.
+    assert sends[-1] - sends[0] >= 29 / 15 * 0.9

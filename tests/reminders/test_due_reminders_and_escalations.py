@@ -195,7 +195,7 @@ async def test_a_late_start_after_the_follow_up_time_skips_the_stale_first_remin
 
 
 async def test_two_processes_on_one_database_send_each_reminder_once(org_db: Database) -> None:
-    other = await Database(org_db.path).open()
+    other = await org_db.open_again()
     try:
         clock = Clock("2026-11-25 16:30")
         counts = await asyncio.gather(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -156,8 +155,9 @@ async def test_zero_people_and_a_past_week_are_refused(linked_chat: MakeChat) ->
 HOA = "Vi Thị Hoa"  # a second head of the XDCQ division, added by the test
 
 
+@pytest.mark.both_backends
 async def test_two_heads_confirming_at_once_one_wins_the_other_is_told(
-    linked_chat: MakeChat, org_db: Database, tmp_path: Path
+    linked_chat: MakeChat, org_db: Database
 ) -> None:
     """Two heads of the same division tap «Xác nhận» at the same moment, each handled by its
     own bot instance on its own connection to the same file (as two running processes)."""
@@ -183,8 +183,8 @@ async def test_two_heads_confirming_at_once_one_wins_the_other_is_told(
         )
 
     config = HandlerConfig(zone=ZONE, language="vi", backdate_days=7)
-    first = await Database(tmp_path / "bietphai.sqlite3").open()
-    second = await Database(tmp_path / "bietphai.sqlite3").open()
+    first = await org_db.open_again()
+    second = await org_db.open_again()
     try:
         answers = await asyncio.gather(
             Router(first, config).handle(press(thu), now=now),

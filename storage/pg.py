@@ -1,0 +1,525 @@
+"""PostgreSQL behind the same `Database` / `Tx` interface: psycopg 3 and its connection pool.
+
+Statements are written once, in the SQLite style, and translated by `storage.dialect`.
+Parameters are bound on the client side (psycopg's `AsyncClientCursor`) as untyped literals,
+so PostgreSQL infers each one's type from where it stands, as SQLite's loose typing lets the
+same statements do: `? IS NULL`, a `1` compared with a text column, a Python bool stored in an
+INTEGER column.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import AsyncClientCursor, AsyncConnection, errors
+from psycopg.abc import AdaptContext
+from psycopg.adapt import Dumper
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.pq import TransactionStatus
+from psycopg.rows import RowMaker
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
+
+from storage.db import (
+    POSTGRESQL,
+    ConstraintError,
+    Database,
+    Lease,
+    Params,
+    Row,
+    StorageError,
+    T,
+    Tx,
+    migrations,
+    split_sql,
+)
+from storage.dialect import ddl_to_postgres, to_postgres
+from storage.schema import newer_schema_line
+
+log = logging.getLogger(__name__)
+
+# Races a serializable transaction may lose; the whole transaction is run again.
+RETRYABLE = (errors.SerializationFailure, errors.DeadlockDetected)
+MAX_ATTEMPTS = 12
+# One number for "the migrations are being applied" across every process on this database.
+MIGRATION_LOCK = 0x6269_6574  # "biet"
+_CURSOR_NUMBERS = itertools.count(1)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+class PgRow:
+    """A row by position and by column name, like sqlite3.Row."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = tuple(values)
+        self._index = index
+
+    def __getitem__(self, key: int | str, /) -> Any:
+        """The value at this position or of this column."""
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def keys(self) -> list[str]:
+        """The column names."""
+        return list(self._index)
+
+    def __repr__(self) -> str:
+        return f"PgRow{self._values!r}"
+
+
+def _row_factory(cursor: Any) -> RowMaker[PgRow]:
+    description = cursor.description or ()
+    index = {column.name: i for i, column in enumerate(description)}
+
+    def make(values: Sequence[Any]) -> PgRow:
+        return PgRow(values, index)
+
+    return make
+
+
+class _UntypedInt(Dumper):
+    """An int as an untyped literal ('5'): PostgreSQL reads it as the column's type."""
+
+    oid = 0
+
+    def dump(self, obj: Any) -> bytes:
+        """The decimal digits."""
+        return str(int(obj)).encode()
+
+
+class _UntypedBool(Dumper):
+    """A bool as '1' / '0': an INTEGER flag column takes it, and so does a boolean test."""
+
+    oid = 0
+
+    def dump(self, obj: Any) -> bytes:
+        """1 or 0."""
+        return b"1" if obj else b"0"
+
+
+def _adapt(context: AdaptContext) -> None:
+    context.adapters.register_dumper(int, _UntypedInt)
+    context.adapters.register_dumper(bool, _UntypedBool)
+
+
+def lock_number(key: str) -> int:
+    """A stable signed 64-bit number for an advisory lock named `key`."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+class PgTx(Tx):
+    """A PostgreSQL connection inside a transaction; remembers a lost race for `run`."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, conn: AsyncConnection[PgRow], id_tables: frozenset[str]) -> None:
+        self.pg = conn
+        self.id_tables = id_tables
+        self.lost_race: BaseException | None = None
+        self.changed = 0
+
+    async def changes(self) -> int:
+        """Rows changed by this transaction's statements so far."""
+        return self.changed
+
+    async def _cursor(self, statement: str, params: Params | None) -> AsyncClientCursor[PgRow]:
+        cursor = AsyncClientCursor(self.pg, row_factory=_row_factory)
+        try:
+            await cursor.execute(statement, params)
+        except RETRYABLE as exc:
+            self.lost_race = exc
+            raise
+        except psycopg.IntegrityError as exc:
+            raise ConstraintError(_first_line(exc)) from exc
+        if cursor.rowcount > 0 and (cursor.statusmessage or "").startswith(_WRITES):
+            self.changed += cursor.rowcount
+        return cursor
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; for an INSERT into a table with an `id`, return the new id."""
+        statement = to_postgres(sql)
+        table = _inserted_table(sql)
+        if table in self.id_tables and " RETURNING " not in statement.upper():
+            cursor = await self._cursor(f"{statement} RETURNING id", params)
+            row = await cursor.fetchone()
+            return int(row[0]) if row is not None else 0
+        await self._cursor(statement, params)
+        return 0
+
+    async def execute_count(self, sql: str, params: Params = ()) -> int:
+        """Run one statement and return how many rows it changed."""
+        cursor = await self._cursor(to_postgres(sql), params)
+        return max(cursor.rowcount, 0)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many parameter rows."""
+        statement = to_postgres(sql)
+        cursor = AsyncClientCursor(self.pg, row_factory=_row_factory)
+        try:
+            await cursor.executemany(statement, list(rows))
+        except RETRYABLE as exc:
+            self.lost_race = exc
+            raise
+        except psycopg.IntegrityError as exc:
+            raise ConstraintError(_first_line(exc)) from exc
+        self.changed += max(cursor.rowcount, 0)
+
+    async def one(self, sql: str, params: Params = ()) -> Row | None:
+        """The first row of a query, or None."""
+        cursor = await self._cursor(to_postgres(sql), params)
+        return await cursor.fetchone()
+
+    async def all(self, sql: str, params: Params = ()) -> list[Row]:
+        """All rows of a query."""
+        cursor = await self._cursor(to_postgres(sql), params)
+        return list(await cursor.fetchall())
+
+    async def stream(self, sql: str, params: Params, batch: int) -> AsyncIterator[Row]:
+        """The rows of one query, fetched `batch` at a time through a server-side cursor."""
+        name = f"bietphai_stream_{next(_CURSOR_NUMBERS)}"
+        await self._cursor(f"DECLARE {name} NO SCROLL CURSOR FOR {to_postgres(sql)}", params)
+        try:
+            while rows := await (
+                await self._cursor(f"FETCH {int(batch)} FROM {name}", None)
+            ).fetchall():
+                for row in rows:
+                    yield row
+        finally:
+            if self.pg.info.transaction_status == TransactionStatus.INTRANS:
+                await self._cursor(f"CLOSE {name}", None)
+
+    async def lock(self, key: str) -> None:
+        """Hold `key` until this transaction ends (other processes wait for it)."""
+        await self._cursor("SELECT pg_advisory_xact_lock(%s)", (lock_number(key),))
+
+    async def try_lock(self, key: str) -> bool:
+        """Take `key` for this transaction unless another transaction holds it."""
+        cursor = await self._cursor("SELECT pg_try_advisory_xact_lock(%s)", (lock_number(key),))
+        row = await cursor.fetchone()
+        return bool(row and row[0])
+
+
+def _inserted_table(sql: str) -> str | None:
+    head = sql.lstrip()[:80].split()
+    if len(head) >= 3 and head[0].upper() == "INSERT":
+        index = 2 if head[1].upper() == "INTO" else 4  # INSERT OR IGNORE INTO t
+        if index < len(head):
+            return head[index].split("(")[0].lower()
+    return None
+
+
+def describe_url(url: str) -> str:
+    """host:port/name of a PostgreSQL URL, without user or password."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "?"
+    host = parts.get("host") or "localhost"
+    port = parts.get("port") or "5432"
+    return f"{host}:{port}/{parts.get('dbname') or parts.get('user') or ''}"
+
+
+class PgDatabase(Database):
+    """The bietphai database on a PostgreSQL server, shared by any number of processes."""
+
+    dialect = POSTGRESQL
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        super().__init__(Path("postgresql"))
+        self.url = url
+        self.pool_size = pool_size
+        self._pool: AsyncConnectionPool[AsyncConnection[PgRow]] | None = None
+        self._id_tables: frozenset[str] = frozenset()
+
+    def describe(self) -> str:
+        """host:port/name, for the operator."""
+        return f"PostgreSQL {describe_url(self.url)}"
+
+    async def _connect_once(self) -> AsyncConnection[PgRow]:
+        """One connection, with every failure turned into one Vietnamese line."""
+        where = describe_url(self.url)
+        try:
+            conninfo_to_dict(self.url)
+        except psycopg.ProgrammingError as exc:
+            raise StorageError(f"BOT_DATABASE_URL không hợp lệ: {_first_line(exc)}") from exc
+        try:
+            conn = await AsyncConnection.connect(
+                self.url, autocommit=True, connect_timeout=10, row_factory=_row_factory
+            )
+        except psycopg.OperationalError as exc:
+            text = _first_line(exc)
+            if "does not exist" in text and "database" in text:
+                name = where.split("/", 1)[-1]
+                raise StorageError(
+                    f"máy chủ PostgreSQL {where.split('/')[0]} chưa có cơ sở dữ liệu «{name}»; "
+                    f"tạo nó trước (createdb {name}) rồi chạy lại"
+                ) from exc
+            raise StorageError(
+                f"không kết nối được PostgreSQL {where} (BOT_DATABASE_URL): {text}"
+            ) from exc
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"không kết nối được PostgreSQL {where}: {_first_line(exc)}"
+            ) from exc
+        _adapt(conn)
+        return conn
+
+    async def open(self) -> PgDatabase:
+        """Check the server answers, apply pending migrations, then open the pool."""
+        first = await self._connect_once()
+        try:
+            await self._migrate_on(first)
+            self._id_tables = await self._tables_with_id(first)
+        except psycopg.Error as exc:
+            raise StorageError(f"không áp dụng được migration trên PostgreSQL: {exc}") from exc
+        finally:
+            await first.close()
+        pool: AsyncConnectionPool[AsyncConnection[PgRow]] = AsyncConnectionPool(
+            self.url,
+            min_size=1,
+            max_size=self.pool_size,
+            kwargs={"autocommit": True, "row_factory": _row_factory},
+            configure=self._configure,
+            check=AsyncConnectionPool.check_connection,
+            open=False,
+            name="bietphai",
+        )
+        try:
+            await pool.open(wait=True, timeout=15)
+        except PoolTimeout as exc:
+            await pool.close()
+            raise StorageError(
+                f"không mở được kết nối tới PostgreSQL {describe_url(self.url)}"
+            ) from exc
+        self._pool = pool
+        return self
+
+    async def _configure(self, conn: AsyncConnection[PgRow]) -> None:
+        _adapt(conn)
+
+    async def close(self) -> None:
+        """Close the pool; safe to call twice."""
+        if self._pool is not None:
+            await self._pool.close()
+        self._pool = None
+
+    async def open_again(self) -> PgDatabase:
+        """A second Database on the same server database (as another process)."""
+        return await PgDatabase(self.url, pool_size=self.pool_size).open()
+
+    @property
+    def pool(self) -> AsyncConnectionPool[AsyncConnection[PgRow]]:
+        """The open pool."""
+        if self._pool is None:
+            raise StorageError("cơ sở dữ liệu chưa được mở")
+        return self._pool
+
+    @asynccontextmanager
+    async def _tx(self, begin: str) -> AsyncIterator[PgTx]:
+        async with self.pool.connection() as conn:
+            await conn.execute(begin)
+            tx = PgTx(conn, self._id_tables)
+            try:
+                yield tx
+            except BaseException:
+                await _rollback(conn)
+                raise
+            if conn.info.transaction_status == TransactionStatus.INERROR:
+                # A statement failed and the body went on: committing would silently roll back.
+                await _rollback(conn)
+                raise tx.lost_race or StorageError("giao dịch bị hủy do một lệnh SQL lỗi")
+            try:
+                await conn.execute("COMMIT")
+            except RETRYABLE as exc:
+                tx.lost_race = exc
+                raise
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A short write transaction (READ COMMITTED); statements in it are atomic one by one.
+
+        Check-then-act steps use `run` (serializable, retried) or `Tx.lock`.
+        """
+        async with self._tx("BEGIN") as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Tx]:
+        """A consistent read-only snapshot (REPEATABLE READ), like SQLite's read transaction."""
+        async with self.pool.connection() as conn:
+            await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield PgTx(conn, self._id_tables)
+            finally:
+                await _rollback(conn)
+
+    async def run(self, body: Callable[[Tx, int], Awaitable[T]]) -> T:
+        """Run `body(tx, attempt)` serializable; again (attempt + 1) when it lost a race."""
+        for attempt in range(MAX_ATTEMPTS):
+            tx: PgTx | None = None
+            try:
+                async with self._tx("BEGIN ISOLATION LEVEL SERIALIZABLE") as tx:
+                    return await body(tx, attempt)
+            except Exception:
+                if tx is None or tx.lost_race is None or attempt == MAX_ATTEMPTS - 1:
+                    raise
+            # Jitter, so the two that collided do not collide again at once.
+            await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
+        raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[Lease]:
+        """Hold duty `name` across every process on this database (a session advisory lock)."""
+        async with self.pool.connection() as conn:
+            number = lock_number(f"duty:{name}")
+            row = await (
+                await conn.execute("SELECT pg_try_advisory_lock(%s)", (number,))
+            ).fetchone()
+            lease = _PgLease(conn, bool(row and row[0]))
+            try:
+                yield lease
+            finally:
+                if lease.held and not conn.closed:
+                    with contextlib.suppress(psycopg.Error):
+                        await conn.execute("SELECT pg_advisory_unlock(%s)", (number,))
+
+    async def ping(self) -> None:
+        """Raise StorageError unless the server answers a query now (for /readyz)."""
+        try:
+            async with self.pool.connection(timeout=5) as conn:
+                await conn.execute("SELECT 1")
+        except (psycopg.Error, PoolTimeout) as exc:
+            raise StorageError(f"PostgreSQL không trả lời: {_first_line(exc)}") from exc
+
+    async def schema_version(self) -> int:
+        """The number of the last migration applied."""
+        async with self.read() as tx:
+            return int(await tx.value("SELECT coalesce(max(version), 0) FROM schema_migrations"))
+
+    async def table_names(self) -> list[str]:
+        """The bietphai tables on the server (the migration record left out)."""
+        async with self.read() as tx:
+            rows = await tx.all(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                "current_schema() AND table_type = 'BASE TABLE' "
+                "AND table_name <> 'schema_migrations' ORDER BY table_name"
+            )
+        return [str(r[0]) for r in rows]
+
+    async def backup(self, target: Path) -> None:
+        """PostgreSQL is backed up with its own tools, not by bietphai."""
+        raise StorageError(backup_hint(self.url))
+
+    async def _tables_with_id(self, conn: AsyncConnection[PgRow]) -> frozenset[str]:
+        rows = await (
+            await conn.execute(
+                "SELECT table_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND column_name = 'id'"
+            )
+        ).fetchall()
+        return frozenset(str(r[0]) for r in rows)
+
+    async def _migrate_on(self, conn: AsyncConnection[PgRow]) -> None:
+        """Apply the migrations not yet recorded, each in its own transaction.
+
+        Processes starting together on one database: each takes the migration lock first (a
+        session advisory lock), so one creates and migrates while the others wait, then find
+        nothing left to do.
+        """
+        await conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            await self._migrate_locked(conn)
+        finally:
+            if not conn.closed:
+                await _rollback(conn)
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+    async def _migrate_locked(self, conn: AsyncConnection[PgRow]) -> None:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (now()::text))"
+        )
+        # SQLite gets casefold() from Python; PostgreSQL's lower() folds Unicode letters too.
+        await conn.execute(
+            "CREATE OR REPLACE FUNCTION casefold(text) RETURNS text LANGUAGE sql IMMUTABLE "
+            "STRICT PARALLEL SAFE AS 'SELECT lower($1)'"
+        )
+        scripts = migrations(POSTGRESQL)
+        newest = max((number for number, _ in scripts), default=0)
+        cursor = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
+        found = await cursor.fetchone()
+        current = int(found[0]) if found else 0
+        if current > newest:
+            # Written by a newer bietphai: refused untouched, as an SQLite file is.
+            raise StorageError(newer_schema_line(Path(self.describe()), current, newest))
+        cursor = await conn.execute("SELECT version FROM schema_migrations")
+        applied = {int(r[0]) for r in await cursor.fetchall()}
+        for number, script in scripts:
+            if number in applied:
+                continue
+            async with conn.transaction():
+                for statement in split_sql(script):
+                    await conn.execute(ddl_to_postgres(statement))
+                await conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (number,))
+            log.info("PostgreSQL migration %04d applied", number)
+
+
+async def _rollback(conn: AsyncConnection[Any]) -> None:
+    if conn.info.transaction_status != TransactionStatus.IDLE and not conn.closed:
+        # A broken connection cannot roll back: the pool throws it away.
+        with contextlib.suppress(psycopg.Error):
+            await conn.execute("ROLLBACK")
+
+
+class _PgLease(Lease):
+    """A duty held by a session advisory lock on one pooled connection."""
+
+    def __init__(self, conn: AsyncConnection[PgRow], held: bool) -> None:
+        super().__init__(held)
+        self.conn = conn
+
+    async def still_held(self) -> bool:
+        """False once the connection holding the lock is gone (the server freed the lock)."""
+        if not self.held:
+            return False
+        try:
+            await self.conn.execute("SELECT 1")
+        except psycopg.Error:
+            self.held = False
+        return self.held
+
+
+def backup_hint(url: str) -> str:
+    """The one line `bietphai backup` / `restore` say with PostgreSQL."""
+    where = describe_url(url)
+    name = where.split("/", 1)[-1]
+    return (
+        f"dữ liệu nằm trên PostgreSQL ({where}): sao lưu bằng pg_dump -Fc -f bietphai.dump {name}, "
+        f"khôi phục bằng pg_restore --clean -d {name} bietphai.dump (xem mục Restore trong README)"
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+__all__ = ["PgDatabase", "PgRow", "backup_hint", "describe_url", "lock_number"]

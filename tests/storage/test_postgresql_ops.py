@@ -1,0 +1,223 @@
+"""Operating on PostgreSQL: clear start-up errors, copy-db from SQLite, backup, duties, ping."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.orgservice import create_invite, import_org
+from storage import Database, StorageError, worklog
+from storage.db import migrations
+from storage.org_import import resolve_person
+from storage.pg import PgDatabase
+from tests.chat import local
+from tests.helpers.sample import AN, SAMPLE_XLSX, MakeChat
+from tests.pgserver import PgServer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bietphai(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command line in its own process."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def fresh_pg(pg_server: PgServer) -> Iterator[str]:
+    """A new, empty PostgreSQL database (no tables), dropped after the test."""
+    name = f"fresh{os.getpid()}{id(pg_server) % 1000}"
+    url = pg_server.create(name)
+    yield url
+
+
+def test_a_missing_database_a_refused_server_and_a_bad_url_are_one_line(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    missing = pg_server.url_of("bietphai_no_such_database")
+    cases = {
+        missing: "chưa có cơ sở dữ liệu «bietphai_no_such_database»",
+        "postgresql://postgres@127.0.0.1:1/x": "không kết nối được PostgreSQL 127.0.0.1:1/x",
+        "postgresql://postgres@127.0.0.1:5432/x?sslmode=nonsense": "BOT_DATABASE_URL",
+        "mysql://root@localhost/x": "Lỗi cấu hình (BOT_DATABASE_URL)",
+    }
+    for url, expected in cases.items():
+        result = bietphai("invite", AN, env={"BOT_DATABASE_URL": url}, cwd=tmp_path)
+        assert result.returncode != 0, url
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0], (url, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
+    linked_chat: MakeChat, org_db: Database, fresh_pg: str, tmp_path: Path
+) -> None:
+    assert org_db.dialect == "sqlite"
+    chat = await linked_chat(AN)
+    chat.at("2026-11-25 10:00")
+    await chat.say("/nhatky")
+    await chat.press("Quản lý công chức")
+    assert "Đã ghi" in await chat.say("Họp giao ban")
+    await chat.say("/khokhan Xã chưa có hướng dẫn")
+    await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
+    before = {t: await rows_of(org_db, t) for t in await org_db.table_names()}
+    await org_db.close()
+
+    result = bietphai(
+        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "số dòng từng bảng đã khớp" in result.stdout
+    assert f"  work_logs: {len(before['work_logs'])}" in result.stdout
+
+    target = await PgDatabase(fresh_pg).open()
+    try:
+        after = {t: await rows_of(target, t) for t in await target.table_names()}
+        assert after == before
+        # New rows continue after the copied ids instead of colliding with them.
+        async with target.transaction() as tx:
+            an = await resolve_person(tx, AN)
+            new_id = await worklog.add_work_log(
+                tx,
+                person_id=an,
+                commune_code="XA01",
+                work_date=local("2026-11-26 09:00").date(),
+                topic="khac",
+                text="Sau khi chuyển",
+                channel="telegram",
+                sent_at=local("2026-11-26 09:00"),
+                now=local("2026-11-26 09:00"),
+            )
+        assert new_id == max(int(str(r[0])) for r in before["work_logs"]) + 1
+    finally:
+        await target.close()
+
+    again = bietphai(
+        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
+    )
+    assert again.returncode == 1
+    assert "cơ sở dữ liệu đích không trống" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+
+
+async def rows_of(db: Database, table: str) -> list[tuple[object, ...]]:
+    """Every row of a table, sorted (storage's own read transaction)."""
+    async with db.read() as tx:
+        return sorted(tuple(r) for r in await tx.all(f"SELECT * FROM {table}"))
+
+
+def test_backup_on_postgresql_names_pg_dump_and_pg_restore(pg_url: str, tmp_path: Path) -> None:
+    result = bietphai(
+        "backup", str(tmp_path / "x.sqlite3"), env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path
+    )
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "pg_dump" in line and "pg_restore" in line
+    assert not (tmp_path / "x.sqlite3").exists()
+
+
+async def test_ping_answers_while_the_server_does(pg_url: str) -> None:
+    db = await PgDatabase(pg_url).open()
+    try:
+        await db.ping()
+    finally:
+        await db.close()
+    with pytest.raises(StorageError, match="cơ sở dữ liệu chưa được mở"):
+        await db.ping()
+
+
+async def test_a_duty_is_held_by_one_process_and_taken_over_when_it_ends(pg_url: str) -> None:
+    first, second = await PgDatabase(pg_url).open(), await PgDatabase(pg_url).open()
+    try:
+        async with first.exclusive("job:reminders") as mine:
+            assert mine.held and await mine.still_held()
+            async with second.exclusive("job:reminders") as theirs:
+                assert not theirs.held
+            async with second.exclusive("job:daily_digest") as other_duty:
+                assert other_duty.held
+        async with second.exclusive("job:reminders") as theirs:
+            assert theirs.held
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_duty_is_freed_when_its_holder_dies(pg_server: PgServer, pg_url: str) -> None:
+    # A separate process takes the duty and is killed: the server frees the lock with it.
+    script = (
+        "import asyncio, sys\n"
+        "from storage.pg import PgDatabase\n"
+        "async def main():\n"
+        f"    db = await PgDatabase({pg_url!r}).open()\n"
+        "    async with db.exclusive('telegram:polling') as duty:\n"
+        "        print(duty.held, flush=True)\n"
+        "        await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    assert holder.stdout is not None
+    assert (await asyncio.wait_for(holder.stdout.readline(), 60)).strip() == b"True"
+    standby = await PgDatabase(pg_url).open()
+    try:
+        async with standby.exclusive("telegram:polling") as duty:
+            assert not duty.held
+        holder.kill()
+        await holder.wait()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        while True:
+            async with standby.exclusive("telegram:polling") as duty:
+                if duty.held:
+                    break
+            assert loop.time() - started < 5, "the lock of a dead process was not freed"
+            await asyncio.sleep(0.1)
+    finally:
+        await standby.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_sqlite_always_holds_its_duties(org_db: Database) -> None:
+    async with org_db.exclusive("job:reminders") as duty:
+        assert duty.held and await duty.still_held()
+
+
+async def test_the_sample_organisation_imports_on_postgresql(pg_url: str) -> None:
+    db = await PgDatabase(pg_url).open()
+    try:
+        first = await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
+        assert first.changed_rows > 0
+        again = await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
+        assert again.changed_rows == 0
+    finally:
+        await db.close()
+
+
+async def test_three_processes_opening_a_new_database_at_once_all_migrate_it(
+    fresh_pg: str,
+) -> None:
+    opened = await asyncio.gather(*(PgDatabase(fresh_pg).open() for _ in range(3)))
+    try:
+        versions = {await db.schema_version() for db in opened}
+        assert versions == {max(n for n, _ in migrations("postgresql"))}
+    finally:
+        for db in opened:
+            await db.close()
