@@ -21,7 +21,7 @@ from tests.chat import local
 from tests.helpers.sample import AN, SAMPLE_XLSX, MakeChat
 from tests.pgserver import PgServer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def bietphai(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
