@@ -20,7 +20,7 @@ from bot.reports import (
 from bot.settings import Settings
 from storage import export as reads
 from storage import org
-from storage.db import Database, StorageError, Tx
+from storage.db import StorageError, Tx, open_database
 from storage.models import Role
 
 
@@ -75,7 +75,7 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.output.suffix.lower() != ".docx":
             raise ExportInputError(f"tệp báo cáo phải có đuôi .docx: {args.output}")
-        db = await Database(settings.db_path).open()
+        db = await open_database(settings.db_path, settings.database_url).open()
         try:
             async with db.read() as tx:
                 request = await _request(tx, args)

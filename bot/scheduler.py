@@ -75,6 +75,7 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
     if monthly is not None:
         # Daily at the set time: the job itself knows the month's first working day.
         _add(
+            jobs,
             scheduler,
             "monthly_report",
             jobs.send_monthly_reports,
