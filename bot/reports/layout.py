@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
@@ -39,6 +40,7 @@ BLACK = RGBColor(0, 0, 0)
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 ROWS_PER_FRAGMENT = 500
+TABLE_TEXT, TABLE_TEXT_ID = "Table Text", "TableText"  # the style of table cells
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,10 @@ def new_document() -> DocxDocument:
     section.left_margin, section.right_margin = LEFT, RIGHT
     section.header_distance = section.footer_distance = HEADER_DISTANCE
     _fonts(doc)
+    table_text = doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = doc.styles["Normal"]
+    table_text.font.size = Pt(SMALL_PT)
+    table_text.paragraph_format.space_before = table_text.paragraph_format.space_after = Pt(0)
     # Page 1 carries no number; from page 2 on, the number is centred in the top margin.
     section.different_first_page_header_footer = True
     section.first_page_header.is_linked_to_previous = False
@@ -293,31 +299,32 @@ def grid(
     head_pr.append(OxmlElement("w:tblHeader"))
     for cell, label in zip(head.cells, header, strict=True):
         _cell_line(cell, label, first=True, bold=True, size=size)
-    widths = [str(int(Mm(w).twips)) for w in widths_mm]
     # Rows as XML fragments parsed a chunk at a time: creating elements one by one is slow, and
     # one fragment for a 20,000-row table would hold its whole text twice in memory.
     for at in range(0, len(rows), ROWS_PER_FRAGMENT):
-        body = "".join(_row_xml(row, widths, size) for row in rows[at : at + ROWS_PER_FRAGMENT])
+        body = "".join(_row_xml(row, size) for row in rows[at : at + ROWS_PER_FRAGMENT])
         fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")
         for tr in list(fragment):
             table._tbl.append(tr)
     return table
 
 
-def _row_xml(row: Sequence[str], widths: Sequence[str], size: int) -> str:
-    """One table row (cells that never split across pages), its text escaped."""
-    cells = []
-    for value, width in zip(row, widths, strict=True):
-        paragraphs = "".join(
-            '<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
-            f'<w:r><w:rPr><w:sz w:val="{size * 2}"/></w:rPr>'
+def _row_xml(row: Sequence[str], size: int) -> str:
+    """One table row (never split across pages), its text escaped. Widths come from the table's
+    grid and spacing and size from the "Table Text" style, so a cell is four elements: a long
+    table's memory is mostly these."""
+    run_size = "" if size == SMALL_PT else f'<w:rPr><w:sz w:val="{size * 2}"/></w:rPr>'
+    cells = "".join(
+        "<w:tc>"
+        + "".join(
+            f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT_ID}"/></w:pPr><w:r>{run_size}'
             f'<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
             for line in (value.split("\n") or [""])
         )
-        cells.append(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraphs}</w:tc>'
-        )
-    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
+        + "</w:tc>"
+        for value in row
+    )
+    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
 
 
 def closing(
