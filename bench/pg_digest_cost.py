@@ -63,9 +63,8 @@ async def on_postgresql(server: str, sqlite_path: Path, name: str) -> tuple[str,
     return url, time.perf_counter() - started
 
 
-async def run(server: str, officials: int, days: int, repeat: int) -> str:
+async def run(server: str, officials: int, days: int, repeat: int, folder: Path) -> str:
     """Time the digests on both PostgreSQL copies; the report."""
-    folder = cache_folder()
     lines = [f"Daily digest cost on PostgreSQL ({server.rsplit('@', 1)[-1]})"]
     timings: dict[str, float] = {}
     sizes: dict[str, int] = {}
@@ -106,10 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--quick", action="store_true", help="2,000 officials × 30 days")
     parser.add_argument("--server", default=None, help="PostgreSQL server URL")
+    parser.add_argument("--cache-dir", type=Path, default=cache_folder())
     args = parser.parse_args(argv)
     officials, days = (QUICK_OFFICIALS, QUICK_DAYS) if args.quick else (args.officials, args.days)
     server = args.server or os.environ.get("BOT_TEST_DATABASE_URL") or DEFAULT_SERVER
-    print(asyncio.run(run(server, officials, days, args.repeat)))
+    print(asyncio.run(run(server, officials, days, args.repeat, args.cache_dir)))
     return 0
 
 

@@ -126,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
     print(report(lite, pg))
+    from storage.pg import RETRIES
+
+    print(f"turns run again after a lost race on PostgreSQL: {RETRIES[0]}")
     return 0
 
 

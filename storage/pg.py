@@ -53,6 +53,8 @@ MAX_ATTEMPTS = 12
 # One number for "the migrations are being applied" across every process on this database.
 MIGRATION_LOCK = 0x6269_6574  # "biet"
 _CURSOR_NUMBERS = itertools.count(1)
+# Turns run again after losing a race, since the process started (printed by the benches).
+RETRIES = [0]
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -243,7 +245,8 @@ class PgDatabase(Database):
     dialect = POSTGRESQL
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
-        super().__init__(Path("postgresql"))
+        # No file: a path in a folder that cannot exist, so nothing SQLite-only ever creates one.
+        super().__init__(Path("/nonexistent/bietphai-on-postgresql"))
         self.url = url
         self.pool_size = pool_size
         self._pool: AsyncConnectionPool[AsyncConnection[PgRow]] | None = None
@@ -381,6 +384,7 @@ class PgDatabase(Database):
             except Exception:
                 if tx is None or tx.lost_race is None or attempt == MAX_ATTEMPTS - 1:
                     raise
+            RETRIES[0] += 1
             # Jitter, so the two that collided do not collide again at once.
             await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
         raise AssertionError("unreachable")
