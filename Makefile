@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean deploy-tools office-tools
+.PHONY: run test lint typecheck pytest browser bench clean deploy-tools office-tools
 
 # The report and print tests convert .docx/.xlsx to PDF with LibreOffice and read the PDF with
 # poppler. Installed here on a Debian machine where they are missing (as root); elsewhere the
@@ -41,7 +41,17 @@ office-tools:
 		fi; \
 	fi
 
-pytest: $(STAMP) deploy-tools office-tools
+# The dashboard's tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "Cần Chromium cho các bài kiểm tra web: apt-get install chromium (quyền root) / Chromium is required"; \
+	    exit 1; \
+	  fi; }
+
+pytest: $(STAMP) deploy-tools office-tools browser
 	$(BIN)/pytest
 
 # tests/app/test_deploy_kit.py checks deploy/ with the servers' own tools; Debian packages them.

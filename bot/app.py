@@ -25,6 +25,7 @@ from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.startup import STARTUP_ERRORS, StartupError, startup_problem
 from bot.token_guard import EXIT_TOKEN_REFUSED, TokenGuard
+from bot.web.config import web_config
 from bot.zalo_app import zalo_services
 from handlers.core.deadlines import DeadlinePolicy
 from handlers.core.turn import HandlerConfig
@@ -63,6 +64,7 @@ def handler_config(settings: Settings) -> HandlerConfig:
             urgent_resolution_days=settings.urgent_resolution_days,
             normal_resolution_days=settings.normal_resolution_days,
         ),
+        web=web_config(settings),
     )
 
 
@@ -104,7 +106,7 @@ async def build_app(settings: Settings) -> BotApp:
     app = BotApp(settings, db, router)
     guard = app.guard
     # BOT_PUBLIC_BASE_URL: the file server starts first, so links sent at start-up work.
-    files = file_server(settings, db)
+    files = file_server(settings, db, router.config)
     if files is not None:
         app.services.append(files[0])
     senders: list[OutboxSender] = []

@@ -37,7 +37,9 @@ from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.settings_errors import settings_error_line
 from bot.startup import StartupError
+from bot.web.config import web_config
 from handlers.router import Router
+from handlers.web.links import create_link
 from storage import org
 from storage.db import Database, StorageError, open_database
 from storage.models import Person, Role
@@ -118,6 +120,8 @@ def parser() -> VietnameseParser:
     copydb_cli.add_arguments(
         command("copy-db", "chép toàn bộ cơ sở dữ liệu SQLite sang một PostgreSQL trống")
     )
+    link = command("web-link", "tạo đường link dùng một lần (10 phút) vào bảng điều khiển web")
+    link.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")
     return top
 
 
@@ -180,6 +184,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await study_cli.run(args, settings)
     if args.command == "copy-db":
         return await copydb_cli.run(args, settings)
+    if args.command == "web-link":
+        return await _web_link(settings, args.person)
     raise CliError(f"không có lệnh {args.command}")
 
 
@@ -305,4 +311,29 @@ async def _invite(settings: Settings, query: str) -> int:
         print(f"Telegram: gửi /start {invite.code} cho bot ({hint}).")
     print(f"Zalo: gửi tin nhắn {invite.code} cho bot.")
     print(invite.code)
+    return 0
+
+
+async def _web_link(settings: Settings, query: str) -> int:
+    config = web_config(settings)
+    if config is None:
+        raise CliError(
+            "bảng điều khiển web chưa bật: đặt BOT_PUBLIC_BASE_URL (ví dụ https://bot.example.org)"
+        )
+    db = await open_database(settings.db_path, settings.database_url).open()
+    try:
+        async with db.transaction() as tx:
+            matches = await people_named(tx, query)
+            if len(matches) != 1:
+                raise CliError(not_one_person(query, matches))
+            person = matches[0]
+            link = await create_link(tx, config, person.id, datetime.now(UTC))
+    finally:
+        await db.close()
+    expires = link.expires_at.astimezone(settings.zone).strftime("%H:%M %d/%m/%Y")
+    print(
+        f"Đường link vào bảng điều khiển cho {person.full_name}, dùng một lần, "
+        f"hết hạn lúc {expires}:"
+    )
+    print(link.url)
     return 0

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from aiohttp import web
 
 from bot.image_links import ImageLinks
 from bot.settings import Settings
+from bot.web import dashboard_for, mount
 from handlers.core.texts import t
+from handlers.core.turn import HandlerConfig
 from storage import image_links
 from storage.db import Database
 
@@ -34,8 +37,11 @@ class ImageServer:
         port: int,
         language: str = "vi",
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        mounts: Sequence[Callable[[web.Application], None]] = (),
     ) -> None:
         self.db = db
+        # Other route tables served by this server (the web dashboard).
+        self.mounts = list(mounts)
         self.path = path.rstrip("/")
         self.listen = listen
         self.port = port
@@ -45,8 +51,10 @@ class ImageServer:
 
     def web_app(self) -> web.Application:
         """The aiohttp application: one GET route under the public path."""
-        # Requests carry no body worth reading.
-        app = web.Application(client_max_size=1024)
+        # Requests carry no body worth reading (the dashboard's forms are short text).
+        app = web.Application(client_max_size=64 * 1024 if self.mounts else 1024)
+        for add_routes in self.mounts:
+            add_routes(app)
         app.router.add_get(self.path + "/{name}", self._serve, allow_head=False)
         return app
 
@@ -96,16 +104,20 @@ class ImageServer:
         )
 
 
-def file_server(settings: Settings, db: Database) -> tuple[ImageServer, ImageLinks] | None:
-    """The file server and the links it serves, when BOT_PUBLIC_BASE_URL is set."""
+def file_server(
+    settings: Settings, db: Database, handlers: HandlerConfig
+) -> tuple[ImageServer, ImageLinks] | None:
+    """The file server (with the web dashboard) and its links, when BOT_PUBLIC_BASE_URL is set."""
     if not settings.public_base_url:
         return None
+    dashboard = dashboard_for(settings, db, handlers)
     server = ImageServer(
         db,
         path=settings.public_path,
         listen=settings.public_listen,
         port=settings.public_port,
         language=settings.language,
+        mounts=[partial(mount, dashboard=dashboard)] if dashboard else [],
     )
     lifetime = timedelta(hours=settings.image_link_hours)
     return server, ImageLinks(db, settings.public_base_url, lifetime, settings.zone)

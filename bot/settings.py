@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     public_listen: str = Field("127.0.0.1", alias="BOT_PUBLIC_LISTEN")
     public_port: int = Field(8445, ge=1, le=65535, alias="BOT_PUBLIC_PORT")
     image_link_hours: int = Field(168, ge=1, le=2160, alias="BOT_IMAGE_LINK_HOURS")
+    # The web dashboard (on when BOT_PUBLIC_BASE_URL is set): how long a browser session lasts
+    # and the folder where photos fetched from the platforms are kept. Its tokens are hashed
+    # with the server's secret key (BOT_SECRET_KEY).
+    web_session_hours: int = Field(10, ge=1, le=24, alias="BOT_WEB_SESSION_HOURS")
+    web_photo_dir: Path | None = Field(None, alias="BOT_WEB_PHOTO_DIR")
 
     # Reports in the state's document format (Nghị định 30/2020/NĐ-CP): who issues and signs.
     report_parent_body: str = Field(
@@ -148,6 +153,7 @@ class Settings(BaseSettings):
         "secret_key",
         "secret_key_file",
         "backup_dir",
+        "web_photo_dir",
         mode="before",
     )
     @classmethod

@@ -25,6 +25,7 @@ from handlers.reminders.routes import ROUTES as REMINDERS
 from handlers.settings.routes import ROUTES as SETTINGS
 from handlers.study.routes import ROUTES as STUDY
 from handlers.visits.routes import ROUTES as VISITS
+from handlers.web.routes import ROUTES as WEB
 from handlers.worklog import log as worklog
 from handlers.worklog.routes import ROUTES as WORKLOG
 from storage import conversation, outbox, turns, updates
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 
 # Every feature's commands, flows and standing buttons; a name declared twice fails at import.
 ROUTES: Routes = merge(
-    ONBOARDING, WORKLOG, DIFFICULTY, DIGEST, EXPORT, LEAVE, REMINDERS, SETTINGS, VISITS, STUDY
+    ONBOARDING, WORKLOG, DIFFICULTY, DIGEST, EXPORT, LEAVE, REMINDERS, SETTINGS, VISITS, STUDY, WEB
 )
 
 

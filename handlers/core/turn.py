@@ -17,6 +17,25 @@ from storage.models import ConversationState, Person
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """Where the web dashboard is, the key its tokens are hashed with, how long a session lasts."""
+
+    base_url: str  # BOT_PUBLIC_BASE_URL without the trailing slash
+    key: bytes
+    session_hours: int = 10
+
+    @property
+    def dashboard_url(self) -> str:
+        """https://bot.example.org/web/."""
+        return f"{self.base_url}/web/"
+
+    @property
+    def secure(self) -> bool:
+        """Whether cookies must be marked Secure (the public URL is https)."""
+        return self.base_url.startswith("https://")
+
+
+@dataclass(frozen=True)
 class HandlerConfig:
     """The settings handlers need."""
 
@@ -35,6 +54,8 @@ class HandlerConfig:
     difficulty_addition_minutes: int = 10
     # The server's secret key: invite codes are looked up by their HMAC with it.
     invite_key: bytes = b""
+    # BOT_PUBLIC_BASE_URL set: the web dashboard is on and /web hands out links.
+    web: WebConfig | None = None
 
 
 @dataclass

@@ -34,6 +34,7 @@ async def show_help(turn: Turn) -> list[Reply]:
     elif "help.baocao" in keys:
         keys += ["help.hoctap_head"]  # a division head confirms them
     # Only supervisors choose how difficulty notices come.
+    keys += ["help.web"]
     keys += ["help.caidat_supervisor" if "help.baocao" in keys else "help.caidat"]
     keys += ["help.huy", "help.trogiup"]
     lines = [turn.t(keys[0])] + ["• " + turn.t(k) for k in keys[1:]]

@@ -237,6 +237,9 @@ class FakeTelegramAPI:
         self.confirmed_offset = 0
         self.webhook_url = ""
         self.commands: dict[str, list[JSONDict]] = {}
+        # Files the bot may download (getFile, then GET /file/bot<token>/<path>), by file_id.
+        self.files: dict[str, bytes] = {}
+        self.file_downloads: list[str] = []
         self._updates: list[JSONDict] = []
         self._next_update_id = 1
         self._message_ids = itertools.count(1)
@@ -272,6 +275,7 @@ class FakeTelegramAPI:
             "sendDocument": self._send_document,
             "sendPhoto": self._send_photo,
             "sendChatAction": self._return_true,
+            "getFile": self._get_file,
             "close": self._return_true,
             "logOut": self._return_true,
         }
@@ -290,6 +294,7 @@ class FakeTelegramAPI:
         self._updates_pulse = _Pulse()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         # Pending long polls are woken in stop(), so a short shutdown timeout is enough.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await runner.setup()
@@ -942,6 +947,27 @@ class FakeTelegramAPI:
         return self._new_bot_message(
             params, {"document": document, **self._caption_content(params)}
         )
+
+    def _get_file(self, params: JSONDict) -> JSONDict:
+        """getFile: where a stored file can be downloaded."""
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self.files:
+            raise TelegramAPIError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"U{file_id[-8:]}",
+            "file_size": len(self.files[file_id]),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """The file behind a getFile path, when the token is the bot's."""
+        path = request.match_info["path"]
+        file_id = path.removeprefix("photos/").removesuffix(".jpg")
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404, text="Not Found")
+        self.file_downloads.append(file_id)
+        return web.Response(body=self.files[file_id], content_type="image/jpeg")
 
     def _send_photo(self, params: JSONDict) -> JSONDict:
         """sendPhoto (uploads or file_id)."""

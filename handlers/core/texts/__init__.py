@@ -15,6 +15,7 @@ from handlers.core.texts.schedule import SCHEDULE_TEXTS
 from handlers.core.texts.settings import SETTINGS_TEXTS
 from handlers.core.texts.study import STUDY_TEXTS
 from handlers.core.texts.visits import VISIT_TEXTS
+from handlers.core.texts.web import WEB_TEXTS
 from handlers.core.texts.zalo import ZALO_TEXTS
 
 # key -> (Vietnamese, English). Placeholders use str.format names.
@@ -333,6 +334,7 @@ TEXTS.update(SETTINGS_TEXTS)
 TEXTS.update(VISIT_TEXTS)
 TEXTS.update(STUDY_TEXTS)
 TEXTS.update(ZALO_TEXTS)
+TEXTS.update(WEB_TEXTS)
 TEXTS.update(PLAN_CHANGE_TEXTS)
 TEXTS.update(REVIEW_TEXTS)
 TEXTS.update(REPORT_TEXTS)

@@ -1,0 +1,686 @@
+"""The dashboard's pages: each reads through storage functions from the viewer's scope."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from bot.export import ExportRequest, export_to
+from bot.export.attendance import LEGEND, PER_DIEM_RULE, attendance, per_diem
+from bot.export.visits_sheet import followup_status, visit_status
+from bot.web import charts
+from bot.web.figures import rates
+from handlers.core.messages import Incoming, Kind
+from handlers.core.textfold import fold
+from handlers.core.texts import t
+from handlers.core.topics import TOPICS, topic_label
+from handlers.core.turn import Turn
+from handlers.core.workcal import WorkingCalendar, calendar_from
+from handlers.difficulty import actions as difficulty_actions
+from handlers.difficulty.lifecycle import OPEN, Action, Actor, Status, allowed_actions
+from handlers.digest.text import duration_text, name_order, scope_label
+from handlers.digest.weekly import weekly_digest
+from handlers.export.command import named_period
+from handlers.study.weeks import week_of
+from storage import calendar as calendar_reads
+from storage import difficulties, followups, scope, study, web_reads
+from storage import digest as reads
+from storage import export as export_reads
+from storage import web_overview as overview_reads
+from storage.difficulties import Difficulty
+from storage.export import ExportFilter
+from storage.models import ConversationState
+from storage.web_reads import EntryFilter, StoredPhoto
+
+if TYPE_CHECKING:
+    from bot.web.app import Dashboard, Viewer
+
+LANG = "vi"
+ENTRIES_PER_PAGE = 50
+NAMES_SHOWN = 30
+CHART_BARS = 25
+OPTIONS_SHOWN = 300
+ROWS_SHOWN = 30  # divisions or communes in a table; the export has them all
+OFFICIALS_PER_PAGE = 100
+RESOLVED_DAYS = 30
+PERIODS = (
+    ("tuannay", "Tuần này"),
+    ("tuantruoc", "Tuần trước"),
+    ("thangnay", "Tháng này"),
+    ("dotnay", "Đợt này"),
+    ("khac", "Chọn ngày"),
+)
+WEB_ACTIONS = {
+    Action.ACKNOWLEDGE: "Đã nhận",
+    Action.ANSWER: "Trả lời",
+    Action.ASK_INFO: "Hỏi thêm",
+    Action.FORWARD: "Chuyển người khác",
+    Action.RESOLVE: "Đã giải quyết",
+}
+NEEDS_TEXT = {Action.ANSWER, Action.ASK_INFO}
+
+
+class NotFound(Exception):
+    """Missing, or outside the viewer's scope: answered with the same 404."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period both ends included, how it was chosen, and its label."""
+
+    first: date
+    last: date
+    key: str
+
+    @property
+    def label(self) -> str:
+        """'01/12/2026 – 07/12/2026'."""
+        return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+async def _period(d: Dashboard, request: web.Request, today: date) -> Period:
+    """The period asked for in the query (?ky=…, or ?tu=…&den=…); this week by default."""
+    key = request.query.get("ky", "tuannay")
+    first, last = _date(request.query.get("tu")), _date(request.query.get("den"))
+    if key == "khac" and first and last and first <= last and (last - first).days <= 400:
+        return Period(first, last, key)
+    if key == "dotnay":
+        async with d.db.read() as tx:
+            wave = await export_reads.wave_on(tx, today)
+        if wave is not None:
+            return Period(wave[1], wave[2], key)
+    found = named_period(key, today) if key != "khac" else None
+    if found is None:
+        key, found = "tuannay", named_period("tuannay", today)
+    assert found is not None
+    return Period(found[0], found[1], key)
+
+
+def _today(d: Dashboard) -> date:
+    return d.clock().astimezone(d.handlers.zone).date()
+
+
+async def _calendar(d: Dashboard) -> WorkingCalendar:
+    async with d.db.read() as tx:
+        return calendar_from(d.handlers.zone, await calendar_reads.declared_days(tx))
+
+
+def _pct(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+# ---------------------------------------------------------------------- overview
+
+
+async def overview(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """Tổng quan: rates, trend, who has not logged today, difficulties, unreachable officials."""
+    if not viewer.supervisor:
+        raise web.HTTPFound(d.prefix + "/nhat-ky")
+    today = _today(d)
+    period = await _period(d, request, today)
+    calendar = await _calendar(d)
+    me = viewer.person.id
+    now = d.clock()
+    start = datetime.combine(period.first, time(0, 0), d.handlers.zone)
+    end = datetime.combine(period.last + timedelta(days=1), time(0, 0), d.handlers.zone)
+    counted_until = min(period.last, today)
+    working_days = (
+        calendar.working_days(period.first, counted_until) if counted_until >= period.first else []
+    )
+    async with d.db.read() as tx:
+        scope_name = await reads.scope_of(tx, me)
+        by_day, by_commune = await overview_reads.rate_counts(tx, me, working_days)
+        division_names = await export_reads.division_names(tx)
+        on_today = await overview_reads.today(tx, me, today)
+        counts = await overview_reads.difficulty_counts(tx, me, now, start, end)
+        unreachable = await reads.unreachable_officials(tx, me, today)
+    figures = rates(by_day, by_commune, working_days, division_names)
+    working_today = calendar.is_working_day(today)
+    missing = sorted(on_today.missing, key=lambda o: name_order(o[1])) if working_today else []
+    median = (
+        duration_text(LANG, timedelta(seconds=statistics.median(counts.first_responses)))
+        if counts.first_responses
+        else None
+    )
+    empty = "Chưa có số liệu trong kỳ này"
+    division_chart, commune_chart, trend_chart = await asyncio.to_thread(
+        _overview_charts, figures, empty
+    )
+    return d.render(
+        request,
+        "overview.html",
+        viewer=viewer,
+        title="Tổng quan",
+        period=period,
+        periods=PERIODS,
+        scope=scope_label(LANG, scope_name),
+        figures=figures,
+        working_days=len(working_days),
+        today=today,
+        working_today=working_today,
+        missing=missing[:NAMES_SHOWN],
+        missing_more=max(0, len(missing) - NAMES_SHOWN),
+        on_leave=on_today.on_leave,
+        expected_today=on_today.expected,
+        open_count=counts.open,
+        overdue_count=counts.overdue,
+        raised_count=counts.raised,
+        resolved_count=counts.resolved,
+        median=median,
+        responses=len(counts.first_responses),
+        unreachable=unreachable,
+        division_chart=division_chart,
+        commune_chart=commune_chart,
+        trend_chart=trend_chart,
+        rows_shown=ROWS_SHOWN,
+    )
+
+
+def _overview_charts(figures: Any, empty: str) -> tuple[str, str, str]:
+    # The lowest rates are the ones to see; more bars would not be readable on a phone.
+    division_rows = [(r.label, r.percent) for r in figures.divisions if r.percent is not None]
+    commune_rows = [(r.label, r.percent) for r in figures.communes if r.percent is not None]
+    return (
+        charts.rate_bars(division_rows[:CHART_BARS], empty),
+        charts.rate_bars(commune_rows[:CHART_BARS], empty),
+        charts.trend_line([(day, r.percent) for day, r in figures.days], empty),
+    )
+
+
+# ---------------------------------------------------------------------- entries
+
+
+async def entries(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """Nhật ký: entries of the scope, newest first, with filters and photos."""
+    q = request.query
+    today = _today(d)
+    first = _date(q.get("tu")) or today - timedelta(days=6)
+    last = _date(q.get("den")) or today
+    if first > last:
+        first, last = last, first
+    page = int(q["trang"]) if q.get("trang", "").isdigit() else 1
+    wanted = fold(q.get("q", "")).strip()
+    person = int(q["nguoi"]) if q.get("nguoi", "").isdigit() else None
+    f = EntryFilter(
+        first,
+        last,
+        division_code=q.get("phong") or None,
+        commune_code=q.get("xa") or None,
+        person_id=person,
+        topic=q.get("linhvuc") or None,
+    )
+    me = viewer.person.id
+    shown: list[web_reads.WebEntry] = []
+    skip = (page - 1) * ENTRIES_PER_PAGE
+    more = False
+    async with d.db.read() as tx:
+        async for entry in web_reads.entries(tx, me, viewer.supervisor, f):
+            if wanted and wanted not in fold(
+                f"{entry.text} {entry.full_name} {entry.commune_name}"
+            ):
+                continue
+            if skip:
+                skip -= 1
+                continue
+            if len(shown) == ENTRIES_PER_PAGE:
+                more = True
+                break
+            shown.append(entry)
+        photos = await web_reads.photos_of(tx, "work_log", [e.id for e in shown])
+        options = await _filter_options(tx, viewer, first, last)
+    query = {k: v for k, v in q.items() if k != "trang"}
+    return d.render(
+        request,
+        "entries.html",
+        viewer=viewer,
+        title="Nhật ký",
+        entries=shown,
+        photos=photos,
+        first=first,
+        last=last,
+        query=q,
+        page=page,
+        more=more,
+        base_query=urlencode(query),
+        topics=[(topic.code, topic_label(topic.code, LANG)) for topic in TOPICS],
+        topic_label=lambda code: topic_label(code, LANG),
+        zone=d.handlers.zone,
+        divisions=options["divisions"],
+        communes=options["communes"],
+        people=options["people"],
+    )
+
+
+async def _filter_options(
+    tx: Any, viewer: Viewer, first: date, last: date
+) -> dict[str, list[tuple[str, str]]]:
+    """Divisions, communes and people the viewer may narrow to."""
+    if not viewer.supervisor:
+        return {"divisions": [], "communes": [], "people": []}
+    assignments = await reads.assignments_in_scope(tx, viewer.person.id, first, last)
+    division_of = await web_reads.divisions_of(tx, sorted({a.person_id for a in assignments}))
+    names = await export_reads.division_names(tx)
+    divisions = sorted({code for code in division_of.values() if code})
+    communes = sorted({(a.commune.code, a.commune.name) for a in assignments}, key=lambda c: c[1])
+    people = sorted(
+        {(str(a.person_id), a.full_name) for a in assignments}, key=lambda p: name_order(p[1])
+    )
+    # A list of thousands is no help on a phone: then the text search finds a name or commune.
+    return {
+        "divisions": [(code, names.get(code, code)) for code in divisions][:OPTIONS_SHOWN],
+        "communes": communes if len(communes) <= OPTIONS_SHOWN else [],
+        "people": people if len(people) <= OPTIONS_SHOWN else [],
+    }
+
+
+async def visible_photo(d: Dashboard, viewer: Viewer, attachment_id: int) -> StoredPhoto | None:
+    """A photo the viewer may open (of an entry or a difficulty they may see), else None."""
+    async with d.db.read() as tx:
+        photo = await web_reads.photo_by_id(tx, attachment_id)
+        if photo is None:
+            return None
+        if photo.owner_kind == "work_log":
+            visible = await web_reads.entry_visible(tx, viewer.person.id, photo.owner_id)
+        elif photo.owner_kind == "difficulty":
+            visible = await _difficulty_visible(tx, viewer, photo.owner_id) is not None
+        else:
+            visible = False
+    return photo if visible else None
+
+
+# ---------------------------------------------------------------------- difficulties
+
+
+async def _difficulty_visible(
+    tx: Any, viewer: Viewer, difficulty_id: int
+) -> tuple[Difficulty, Actor] | None:
+    """The chat's rule: the reporter, or a supervisor who oversees it (forwarded included)."""
+    item = await difficulties.difficulty_by_id(tx, difficulty_id)
+    if item is None:
+        return None
+    if item.reporter_id == viewer.person.id:
+        return item, Actor.REPORTER
+    if await scope.oversees(
+        tx, viewer.person.id, item.division_code, item.commune_code, item.assignee_id
+    ):
+        return item, Actor.SUPERVISOR
+    return None
+
+
+async def difficulties_page(d: Dashboard, viewer: Viewer) -> list[Difficulty]:
+    """Open difficulties the viewer may see, and those resolved in the last 30 days."""
+    now = d.clock()
+    async with d.db.read() as tx:
+        if viewer.supervisor:
+            items = await reads.difficulties_with_status(
+                tx, viewer.person.id, [s.value for s in OPEN]
+            )
+            recent, _ = await reads.difficulties_touched_between(
+                tx, viewer.person.id, now - timedelta(days=RESOLVED_DAYS), now
+            )
+            items += [x for x in recent if x.status == Status.RESOLVED.value]
+        else:
+            items = []
+            for difficulty_id in await web_reads.difficulties_of_reporter(tx, viewer.person.id):
+                item = await difficulties.difficulty_by_id(tx, difficulty_id)
+                if item is not None:
+                    items.append(item)
+    return items
+
+
+async def difficulties_board(
+    d: Dashboard, request: web.Request, viewer: Viewer
+) -> web.StreamResponse:
+    """Khó khăn: a board by status, overdue first."""
+    now = d.clock()
+    items = await difficulties_page(d, viewer)
+    overdue = sorted((x for x in items if x.overdue(now)), key=lambda x: x.created_at)
+    columns = [("Quá hạn", overdue)]
+    for status in Status:
+        column = [x for x in items if x.status == status.value and not x.overdue(now)]
+        column.sort(key=lambda x: x.created_at)
+        if status is Status.RESOLVED:
+            column.sort(key=lambda x: x.resolved_at or x.created_at, reverse=True)
+        columns.append((t(LANG, f"kk.status.{status.value}"), column))
+    return d.render(
+        request,
+        "difficulties.html",
+        viewer=viewer,
+        title="Khó khăn",
+        columns=columns,
+        now=now,
+        zone=d.handlers.zone,
+        topic_label=lambda code: topic_label(code, LANG),
+    )
+
+
+async def difficulty(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """One difficulty: its card, history, photos and the actions the viewer may take."""
+    raw = request.match_info["id"]
+    if not raw.isdigit():
+        raise NotFound
+    async with d.db.read() as tx:
+        found = await _difficulty_visible(tx, viewer, int(raw))
+        if found is None:
+            raise NotFound
+        item, actor = found
+        events = await difficulties.events_of(tx, item.id)
+        names = await difficulties.people_names(tx, {e.target_id for e in events if e.target_id})
+        photos = (await web_reads.photos_of(tx, "difficulty", [item.id])).get(item.id, [])
+        others = [p for p in await scope.all_supervisors(tx) if p.id != viewer.person.id]
+    actions = (
+        [a for a in allowed_actions(Actor.SUPERVISOR, Status(item.status)) if a in WEB_ACTIONS]
+        if actor is Actor.SUPERVISOR
+        else []
+    )
+    done = request.query.get("xong", "")
+    return d.render(
+        request,
+        "difficulty.html",
+        viewer=viewer,
+        title=item.reference,
+        item=item,
+        events=events,
+        names=names,
+        photos=photos,
+        actions=[(a.value, WEB_ACTIONS[a], a in NEEDS_TEXT) for a in actions],
+        others=others,
+        can_forward=Action.FORWARD in actions,
+        status_label=lambda s: t(LANG, f"kk.status.{s}"),
+        action_label=lambda a, target="": t(LANG, f"kk.action.{a}", target=target),
+        topic_label=lambda code: topic_label(code, LANG),
+        now=d.clock(),
+        zone=d.handlers.zone,
+        notice=request.query.get("tb", "") if done else "",
+        error="",
+    )
+
+
+async def act_on_difficulty(
+    d: Dashboard, request: web.Request, viewer: Viewer
+) -> web.StreamResponse:
+    """A supervisor's step from the difficulty page, through the chat's lifecycle code."""
+    raw = request.match_info["id"]
+    form = await request.post()
+    if not raw.isdigit():
+        raise NotFound
+    try:
+        action = Action(str(form.get("action", "")))
+    except ValueError:
+        raise NotFound from None
+    if action not in WEB_ACTIONS:
+        raise NotFound
+    text = str(form.get("text", "")).strip()[:4000]
+    target_raw = str(form.get("target", ""))
+    target_id = int(target_raw) if target_raw.isdigit() else None
+    now = d.clock()
+    async with d.db.transaction() as tx:
+        found = await _difficulty_visible(tx, viewer, int(raw))
+        if found is None or found[1] is not Actor.SUPERVISOR:
+            raise NotFound
+        problem = ""
+        if action in NEEDS_TEXT and not text:
+            problem = "Anh/chị vui lòng nhập nội dung."
+        if action is Action.FORWARD:
+            allowed = {p.id for p in await scope.all_supervisors(tx) if p.id != viewer.person.id}
+            if target_id not in allowed:
+                problem = "Anh/chị chọn người nhận."
+        if problem:
+            replies_text = problem
+        else:
+            turn = Turn(
+                _web_incoming(viewer, now, text),
+                tx,
+                viewer.person,
+                ConversationState(None, None, {}, "", []),
+                d.handlers,
+                now,
+            )
+            replies = await difficulty_actions.apply(
+                turn,
+                int(raw),
+                action,
+                text=text,
+                target_id=target_id if action is Action.FORWARD else None,
+            )
+            replies_text = "\n".join(r.text for r in replies)
+    raise web.HTTPSeeOther(f"{d.prefix}/kho-khan/{raw}?xong=1&tb={quote(replies_text)}")
+
+
+def _web_incoming(viewer: Viewer, now: datetime, text: str) -> Incoming:
+    """A dashboard action in the shape the handlers take (channel 'web')."""
+    from bot.web.app import request_id
+
+    return Incoming(
+        channel="web",
+        user_id=str(viewer.person.id),
+        chat_id=f"web:{viewer.person.id}",
+        update_key=request_id(),
+        sent_at=now,
+        kind=Kind.TEXT,
+        text=text,
+    )
+
+
+# ---------------------------------------------------------------------- attendance
+
+
+def _month(text: str | None, today: date) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01") if text else today.replace(day=1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+async def attendance_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """Chuyên cần: the month grid with the export's codes, and per-diem days with the rule."""
+    today = _today(d)
+    month = _month(request.query.get("thang"), today)
+    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    days = [month + timedelta(days=n) for n in range((last - month).days + 1)]
+    calendar = await _calendar(d)
+    working = frozenset(day for day in days if calendar.is_working_day(day))
+    page = int(request.query["trang"]) if request.query.get("trang", "").isdigit() else 1
+    f = (
+        ExportFilter(supervisor_id=viewer.person.id)
+        if viewer.supervisor
+        else ExportFilter(person_id=viewer.person.id)
+    )
+    async with d.db.read() as tx:
+        everyone = await export_reads.officials(tx, f, month, last)
+        chunk = everyone[(page - 1) * OFFICIALS_PER_PAGE : page * OFFICIALS_PER_PAGE]
+        ids = [o.person_id for o in chunk]
+        assignments = await export_reads.assignments_of(tx, f, month, last, ids)
+        leaves = await export_reads.leaves_of(tx, month, last, ids)
+        logs = await export_reads.day_logs_of(tx, month, last, ids)
+    rows = []
+    for official in chunk:
+        mine = [a for a in assignments if a.person_id == official.person_id]
+        leave = [(s, e) for p, s, e in leaves if p == official.person_id]
+        logged = {x.work_date for x in logs if x.person_id == official.person_id}
+        logged_at = {
+            (x.work_date, x.commune_code) for x in logs if x.person_id == official.person_id
+        }
+        grid = attendance(days, working, mine, leave, logged, today)
+        diem = per_diem(days, working, mine, leave, logged_at)
+        rows.append((official, grid, diem[0] if diem else None))
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return d.render(
+        request,
+        "attendance.html",
+        viewer=viewer,
+        title="Chuyên cần",
+        month=month,
+        days=days,
+        rows=rows,
+        legend=LEGEND,
+        rule=PER_DIEM_RULE,
+        previous=previous,
+        following=following,
+        page=page,
+        more=len(everyone) > page * OFFICIALS_PER_PAGE,
+        total=len(everyone),
+    )
+
+
+# ---------------------------------------------------------------------- visits and study
+
+
+async def visits_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """Tổ công tác: visits of the period and their follow-up items, overdue marked."""
+    if not viewer.supervisor:
+        raise NotFound
+    today = _today(d)
+    period = await _period(d, request, today)
+    calendar = await _calendar(d)
+    zone = d.handlers.zone
+    async with d.db.read() as tx:
+        rows = await followups.export_rows(
+            tx,
+            supervisor_id=viewer.person.id,
+            division=None,
+            commune=None,
+            person=None,
+            first=period.first,
+            last=period.last,
+            start=datetime.combine(period.first, time(0, 0), zone),
+            end=datetime.combine(period.last + timedelta(days=1), time(0, 0), zone),
+        )
+    visits = [
+        (
+            visit,
+            members,
+            visit_status(visit, today),
+            [(item, followup_status(item, today, calendar)) for item in items],
+        )
+        for visit, members, items in rows
+    ]
+    return d.render(
+        request,
+        "visits.html",
+        viewer=viewer,
+        title="Tổ công tác",
+        visits=visits,
+        period=period,
+        periods=PERIODS,
+    )
+
+
+async def study_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """Học tập: the study calendar by week and division, with the room left."""
+    if not viewer.supervisor:
+        raise NotFound
+    today = _today(d)
+    first = week_of(today)
+    last = first + timedelta(weeks=8) - timedelta(days=1)
+    capacity = d.handlers.study_capacity
+    async with d.db.read() as tx:
+        divisions = await study.supervised_divisions(tx, viewer.person.id)
+        parts = await study.parts_between(tx, first, last, divisions)
+        names = dict(await study.divisions(tx))
+    wanted = sorted(names) if divisions is None else divisions
+    taken: Counter[tuple[date, str]] = Counter()
+    for part in parts:
+        taken[(part.week_start, part.division_code)] += part.people
+    weeks = []
+    for n in range(8):
+        week = first + timedelta(weeks=n)
+        cells = [
+            (
+                names.get(code, code),
+                capacity - taken[(week, code)],
+                [p for p in parts if p.week_start == week and p.division_code == code],
+            )
+            for code in wanted
+        ]
+        weeks.append((week, cells))
+    return d.render(
+        request,
+        "study.html",
+        viewer=viewer,
+        title="Học tập",
+        weeks=weeks,
+        capacity=capacity,
+        status_label=lambda s: t(LANG, f"ht.status.{s}"),
+    )
+
+
+# ---------------------------------------------------------------------- downloads
+
+
+async def downloads(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """Tải về: the Excel export of the scope for a period, and the weekly chart."""
+    if not viewer.supervisor:
+        raise NotFound
+    today = _today(d)
+    period = await _period(d, request, today)
+    return d.render(
+        request,
+        "downloads.html",
+        viewer=viewer,
+        title="Tải về",
+        period=period,
+        periods=PERIODS,
+        today=today,
+    )
+
+
+async def export_file(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """The workbook of the viewer's scope for the period, as the chat's /xuat makes it."""
+    if not viewer.supervisor:
+        raise NotFound
+    period = await _period(d, request, _today(d))
+    calendar = await _calendar(d)
+    name = f"bietphai-{period.first:%d-%m-%Y}-{period.last:%d-%m-%Y}.xlsx"
+    with tempfile.TemporaryDirectory(prefix="bietphai-web-") as folder:
+        target = Path(folder) / name
+        async with d.db.read() as tx:
+            label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))
+            request_ = ExportRequest(
+                period.first, period.last, ExportFilter(viewer.person.id), label
+            )
+            await export_to(tx, request_, calendar, target, d.clock())
+        body = await asyncio.to_thread(target.read_bytes)
+    return web.Response(
+        body=body,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def weekly_chart(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """The weekly digest's chart (PNG) of the viewer's scope for the week asked for."""
+    if not viewer.supervisor:
+        raise NotFound
+    week = _date(request.query.get("tuan")) or _today(d)
+    calendar = await _calendar(d)
+    async with d.db.read() as tx:
+        digest = await weekly_digest(tx, viewer.person, week, d.clock(), calendar, LANG)
+    if digest.image is None:
+        raise NotFound
+    return web.Response(
+        body=digest.image,
+        content_type="image/png",
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
