@@ -8,10 +8,9 @@ rendered on the server with Jinja2; nothing is loaded from outside the bot.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jinja2
@@ -264,13 +263,3 @@ class Dashboard:
 def mount(app: web.Application, dashboard: Dashboard) -> None:
     """Add the dashboard's routes to the bot's HTTP server."""
     app.add_routes(dashboard.routes())
-
-
-def request_id() -> str:
-    """A key for one web action, like a channel's update id."""
-    return f"web:{uuid.uuid4().hex}"
-
-
-def today_of(dashboard: Dashboard) -> date:
-    """Today in the bot's zone."""
-    return dashboard.clock().astimezone(dashboard.handlers.zone).date()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import tempfile
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -35,6 +36,7 @@ from storage import calendar as calendar_reads
 from storage import difficulties, followups, scope, study, web_reads
 from storage import digest as reads
 from storage import export as export_reads
+from storage import org as org_reads
 from storage import web_overview as overview_reads
 from storage.difficulties import Difficulty
 from storage.export import ExportFilter
@@ -146,7 +148,7 @@ async def overview(d: Dashboard, request: web.Request, viewer: Viewer) -> web.St
     async with d.db.read() as tx:
         scope_name = await reads.scope_of(tx, me)
         by_day, by_commune = await overview_reads.rate_counts(tx, me, working_days)
-        division_names = await export_reads.division_names(tx)
+        division_names = dict(await org_reads.divisions(tx))
         on_today = await overview_reads.today(tx, me, today)
         counts = await overview_reads.difficulty_counts(tx, me, now, start, end)
         unreachable = await reads.unreachable_officials(tx, me, today)
@@ -275,7 +277,7 @@ async def _filter_options(
         return {"divisions": [], "communes": [], "people": []}
     assignments = await reads.assignments_in_scope(tx, viewer.person.id, first, last)
     division_of = await web_reads.divisions_of(tx, sorted({a.person_id for a in assignments}))
-    names = await export_reads.division_names(tx)
+    names = dict(await org_reads.divisions(tx))
     divisions = sorted({code for code in division_of.values() if code})
     communes = sorted({(a.commune.code, a.commune.name) for a in assignments}, key=lambda c: c[1])
     people = sorted(
@@ -465,13 +467,11 @@ async def act_on_difficulty(
 
 def _web_incoming(viewer: Viewer, now: datetime, text: str) -> Incoming:
     """A dashboard action in the shape the handlers take (channel 'web')."""
-    from bot.web.app import request_id
-
     return Incoming(
         channel="web",
         user_id=str(viewer.person.id),
         chat_id=f"web:{viewer.person.id}",
-        update_key=request_id(),
+        update_key=f"web:{uuid.uuid4().hex}",
         sent_at=now,
         kind=Kind.TEXT,
         text=text,
@@ -594,7 +594,7 @@ async def study_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.
     async with d.db.read() as tx:
         divisions = await study.supervised_divisions(tx, viewer.person.id)
         parts = await study.parts_between(tx, first, last, divisions)
-        names = dict(await study.divisions(tx))
+        names = dict(await org_reads.divisions(tx))
     wanted = sorted(names) if divisions is None else divisions
     taken: Counter[tuple[date, str]] = Counter()
     for part in parts:

@@ -18,6 +18,7 @@ FEATURES = {
     "settings",
     "onboarding",
     "reports",
+    "web",
 }
 
 

@@ -1,140 +1,32 @@
-"""The whole bot for the dashboard stories: the sample organisation with a few days of work,
-`bietphai run`'s assembly (Telegram against the local fake Bot API, outbox, the HTTP server with
-the dashboard) and a real Chromium."""
+"""Fixtures of the dashboard stories: the server's clock, and the whole bot with Chromium."""
 
 from __future__ import annotations
 
-import io
-import re
-import socket
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import async_playwright
 
-from bot.app import BotApp, build_app, handler_config
-from bot.orgservice import create_invite, import_org
+from bot.app import build_app
+from bot.orgservice import import_org
 from bot.settings import Settings
-from handlers.router import Router
 from storage import Database
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.chat import Chat, local
-from tests.conftest import AN, LAN, SAMPLE_XLSX, THANH
-from tests.web.browser import LAUNCH_ARGS, chromium_path
-
-TOKEN = "123:ABC"
-THU = "Cao Thị Thu"  # heads XDCQ and CCVC, leads working group 1 (XA01–XA06)
-# Telegram user ids of the people in the stories.
-USERS = {THANH: 7001, THU: 7002, AN: 5001, LAN: 5002}
-NOW = "2026-11-25 10:00"  # a Wednesday of Đợt 2
-AN_PHOTO = "an-photo-1"
-LINK = re.compile(r"http://\S+/web/vao/[A-Za-z0-9_-]+")
-
-
-def jpeg(width: int = 800, height: int = 600) -> bytes:
-    """A real JPEG picture, as a phone would send."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (40, 120, 180)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Stack:
-    """The running bot, its fake Bot API, the browser and the seeded facts."""
-
-    app: BotApp
-    fake: FakeTelegramAPI
-    browser: Browser
-    settings: Settings
-    base_url: str
-    traveller: time_machine.Traveller
-    difficulty_id: int = 0
-    updates: int = 0
-    contexts: list[BrowserContext] = field(default_factory=list)
-
-    @property
-    def web(self) -> str:
-        """The dashboard's address."""
-        return f"{self.base_url}/web"
-
-    async def link_from_chat(self, name: str) -> str:
-        """`/web` sent on Telegram by this person; the link in the bot's answer."""
-        user = USERS[name]
-        before = len(self.fake.messages_to(user))
-        self.send(user, "/web")
-        sent = await self.fake.wait_for_sent(before + 1, chat_id=user, timeout=10)
-        found = LINK.search(sent[-1]["text"])
-        assert found, sent[-1]["text"]
-        return found.group(0)
-
-    def send(self, user: int, text: str) -> None:
-        """A command typed on Telegram (update ids far above the seeded chats' keys)."""
-        update = self.fake.command(user, text)
-        self.updates += 1
-        update["update_id"] = 900_000 + self.updates
-        self.fake.enqueue_update(update)
-
-    async def page(self, viewport: dict[str, int] | None = None) -> Page:
-        """A fresh browser context (no cookies) and a page in it."""
-        context = await self.browser.new_context(
-            viewport=viewport or {"width": 1280, "height": 900},  # type: ignore[arg-type]
-            accept_downloads=True,
-            locale="vi-VN",
-        )
-        self.contexts.append(context)
-        return await context.new_page()
-
-    async def signed_in(self, name: str) -> Page:
-        """A page signed in as this person through a link from the chat."""
-        page = await self.page()
-        await page.goto(await self.link_from_chat(name))
-        return page
-
-
-async def seed(db: Database, settings: Settings) -> int:
-    """Links four people on Telegram, logs a few days of work, raises one difficulty."""
-    config = handler_config(settings)
-    router = Router(db, config)
-    chats = {}
-    for name, user in USERS.items():
-        chat = Chat(router, str(user)).at("2026-11-23 08:00")
-        invite = await create_invite(db, name, chat.clock, timedelta(days=7), key=config.invite_key)
-        await chat.say(f"/start {invite.code}")
-        assert "Chào anh/chị" in chat.text, chat.text
-        chats[name] = chat
-    an, lan = chats[AN], chats[LAN]
-    for day, text in (
-        ("2026-11-23 16:00", "Hướng dẫn UBND xã rà soát hồ sơ đất đai"),
-        ("2026-11-24 16:00", "Họp giao ban với công chức văn phòng xã"),
-    ):
-        await an.at(day).say("/nhatky")
-        await an.press("Khác")
-        assert "Đã ghi nhật ký" in await an.say(text), an.text
-    await an.at("2026-11-25 09:00").photo("Kiểm tra bộ phận một cửa của xã", file_id=AN_PHOTO)
-    assert "1 ảnh/tệp" in await an.press("Lưu"), an.text
-    await lan.at("2026-11-25 09:30").say("/nhatky")
-    await lan.press("Khác")
-    assert "Đã ghi nhật ký" in await lan.say("Rà soát biên chế công chức xã Pa Lang")
-    await lan.at("2026-11-25 09:40").say("/khokhan")
-    await lan.press("Quản lý công chức")
-    await lan.press("Khó khăn")
-    await lan.press("Gấp")
-    reply = await lan.say("Xã chưa có hướng dẫn bố trí công chức địa chính")
-    assert "Đã ghi nhận KK-" in reply, reply
-    return int(reply.split("KK-")[1][:4])
+from tests.chat import local
+from tests.helpers.sample import SAMPLE_XLSX
+from tests.helpers.web import (
+    AN_PHOTO,
+    LAUNCH_ARGS,
+    NOW,
+    TOKEN,
+    Stack,
+    chromium_path,
+    free_port,
+    jpeg,
+    seed,
+)
 
 
 @pytest.fixture

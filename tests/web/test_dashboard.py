@@ -7,11 +7,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from bot.cli import main
-from tests.conftest import AN, LAN, THANH
-from tests.web.browser import both_widths, screenshot
-from tests.web.conftest import AN_PHOTO, THU, USERS, Stack
+from tests.helpers.difficulty import THU
+from tests.helpers.sample import AN, LAN, THANH
+from tests.helpers.web import AN_PHOTO, USERS, Stack, both_widths, screenshot
 
 
 async def test_leadership_signs_in_from_the_chat_and_sees_the_week(stack: Stack) -> None:
@@ -138,12 +139,8 @@ async def test_the_export_downloads_and_opens_in_openpyxl(stack: Stack, tmp_path
 
 
 async def test_a_division_head_gets_404_outside_her_divisions(
-    stack: Stack, monkeypatch: object, capsys: object
+    stack: Stack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    assert isinstance(capsys, pytest.CaptureFixture)
     # The admin's command prints a one-time link for a person.
     monkeypatch.setenv("BOT_DB_PATH", str(stack.settings.db_path))
     monkeypatch.setenv("BOT_PUBLIC_BASE_URL", stack.base_url)

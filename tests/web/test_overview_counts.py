@@ -12,11 +12,9 @@ from storage import Database, leave, web_overview, worklog
 from storage import digest as reads
 from storage.org_import import resolve_person
 from tests.chat import ZONE, local
-from tests.conftest import AN, LAN, LONG, THANH, MakeChat
-from tests.test_difficulties import raise_urgent
-from tests.web.conftest import THU
+from tests.helpers.difficulty import TAM, THU, raise_urgent
+from tests.helpers.sample import AN, LAN, LONG, THANH, MakeChat
 
-TAM = "Hồ Văn Tâm"
 BINH = "Trần Thị Bình"
 MONDAY, FRIDAY = date(2026, 11, 30), date(2026, 12, 4)
 

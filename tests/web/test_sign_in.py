@@ -18,7 +18,7 @@ from handlers.router import Router
 from handlers.web.links import create_link, keyed_hash
 from storage import Database, web_sessions
 from tests.chat import ZONE, Chat, local
-from tests.conftest import THANH, MakeChat
+from tests.helpers.sample import THANH, MakeChat
 
 KEY = b"k" * 32
 
