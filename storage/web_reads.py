@@ -105,24 +105,10 @@ async def entries(
         "person": f.person_id,
         "topic": f.topic,
     }
-    cursor = await tx.conn.execute(_entry_sql(supervisor), params)
-    try:
-        while rows := await cursor.fetchmany(BATCH):
-            for r in rows:
-                yield WebEntry(
-                    r[0],
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    r[5],
-                    from_db_date(r[6]),
-                    r[7],
-                    r[8],
-                    from_db_time(r[9]),
-                )
-    finally:
-        await cursor.close()
+    async for r in tx.stream(_entry_sql(supervisor), params, BATCH):
+        yield WebEntry(
+            r[0], r[1], r[2], r[3], r[4], r[5], from_db_date(r[6]), r[7], r[8], from_db_time(r[9])
+        )
 
 
 async def photos_of(tx: Tx, owner_kind: str, owner_ids: list[int]) -> dict[int, list[int]]:
