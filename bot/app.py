@@ -145,7 +145,12 @@ async def build_app(settings: Settings) -> BotApp:
             max_attempts=settings.outbox_max_attempts,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
-        reports = ReportPreparer(settings.db_path, letterhead_from(settings), settings.timezone)
+        reports = ReportPreparer(
+            settings.db_path,
+            letterhead_from(settings),
+            settings.timezone,
+            database_url=settings.database_url,
+        )
         sender = OutboxSender(db, delivery, sender_settings, prepare=reports)
         app.services.append(sender)
         senders.append(sender)

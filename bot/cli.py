@@ -259,7 +259,12 @@ async def _chat_with(db: Database, settings: Settings, person: Person) -> int:
         db,
         ConsoleOutbox(settings.language, files),
         SenderSettings(messages_per_second=100, chat_interval=0.0),
-        prepare=ReportPreparer(settings.db_path, letterhead_from(settings), settings.timezone),
+        prepare=ReportPreparer(
+            settings.db_path,
+            letterhead_from(settings),
+            settings.timezone,
+            database_url=settings.database_url,
+        ),
     )
     await chat_loop(
         router, person, settings.language, files=files, queued=console_outbox.drain_once

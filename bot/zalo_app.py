@@ -65,7 +65,11 @@ def zalo_services(
         ),
         # Zalo sends no files: a report's message goes with a note, the file is not built.
         prepare=ReportPreparer(
-            settings.db_path, letterhead_from(settings), settings.timezone, build=False
+            settings.db_path,
+            letterhead_from(settings),
+            settings.timezone,
+            build=False,
+            database_url=settings.database_url,
         ),
     )
     services += [delivery, sender]

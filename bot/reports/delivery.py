@@ -27,6 +27,7 @@ class ReportPreparer:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
         build: bool = True,
+        database_url: str | None = None,
     ) -> None:
         self.db_path = db_path
         self.letterhead = letterhead
@@ -35,6 +36,7 @@ class ReportPreparer:
         # A channel that cannot deliver files (Zalo today) gets the message and a note, and the
         # document is not built for nothing.
         self.build = build
+        self.database_url = database_url  # BOT_DATABASE_URL: PostgreSQL instead of the file
 
     async def __call__(self, payload: dict[str, Any]) -> Reply | None:
         """The reply with the document built, or None for a message without a report."""
@@ -45,6 +47,6 @@ class ReportPreparer:
         if not self.build:
             return replace(Reply.from_json(payload), document=(file_name(request), b""))
         content = await build_in_process(
-            self.db_path, request, self.letterhead, self.clock(), self.zone
+            self.db_path, request, self.letterhead, self.clock(), self.zone, self.database_url
         )
         return replace(Reply.from_json(payload), document=(file_name(request), content))

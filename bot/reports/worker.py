@@ -19,6 +19,7 @@ from typing import Any
 from bot.reports import Letterhead, build_report
 from handlers.reports.request import ReportRequest
 from storage import reports
+from storage.db import open_database
 
 
 class ReportBuildError(Exception):
@@ -26,11 +27,17 @@ class ReportBuildError(Exception):
 
 
 def job_json(
-    db_path: Path, request: ReportRequest, letterhead: Letterhead, now: datetime, zone: str
+    db_path: Path,
+    request: ReportRequest,
+    letterhead: Letterhead,
+    now: datetime,
+    zone: str,
+    database_url: str | None = None,
 ) -> bytes:
     """What the worker reads on stdin."""
     job: dict[str, Any] = {
         "db": str(db_path),
+        "url": database_url,
         "request": request.to_json(),
         "letterhead": asdict(letterhead),
         "now": now.isoformat(),
@@ -43,18 +50,27 @@ async def _build(job: dict[str, Any]) -> bytes:
     letterhead = Letterhead(
         **{**job["letterhead"], "recipients": tuple(job["letterhead"]["recipients"])}
     )
+    request = ReportRequest.from_json(job["request"])
+    now = datetime.fromisoformat(job["now"])
+    if job.get("url"):
+        # PostgreSQL (BOT_DATABASE_URL): a read transaction of its own on the server.
+        db = await open_database(Path(job["db"]), job["url"]).open()
+        try:
+            async with db.read() as tx:
+                return await build_report(tx, request, letterhead, now, job["zone"])
+        finally:
+            await db.close()
     async with reports.snapshot(Path(job["db"])) as tx:
-        return await build_report(
-            tx,
-            ReportRequest.from_json(job["request"]),
-            letterhead,
-            datetime.fromisoformat(job["now"]),
-            job["zone"],
-        )
+        return await build_report(tx, request, letterhead, now, job["zone"])
 
 
 async def build_in_process(
-    db_path: Path, request: ReportRequest, letterhead: Letterhead, now: datetime, zone: str
+    db_path: Path,
+    request: ReportRequest,
+    letterhead: Letterhead,
+    now: datetime,
+    zone: str,
+    database_url: str | None = None,
 ) -> bytes:
     """Run the worker and return the document it wrote."""
     process = await asyncio.create_subprocess_exec(
@@ -65,7 +81,8 @@ async def build_in_process(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await process.communicate(job_json(db_path, request, letterhead, now, zone))
+    job = job_json(db_path, request, letterhead, now, zone, database_url)
+    out, err = await process.communicate(job)
     if process.returncode != 0 or not out:
         last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
         raise ReportBuildError(f"report worker exited with {process.returncode}: {last[0]}")

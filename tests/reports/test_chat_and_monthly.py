@@ -60,7 +60,14 @@ async def drain(db: Database, fake: FakeTelegramAPI) -> int:
     delivery = TelegramOutbox(outbox_bot(TOKEN, fake.base_url, read_timeout=30.0))
     await delivery.start()
     try:
-        preparer = ReportPreparer(db.path, LETTERHEAD, "Asia/Ho_Chi_Minh", clock=lambda: DRAFTED)
+        # The worker opens the same store: the SQLite file, or the PostgreSQL database by URL.
+        preparer = ReportPreparer(
+            getattr(db, "path", Path("unused.sqlite3")),
+            LETTERHEAD,
+            "Asia/Ho_Chi_Minh",
+            clock=lambda: DRAFTED,
+            database_url=getattr(db, "url", None),
+        )
         sender = OutboxSender(db, delivery, FAST, prepare=preparer)
         return await sender.drain_once()
     finally:
@@ -76,6 +83,7 @@ def documents(fake: FakeTelegramAPI, chat_id: str) -> list[tuple[str, bytes]]:
     ]
 
 
+@pytest.mark.both_backends
 async def test_an_official_asks_for_last_months_report_and_gets_a_word_document(
     story: November, org_db: Database, fake: FakeTelegramAPI
 ) -> None:
