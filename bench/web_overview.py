@@ -34,7 +34,7 @@ from bench.digest_cost import (
     cache_folder,
     prepared,
 )
-from bot.image_server import ImageServer
+from bot.http.server import Address, HttpServer
 from bot.web import Dashboard, mount
 from bot.web.app import COOKIE
 from bot.web.photos import PhotoStore, Platforms
@@ -94,9 +94,8 @@ async def time_overview(generated: GeneratedDatabase, repeat: int, folder: Path)
     dashboard = Dashboard(
         db, config, handlers, PhotoStore(folder, Platforms()), prefix="", clock=lambda: now
     )
-    server = ImageServer(
-        db, path="", listen="127.0.0.1", port=0, mounts=[lambda app: mount(app, dashboard)]
-    )
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.mount_routes(lambda app: mount(app, dashboard))
     token = new_token()
     try:
         async with db.transaction() as tx:

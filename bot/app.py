@@ -13,18 +13,26 @@ from typing import Protocol
 
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
-from bot.channels.telegram_transport import TelegramPolling, TelegramWebhook
-from bot.image_server import file_server
+from bot.channels.telegram_transport import TelegramPolling
+from bot.export_worker import ExportWorker
+from bot.http.files import FileRoutes
+from bot.http.health import HealthRoutes
+from bot.http.server import Address, HttpServer
+from bot.http.webhooks import TelegramWebhook, ZaloWebhook
+from bot.image_links import ImageLinks
 from bot.jobs import Jobs, Schedule
+from bot.monitor import Monitor
 from bot.nightly_backup import NightlyBackup
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.reports import letterhead_from
 from bot.reports.delivery import ReportPreparer
+from bot.retention import Retention
 from bot.scheduler import WEEKDAYS, SchedulerService
 from bot.secret_key import load_secret_key
 from bot.settings import Settings
 from bot.startup import STARTUP_ERRORS, StartupError, startup_problem
 from bot.token_guard import EXIT_TOKEN_REFUSED, TokenGuard
+from bot.web import dashboard_for
 from bot.web.config import web_config
 from bot.zalo_app import zalo_services
 from handlers.core.deadlines import DeadlinePolicy
@@ -70,11 +78,15 @@ def handler_config(settings: Settings) -> HandlerConfig:
 
 @dataclass
 class BotApp:
-    """The running bot: database, router and services (channels, transports)."""
+    """The running bot: database, router, the HTTP server and the services around them."""
 
     settings: Settings
     db: Database
     router: Router
+    monitor: Monitor
+    # The one HTTP server; other features add routes or mount sub-applications on it
+    # (`http.add_routes`, `http.mount("/web", …)`) before `start`.
+    http: HttpServer
     guard: TokenGuard = field(default_factory=TokenGuard)
     services: list[Service] = field(default_factory=list)
     # Those whose start was called (a failed start may have half-opened something).
@@ -99,65 +111,44 @@ class BotApp:
         await self.db.close()
 
 
+def http_server(settings: Settings) -> HttpServer:
+    """The one HTTP server on BOT_HTTP_LISTEN:BOT_HTTP_PORT (and old addresses still set)."""
+    extra = [Address(listen, port, names) for listen, port, names in settings.legacy_addresses()]
+    return HttpServer(Address(settings.http_listen, settings.http_port), extra)
+
+
 async def build_app(settings: Settings) -> BotApp:
-    """Open the database and assemble every configured channel."""
+    """Open the database and assemble the HTTP server and every configured channel."""
     db = await open_database(settings.db_path, settings.database_url).open()
-    router = Router(db, handler_config(settings))
-    app = BotApp(settings, db, router)
+    monitor = Monitor()
+    router = Router(db, handler_config(settings), observe=monitor.update_handled)
+    http = http_server(settings)
+    app = BotApp(settings, db, router, monitor, http)
     guard = app.guard
-    # BOT_PUBLIC_BASE_URL: the file server starts first, so links sent at start-up work.
-    files = file_server(settings, db, router.config)
-    if files is not None:
-        app.services.append(files[0])
+    # First: health answers while the channels start (webhooks answer 503 until theirs is up).
+    app.services.append(http)
+    links = None
+    if settings.public_base_url:
+        http.add_routes(
+            FileRoutes(db, path=settings.public_path, language=settings.language).routes()
+        )
+        lifetime = timedelta(hours=settings.image_link_hours)
+        links = ImageLinks(db, settings.public_base_url, lifetime, settings.zone)
+    # The web dashboard (BOT_PUBLIC_BASE_URL set) on the same server, under the public path.
+    dashboard = dashboard_for(settings, db, router.config)
+    if dashboard is not None:
+        http.add_routes(dashboard.routes())
     senders: list[OutboxSender] = []
+    channels: list[str] = []
     if settings.telegram_bot_token:
-        application = build_application(
-            settings.telegram_bot_token,
-            settings.telegram_api_base_url,
-            max_messages_per_second=settings.telegram_max_messages_per_second,
-            guard=guard,
-        )
-        channel = TelegramChannel(
-            application, router, settings.language, parallel_sends=settings.telegram_parallel_sends
-        )
-        app.services.append(channel)
-        if settings.telegram_webhook_url:
-            assert settings.telegram_webhook_secret is not None
-            app.services.append(
-                TelegramWebhook(
-                    channel,
-                    url=settings.telegram_webhook_url,
-                    secret=settings.telegram_webhook_secret,
-                    listen=settings.telegram_webhook_listen,
-                    port=settings.telegram_webhook_port,
-                    path=settings.telegram_webhook_path,
-                )
-            )
-        else:
-            app.services.append(TelegramPolling(channel, timeout=settings.telegram_poll_timeout))
-        delivery = TelegramOutbox(
-            outbox_bot(settings.telegram_bot_token, settings.telegram_api_base_url, guard=guard)
-        )
-        app.services.append(delivery)
-        sender_settings = SenderSettings(
-            messages_per_second=settings.telegram_outbox_messages_per_second,
-            chat_interval=settings.telegram_outbox_chat_interval,
-            max_attempts=settings.outbox_max_attempts,
-            lease=timedelta(seconds=settings.outbox_lease_seconds),
-        )
-        reports = ReportPreparer(
-            settings.db_path,
-            letterhead_from(settings),
-            settings.timezone,
-            database_url=settings.database_url,
-        )
-        sender = OutboxSender(db, delivery, sender_settings, prepare=reports)
-        app.services.append(sender)
-        senders.append(sender)
+        channels.append("telegram")
+        senders.append(telegram_services(app, settings))
     if settings.zalo_bot_token:
-        zalo, zalo_sender = zalo_services(
-            settings, db, router, files[1] if files else None, guard=guard
-        )
+        channels.append("zalo")
+        zalo, zalo_sender = zalo_services(settings, db, router, links, guard=guard, monitor=monitor)
+        for service in zalo:
+            if isinstance(service, ZaloWebhook):
+                http.add_routes(service.routes())
         app.services += zalo  # type: ignore[arg-type]
         senders.append(zalo_sender)
     if settings.backup_dir is not None:
@@ -170,15 +161,96 @@ async def build_app(settings: Settings) -> BotApp:
                 settings.zone,
             )
         )
+    http.add_routes(
+        HealthRoutes(
+            db,
+            monitor,
+            channels,
+            metrics_enabled=settings.metrics_enabled,
+            metrics_token=settings.metrics_token,
+        ).routes()
+    )
     if senders:
 
         def wake_senders() -> None:
             for each in senders:
                 each.wake()
 
+        app.services.append(
+            ExportWorker(
+                db,
+                settings.files_folder,
+                settings.timezone,
+                monitor=monitor,
+                queued=wake_senders,
+                # The console's exports are built by `bietphai chat`, which saves them.
+                channels=tuple(channels),
+                database_url=settings.database_url,
+            )
+        )
         jobs = Jobs(db, settings.zone, settings.language, schedule(settings), queued=wake_senders)
-        app.services.append(SchedulerService(jobs, settings.zone))
+        retention = Retention(
+            db,
+            settings.files_folder,
+            update_keys=timedelta(days=settings.update_retention_days),
+            outbox_payloads=timedelta(days=settings.outbox_retention_days),
+            files=timedelta(days=settings.file_retention_days),
+        )
+        app.services.append(SchedulerService(jobs, settings.zone, monitor, retention))
     return app
+
+
+def telegram_services(app: BotApp, settings: Settings) -> OutboxSender:
+    """Add Telegram's channel, transport and outbox sender to the app; returns the sender."""
+    assert settings.telegram_bot_token is not None
+    application = build_application(
+        settings.telegram_bot_token,
+        settings.telegram_api_base_url,
+        max_messages_per_second=settings.telegram_max_messages_per_second,
+        guard=app.guard,
+    )
+    channel = TelegramChannel(
+        application,
+        app.router,
+        settings.language,
+        parallel_sends=settings.telegram_parallel_sends,
+        monitor=app.monitor,
+    )
+    app.services.append(channel)
+    if settings.telegram_webhook_url:
+        assert settings.telegram_webhook_secret is not None
+        webhook = TelegramWebhook(
+            channel,
+            url=settings.telegram_webhook_url,
+            secret=settings.telegram_webhook_secret,
+            path=settings.telegram_webhook_path,
+            monitor=app.monitor,
+        )
+        app.http.add_routes(webhook.routes())
+        app.services.append(webhook)
+    else:
+        app.services.append(
+            TelegramPolling(channel, timeout=settings.telegram_poll_timeout, monitor=app.monitor)
+        )
+    delivery = TelegramOutbox(
+        outbox_bot(settings.telegram_bot_token, settings.telegram_api_base_url, guard=app.guard)
+    )
+    app.services.append(delivery)
+    sender_settings = SenderSettings(
+        messages_per_second=settings.telegram_outbox_messages_per_second,
+        chat_interval=settings.telegram_outbox_chat_interval,
+        max_attempts=settings.outbox_max_attempts,
+        lease=timedelta(seconds=settings.outbox_lease_seconds),
+    )
+    reports = ReportPreparer(
+        settings.db_path,
+        letterhead_from(settings),
+        settings.timezone,
+        database_url=settings.database_url,
+    )
+    sender = OutboxSender(app.db, delivery, sender_settings, prepare=reports, monitor=app.monitor)
+    app.services.append(sender)
+    return sender
 
 
 def schedule(settings: Settings) -> Schedule:

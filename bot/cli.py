@@ -24,9 +24,11 @@ from bot import (
     study_cli,
 )
 from bot import app as assembly
+from bot.channels.console import CHANNEL as CONSOLE
 from bot.channels.console import ConsoleOutbox, chat_loop, link_console
 from bot.cli_parser import VietnameseParser
 from bot.digest_cli import EMPTY_DATABASE
+from bot.export_worker import ExportWorker
 from bot.orgbook import WorkbookError
 from bot.orgservice import ImportRejected, PersonNotFound, create_invite, import_org
 from bot.outbox_sender import OutboxSender, SenderSettings
@@ -254,21 +256,47 @@ async def _chat_with(db: Database, settings: Settings, person: Person) -> int:
         f"Gõ /trogiup để xem lệnh; Ctrl+D (Windows: Ctrl+Z rồi Enter) để thoát. "
         f"Tệp bot gửi (Excel, Word, biểu đồ) được lưu vào {files}.\n"
     )
-    # What a turn queues for this terminal (a report) is built off the loop and saved too.
-    console_outbox = OutboxSender(
+
+    # What a turn queues for this terminal (a report, an export) is built off the loop and
+    # saved too: reports when the outbox row is sent, exports by the export worker.
+    def console_sender() -> OutboxSender:
+        return OutboxSender(
+            db,
+            ConsoleOutbox(settings.language, files),
+            SenderSettings(messages_per_second=100, chat_interval=0.0, idle=0.2),
+            prepare=ReportPreparer(
+                settings.db_path,
+                letterhead_from(settings),
+                settings.timezone,
+                database_url=settings.database_url,
+            ),
+        )
+
+    console_outbox = console_sender()
+    worker = ExportWorker(
         db,
-        ConsoleOutbox(settings.language, files),
-        SenderSettings(messages_per_second=100, chat_interval=0.0),
-        prepare=ReportPreparer(
-            settings.db_path,
-            letterhead_from(settings),
-            settings.timezone,
-            database_url=settings.database_url,
-        ),
+        settings.files_folder,
+        settings.timezone,
+        queued=console_outbox.wake,
+        channels=(CONSOLE,),
     )
-    await chat_loop(
-        router, person, settings.language, files=files, queued=console_outbox.drain_once
-    )
+    await console_outbox.start()
+    await worker.start()
+    try:
+        await chat_loop(
+            router, person, settings.language, files=files, queued=console_outbox.drain_once
+        )
+        await worker.stop()
+        # Input ended (Ctrl+D, or a piped script): what was asked for is still built and saved.
+        while await worker.run_once():
+            pass
+        await console_outbox.stop()
+        last = console_sender()
+        while await last.drain_once():
+            pass
+    finally:
+        await worker.stop()
+        await console_outbox.stop()
     return 0
 
 

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from bot.digest_cli import DigestInputError, parse_date
-from bot.export import ExportRequest, ExportWriteError, export_to
+from bot.export import ExportRequest, ExportWriteError
+from bot.export.build import BuildOrder, build
 from bot.export.org import export_org
 from bot.person_lookup import not_one_person, people_named
 from bot.settings import Settings
 from handlers.core.codes import match_code
 from handlers.core.textfold import fold
-from handlers.core.workcal import calendar_from
-from storage import calendar, org
 from storage import export as reads
+from storage import org
 from storage.db import Tx, open_database
 from storage.export import ExportFilter
 
@@ -79,13 +80,19 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             async with db.read() as tx:
                 scope, label = await _scope(tx, args)
-                cal = calendar_from(settings.zone, await calendar.declared_days(tx))
-                request = ExportRequest(first, last, scope, label)
-                result = await export_to(
-                    tx, request, cal, args.output, datetime.now(UTC), args.format
-                )
         finally:
             await db.close()
+        # Built in a thread with its own read snapshot: never in a write transaction, never
+        # on an event loop (the same build the bot's export worker runs in a process).
+        order = BuildOrder(
+            str(settings.db_path),
+            ExportRequest(first, last, scope, label),
+            settings.timezone,
+            str(args.output),
+            args.format,
+            database_url=settings.database_url,
+        )
+        result = await asyncio.to_thread(build, order)
     except (ExportInputError, ExportWriteError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,4 @@
-"""Links to pictures the bot serves itself: Zalo gets the weekly chart as a link."""
+"""Links to pictures and files the bot serves itself: Zalo gets charts and workbooks as links."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.core.dates import format_day
+from handlers.core.messages import FileRef
 from handlers.core.texts import t
-from storage import image_links
+from storage import file_links, image_links
 from storage.db import Database
 
 PNG = "image/png"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,31 @@ class ImageLinks:
         return t(
             lang,
             "zalo.chart_link",
+            url=link.url,
+            time=local.strftime("%H:%M"),
+            day=format_day(local.date(), lang),
+        )
+
+    async def file_link(self, ref: FileRef) -> ImageLink:
+        """A link to a file kept on disk (an export workbook)."""
+        async with self.db.transaction() as tx:
+            stored = await file_links.link_file(
+                tx,
+                path=ref.path,
+                file_name=ref.name,
+                content_type=XLSX,
+                now=self.clock(),
+                lifetime=self.lifetime,
+            )
+        return ImageLink(f"{self.base_url}/{stored.token}.xlsx", stored.expires_at)
+
+    async def file_text(self, ref: FileRef, lang: str) -> str:
+        """'Tải tệp Excel: <link> (Liên kết dùng được đến 16:00 ngày 04/12/2026.)'."""
+        link = await self.file_link(ref)
+        local = link.expires_at.astimezone(self.zone)
+        return t(
+            lang,
+            "zalo.file_link",
             url=link.url,
             time=local.strftime("%H:%M"),
             day=format_day(local.date(), lang),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.monitor import Monitor
 from handlers.core.messages import Reply
 from storage import outbox
 from storage.db import Database, Lease
@@ -128,11 +129,14 @@ class OutboxSender:
         channel: OutboxChannel,
         settings: SenderSettings | None = None,
         prepare: Preparer | None = None,
+        *,
+        monitor: Monitor | None = None,
     ) -> None:
         self.db = db
         self.channel = channel
         self.settings = settings or SenderSettings()
         self.prepare = prepare
+        self.monitor = monitor or Monitor()
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         loop_clock = asyncio.get_running_loop().time
         self.pacer = Pacer(self.settings.messages_per_second, loop_clock)
@@ -261,9 +265,11 @@ class OutboxSender:
                     async with self.db.transaction() as tx:
                         await outbox.mark_parts_sent(tx, message.id, self.worker, index + 1)
         except RetryLater as exc:
+            self.monitor.outbox_result(self.channel.name, "retry")
             await self._retry(message, str(exc), exc.retry_after)
             return True
         except Unreachable as exc:
+            self.monitor.outbox_result(self.channel.name, "unreachable")
             log.warning(
                 "outbox %s: %s blocked the bot; marked unreachable", message.key, message.chat_id
             )
@@ -274,12 +280,14 @@ class OutboxSender:
                 )
             return True
         except Rejected as exc:
+            self.monitor.outbox_result(self.channel.name, "failed")
             log.error("outbox %s refused by %s: %s", message.key, self.channel.name, exc)
             async with self.db.transaction() as tx:
                 await outbox.mark_failed(tx, message.id, self.worker, str(exc))
             return True
         async with self.db.transaction() as tx:
             await outbox.mark_sent(tx, message.id, self.worker, datetime.now(UTC))
+        self.monitor.outbox_result(self.channel.name, "delivered")
         return True
 
     async def _wait_for_chat(self, chat_id: str) -> None:

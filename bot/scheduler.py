@@ -10,15 +10,33 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.jobs import Jobs
+from bot.monitor import Monitor
+from bot.retention import Retention
 
 log = logging.getLogger(__name__)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
+def build_scheduler(
+    jobs: Jobs,
+    zone: ZoneInfo,
+    monitor: Monitor | None = None,
+    retention: Retention | None = None,
+) -> AsyncIOScheduler:
     """The scheduler with one job per duty; each job is a stateless tick over the database."""
     schedule = jobs.schedule
     scheduler = AsyncIOScheduler(timezone=zone)
+    monitor = monitor or Monitor()
+
+    def _add(
+        jobs: Jobs,
+        scheduler: AsyncIOScheduler,
+        job_id: str,
+        work: Callable[[], Awaitable[int]],
+        trigger: CronTrigger,
+    ) -> None:
+        add_job(jobs, scheduler, job_id, work, trigger, monitor)
+
     # Reminders tick every minute: officials may move their own reminder time (/nhacnho).
     _add(jobs, scheduler, "reminders", jobs.send_reminders, CronTrigger(minute="*", timezone=zone))
     daily = schedule.daily_digest
@@ -81,12 +99,21 @@ def build_scheduler(jobs: Jobs, zone: ZoneInfo) -> AsyncIOScheduler:
             jobs.send_monthly_reports,
             CronTrigger(hour=monthly.hour, minute=monthly.minute, timezone=zone),
         )
+    if retention is not None:
+        # Retention: once a day in the quiet of the night.
+        _add(
+            jobs,
+            scheduler,
+            "retention",
+            retention.run,
+            CronTrigger(hour=3, minute=15, timezone=zone),
+        )
     return scheduler
 
 
 async def once_across_processes(
     jobs: Jobs, job_id: str, work: Callable[[], Awaitable[int]]
-) -> None:
+) -> bool | None:
     """Run one tick of a job unless another process on the same database is running it.
 
     Every process runs the scheduler (PostgreSQL, several machines): the tick's duty is held
@@ -98,22 +125,29 @@ async def once_across_processes(
         async with jobs.db.exclusive(f"job:{job_id}") as duty:
             if not duty.held:
                 log.debug("job %s runs in another process; skipped here", job_id)
-                return
+                return None
             await work()
     except Exception:
         # The next tick tries again; nothing is lost because the work is re-derived.
         log.exception("scheduled job %s failed", job_id)
+        return False
+    return True
 
 
-def _add(
+def add_job(
     jobs: Jobs,
     scheduler: AsyncIOScheduler,
     job_id: str,
     work: Callable[[], Awaitable[int]],
     trigger: CronTrigger,
+    monitor: Monitor,
 ) -> None:
+    """One job under a fixed id; its last run and outcome go to the metrics."""
+
     async def run() -> None:
-        await once_across_processes(jobs, job_id, work)
+        ran = await once_across_processes(jobs, job_id, work)
+        if ran is not None:  # skipped here: another process ran it
+            monitor.job_ran(job_id, ok=ran)
 
     scheduler.add_job(
         run,
@@ -130,9 +164,15 @@ def _add(
 class SchedulerService:
     """Started with the bot: catch up on what downtime missed, then run the jobs."""
 
-    def __init__(self, jobs: Jobs, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        jobs: Jobs,
+        zone: ZoneInfo,
+        monitor: Monitor | None = None,
+        retention: Retention | None = None,
+    ) -> None:
         self.jobs = jobs
-        self.scheduler = build_scheduler(jobs, zone)
+        self.scheduler = build_scheduler(jobs, zone, monitor, retention)
 
     async def start(self) -> None:
         """Catch up once, then start the cron jobs."""

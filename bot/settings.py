@@ -132,6 +132,19 @@ class Settings(BaseSettings):
     monthly_report_enabled: bool = Field(True, alias="BOT_MONTHLY_REPORT_ENABLED")
     monthly_report_time: time = Field(time(8, 0), alias="BOT_MONTHLY_REPORT_TIME")
 
+    # The one HTTP server: webhooks, file links, /healthz, /readyz, /metrics, the dashboard.
+    http_listen: str = Field("127.0.0.1", alias="BOT_HTTP_LISTEN")
+    http_port: int = Field(8443, ge=1, le=65535, alias="BOT_HTTP_PORT")
+    metrics_enabled: bool = Field(False, alias="BOT_METRICS_ENABLED")
+    metrics_token: str | None = Field(None, alias="BOT_METRICS_TOKEN")
+
+    # Files the bot makes (exports) live on disk, never in the database, for this many days.
+    files_dir: Path | None = Field(None, alias="BOT_FILES_DIR")
+    file_retention_days: int = Field(14, ge=1, le=3650, alias="BOT_FILE_RETENTION_DAYS")
+    # Processed update keys (redelivery checks) and delivered outbox payloads are pruned daily.
+    update_retention_days: int = Field(30, ge=2, le=3650, alias="BOT_UPDATE_RETENTION_DAYS")
+    outbox_retention_days: int = Field(7, ge=1, le=3650, alias="BOT_OUTBOX_RETENTION_DAYS")
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -154,6 +167,8 @@ class Settings(BaseSettings):
         "secret_key_file",
         "backup_dir",
         "web_photo_dir",
+        "metrics_token",
+        "files_dir",
         mode="before",
     )
     @classmethod
@@ -269,6 +284,31 @@ class Settings(BaseSettings):
     def public_path(self) -> str:
         """Path prefix served by the file server (the path of BOT_PUBLIC_BASE_URL, no slash)."""
         return urlparse(self.public_base_url or "").path.rstrip("/")
+
+    @property
+    def files_folder(self) -> Path:
+        """Where exports are kept: BOT_FILES_DIR, else `files/` beside the database."""
+        return self.files_dir or self.db_path.parent / "files"
+
+    def legacy_addresses(self) -> list[tuple[str, int, str]]:
+        """Old per-server addresses the operator still sets: (listen, port, their settings).
+
+        Before one server did everything, each webhook and the file server listened on its
+        own port; a reverse proxy set up then keeps working because the one server also
+        listens there.
+        """
+        pairs = (
+            ("telegram_webhook_listen", "telegram_webhook_port", "TELEGRAM_WEBHOOK"),
+            ("zalo_webhook_listen", "zalo_webhook_port", "ZALO_WEBHOOK"),
+            ("public_listen", "public_port", "BOT_PUBLIC"),
+        )
+        found = []
+        for listen, port, prefix in pairs:
+            if {listen, port} & self.model_fields_set:
+                found.append(
+                    (getattr(self, listen), getattr(self, port), f"{prefix}_LISTEN / {prefix}_PORT")
+                )
+        return found
 
     @property
     def zalo_webhook_path(self) -> str:

@@ -5,14 +5,9 @@ from __future__ import annotations
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from bot.channels.zalo_api import ZaloError
+from bot.http.server import ListenError
 
 UNAUTHORIZED = 401
-# The settings of each listening service, by class name.
-_LISTENERS = {
-    "TelegramWebhook": "TELEGRAM_WEBHOOK_LISTEN / TELEGRAM_WEBHOOK_PORT",
-    "ZaloWebhook": "ZALO_WEBHOOK_LISTEN / ZALO_WEBHOOK_PORT",
-    "ImageServer": "BOT_PUBLIC_LISTEN / BOT_PUBLIC_PORT",
-}
 # Errors that mean "the configuration or the network", said in one line.
 STARTUP_ERRORS = (ZaloError, TelegramError, OSError)
 
@@ -43,8 +38,9 @@ def startup_problem(service: object, exc: BaseException) -> str:
         return f"không kết nối được Telegram Bot API ở TELEGRAM_API_BASE_URL ({exc.message})"
     if isinstance(exc, TelegramError):
         return f"Telegram Bot API báo lỗi ({exc.message})"
-    settings = _LISTENERS.get(type(service).__name__)
-    if isinstance(exc, OSError) and settings:
-        where = f"{getattr(service, 'listen', '')}:{getattr(service, 'port', '')}"
-        return f"không mở được cổng {where} ({exc.strerror or exc}); kiểm tra {settings}"
+    if isinstance(exc, ListenError):
+        where = f"{exc.address.listen}:{exc.address.port}"
+        return (
+            f"không mở được cổng {where} ({exc.strerror or exc}); kiểm tra {exc.address.settings}"
+        )
     return f"{type(service).__name__} không khởi động được ({exc})"

@@ -7,8 +7,10 @@ from datetime import timedelta
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
-from bot.channels.zalo_transport import ZaloPolling, ZaloWebhook
+from bot.channels.zalo_transport import ZaloPolling
+from bot.http.webhooks import ZaloWebhook
 from bot.image_links import ImageLinks
+from bot.monitor import Monitor
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.reports import letterhead_from
 from bot.reports.delivery import ReportPreparer
@@ -24,15 +26,22 @@ def zalo_services(
     router: Router,
     links: ImageLinks | None = None,
     guard: TokenGuard | None = None,
+    monitor: Monitor | None = None,
 ) -> tuple[list[object], OutboxSender]:
     """The services to start for Zalo (in order) and its outbox sender (the last of them).
 
-    `links` (BOT_PUBLIC_BASE_URL set) makes the weekly chart a link instead of a note.
+    `links` (BOT_PUBLIC_BASE_URL set) makes the weekly chart and export files links instead of
+    notes. A ZaloWebhook among the services has routes to add to the HTTP server.
     """
     assert settings.zalo_bot_token is not None
     token, base = settings.zalo_bot_token, settings.zalo_api_base_url
-    client = ZaloClient(token, base, guard=guard)
-    channel = ZaloChannel(client, router, settings.language, links=links)
+    channel = ZaloChannel(
+        ZaloClient(token, base, guard=guard),
+        router,
+        settings.language,
+        links=links,
+        monitor=monitor,
+    )
     services: list[object] = [channel]
     if settings.zalo_webhook_url:
         assert settings.zalo_webhook_secret is not None
@@ -41,13 +50,12 @@ def zalo_services(
                 channel,
                 url=settings.zalo_webhook_url,
                 secret=settings.zalo_webhook_secret,
-                listen=settings.zalo_webhook_listen,
-                port=settings.zalo_webhook_port,
                 path=settings.zalo_webhook_path,
+                monitor=monitor,
             )
         )
     else:
-        services.append(ZaloPolling(channel, timeout=settings.zalo_poll_timeout))
+        services.append(ZaloPolling(channel, timeout=settings.zalo_poll_timeout, monitor=monitor))
     delivery = ZaloOutbox(
         ZaloClient(token, base, guard=guard),
         settings.language,
@@ -57,7 +65,8 @@ def zalo_services(
     sender = OutboxSender(
         db,
         delivery,
-        SenderSettings(
+        monitor=monitor,
+        settings=SenderSettings(
             messages_per_second=settings.zalo_outbox_messages_per_second,
             chat_interval=settings.zalo_outbox_chat_interval,
             max_attempts=settings.outbox_max_attempts,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 ROUTES: Routes = merge(
     ONBOARDING, WORKLOG, DIFFICULTY, DIGEST, EXPORT, LEAVE, REMINDERS, SETTINGS, VISITS, STUDY, WEB
 )
+# Told of every update: (channel, outcome, seconds); the bot's metrics listen here.
+Observer = Callable[[str, str, float], None]
 
 
 def button_hint(data: str, lang: str) -> str | None:
@@ -56,25 +60,39 @@ LAST_SEEN_REFRESH = timedelta(minutes=10)
 class Router:
     """Handles incoming messages inside one short write transaction each."""
 
-    def __init__(self, db: Database, config: HandlerConfig) -> None:
+    def __init__(
+        self, db: Database, config: HandlerConfig, *, observe: Observer | None = None
+    ) -> None:
         self.db = db
         self.config = config
+        self.observe = observe
 
     async def handle(self, msg: Incoming, now: datetime | None = None) -> list[Reply]:
         """The replies to send for this message; its effects are committed before returning."""
+        started = time.perf_counter()
+        outcome = "failed"
         msg = _normalized(msg)
-        with about_update(msg.update_key):
-            return await self._handle(msg, now or datetime.now(UTC))
+        try:
+            with about_update(msg.update_key):
+                replies, outcome = await self._handle(msg, now or datetime.now(UTC))
+            return replies
+        finally:
+            if self.observe is not None:
+                self.observe(msg.channel, outcome, time.perf_counter() - started)
 
-    async def _handle(self, msg: Incoming, now: datetime) -> list[Reply]:
+    async def _handle(self, msg: Incoming, now: datetime) -> tuple[list[Reply], str]:
+        """The replies and what became of the update: handled, duplicate, unregistered, failed."""
         try:
             return await self.db.run(lambda tx, attempt: self._handle_in(tx, attempt, msg, now))
         except Exception:
             log.exception("update %s failed; nothing was saved", msg.update_key)
-            return [Reply(t(self.config.language, "error.not_saved"))]
+            return [Reply(t(self.config.language, "error.not_saved"))], "failed"
 
-    async def _handle_in(self, tx: Tx, attempt: int, msg: Incoming, now: datetime) -> list[Reply]:
-        """One turn inside its write transaction; run again when it lost a race (PostgreSQL)."""
+    async def _handle_in(
+        self, tx: Tx, attempt: int, msg: Incoming, now: datetime
+    ) -> tuple[list[Reply], str]:
+        """One turn inside its write transaction (run again when it lost a race, PostgreSQL);
+        the replies and what became of the update."""
         context = await turns.load_turn(
             tx,
             update_key=msg.update_key,
@@ -91,18 +109,19 @@ class Router:
             if attempt > 0:
                 # Another process stored this very update while we handled it: it sends the
                 # replies (and start-up recovery does if it dies), so they go out once.
-                return []
-            return [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
+                return [], "duplicate"
+            again = [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
+            return again, "duplicate"
         turn = Turn(msg, tx, person, state, self.config, now, outside_flow=worklog.offer)
         replies = await self._dispatch(turn)
         if turn.person is None:
             # Nothing of an unregistered person is kept beyond the audit line.
-            return replies
+            return replies, "unregistered"
         replies = await self._remember(turn, replies)
         await updates.record_update(
             tx, msg.update_key, msg.chat_id, [r.to_json() for r in replies], now
         )
-        return replies
+        return replies, "handled"
 
     async def reply_later(self, msg: Incoming, replies: list[Reply]) -> None:
         """Replies the channel could not deliver now go to the outbox (retried, never lost)."""

@@ -199,6 +199,13 @@ class Database:
             raise
         return self
 
+    async def open_read_only(self) -> Database:
+        """Open only the read connection, no migrations: for a worker that only reads."""
+        if not self.path.is_file():
+            raise StorageError(f"không có cơ sở dữ liệu {self.path} (BOT_DB_PATH)")
+        self._reader = await self._connect(read_only=True)
+        return self
+
     async def _connect(self, *, read_only: bool = False) -> aiosqlite.Connection:
         try:
             # The busy timeout is given to connect, so it holds from the very first statement.

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from storage.db import Tx
-from storage.timefmt import to_db_time
+from storage.timefmt import from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -247,3 +247,33 @@ async def outbox_counts(tx: Tx) -> dict[str, int]:
 async def is_queued(tx: Tx, key: str) -> bool:
     """Whether a message with this key was ever queued (sent or not)."""
     return await tx.value("SELECT 1 FROM outbox WHERE key = ?", (key,)) is not None
+
+
+async def oldest_undelivered_at(tx: Tx) -> datetime | None:
+    """When the oldest row still waiting to be delivered was queued (None when none waits)."""
+    value = await tx.value(
+        "SELECT min(created_at) FROM outbox WHERE status IN ('pending', 'sending')"
+    )
+    return from_db_time(value) if value else None
+
+
+async def prune_delivered_payloads(tx: Tx, before: datetime, limit: int = 5000) -> int:
+    """Drop the payloads (texts, charts, file references) of up to `limit` rows settled and
+    queued before `before`; returns how many.
+
+    The row itself stays: its key keeps the message from ever being queued twice.
+    """
+    return await tx.execute_count(
+        "UPDATE outbox SET payload = '{}' WHERE id IN (SELECT id FROM outbox WHERE status IN "
+        "('sent', 'failed', 'unreachable') AND created_at < ? AND payload <> '{}' LIMIT ?)",
+        (to_db_time(before), limit),
+    )
+
+
+async def payloads_like(tx: Tx, key_prefix: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(key, status, payload) of the rows whose key starts with `key_prefix`, oldest first."""
+    rows = await tx.all(
+        "SELECT key, status, payload FROM outbox WHERE key LIKE ? ORDER BY id",
+        (key_prefix.replace("%", "") + "%",),
+    )
+    return [(r["key"], r["status"], json.loads(r["payload"])) for r in rows]

@@ -72,8 +72,10 @@ async def mark_replied(tx: Tx, update_keys: list[str], now: datetime) -> None:
     )
 
 
-async def forget_updates_before(tx: Tx, before: datetime) -> int:
-    """Drop update keys older than any redelivery window; returns how many."""
+async def forget_updates_before(tx: Tx, before: datetime, limit: int = 5000) -> int:
+    """Drop up to `limit` update keys older than any redelivery window; returns how many."""
     return await tx.execute_count(
-        "DELETE FROM processed_updates WHERE processed_at < ?", (to_db_time(before),)
+        "DELETE FROM processed_updates WHERE update_key IN (SELECT update_key FROM "
+        "processed_updates WHERE processed_at < ? LIMIT ?)",
+        (to_db_time(before), limit),
     )

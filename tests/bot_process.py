@@ -5,9 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 from typing import IO
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 class BotProcess:
@@ -35,8 +43,11 @@ class BotProcess:
             TELEGRAM_BOT_TOKEN="123:ABC",
             TELEGRAM_API_BASE_URL=base_url,
             TELEGRAM_POLL_TIMEOUT="1",
+            # Never the default 8443: tests (and other checkouts) run side by side.
+            BOT_HTTP_PORT=str(free_port()),
         )
         self.env.update(settings or {})
+        self.http_port = int(self.env["BOT_HTTP_PORT"])
         self.process: asyncio.subprocess.Process | None = None
         self.logs: list[Path] = []
         self._log: IO[bytes] | None = None

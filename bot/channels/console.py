@@ -73,7 +73,8 @@ def save_files(reply: Reply, folder: Path, now: datetime) -> list[Path]:
     if reply.image is not None:
         files.append((f"bietphai-bieu-do-{now:%Y%m%d-%H%M%S}.png", reply.image))
     if reply.document is not None:
-        files.append(reply.document)
+        # Copied, so the console's folder has its own file.
+        files.append((reply.document.name, reply.document.read()))
     saved = []
     for name, content in files:
         folder.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, Protocol, TypeVar
 
+from bot.monitor import Monitor
 from handlers.core.messages import Incoming
 from handlers.router import Router
 
@@ -31,10 +32,17 @@ class ReplyQueue(Generic[A]):
     """
 
     def __init__(
-        self, router: Router, deliver: Callable[[A], Awaitable[None]], *, parallel: int
+        self,
+        router: Router,
+        deliver: Callable[[A], Awaitable[bool]],
+        *,
+        parallel: int,
+        monitor: Monitor | None = None,
     ) -> None:
         self.router = router
+        # True when every reply went out; False when the rest went to the outbox.
         self.deliver = deliver
+        self.monitor = monitor
         # Replies in flight at once, across chats: enough to hide the platform's round trip;
         # more only adds HTTP connection-pool churn (measured in bench/).
         self._parallel = asyncio.Semaphore(parallel)
@@ -68,13 +76,19 @@ class ReplyQueue(Generic[A]):
             await asyncio.wait([previous])
         try:
             async with self._parallel:
-                await self.deliver(answer)
+                sent = await self.deliver(answer)
         except Exception:
             log.exception("update %s: sending failed", answer.incoming.update_key)
+            self._count(answer, sent=False)
             return
+        self._count(answer, sent=sent)
         self._sent.append(answer.incoming)
         if self._flush_task is None:
             self._flush_task = asyncio.create_task(self._flush_soon())
+
+    def _count(self, answer: A, *, sent: bool) -> None:
+        if self.monitor is not None and answer.incoming.channel:
+            self.monitor.reply(answer.incoming.channel, sent=sent)
 
     async def _flush_soon(self) -> None:
         # A short pause gathers the marks of many chats into one transaction.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.channels.reply_queue import ReplyQueue
 from bot.channels.textsplit import caption_of, split_text
+from bot.monitor import Monitor
 from bot.token_guard import GuardedRequest, TokenGuard
 from handlers.core.messages import Attachment, Incoming, Kind, Reply
 from handlers.core.texts import COMMAND_MENU, t
@@ -167,12 +169,13 @@ class TelegramChannel:
         language: str = "vi",
         *,
         parallel_sends: int = 8,
+        monitor: Monitor | None = None,
     ) -> None:
         self.application = application
         self.router = router
         self.language = language
         self.replies: ReplyQueue[Answer] = ReplyQueue(
-            router, self._deliver, parallel=parallel_sends
+            router, self._deliver, parallel=parallel_sends, monitor=monitor
         )
         # The answers of the batch being decided (a context variable: webhook requests run
         # concurrently, each with its own batch).
@@ -236,8 +239,8 @@ class TelegramChannel:
             return  # the same update twice in one batch: answered once
         batch.append(Answer(update, incoming, await self.router.handle(incoming)))
 
-    async def _deliver(self, answer: Answer) -> None:
-        """Send the replies of one update; what cannot be sent now goes to the outbox."""
+    async def _deliver(self, answer: Answer) -> bool:
+        """Send the replies of one update; what cannot be sent now goes to the outbox (False)."""
         incoming = answer.incoming
         if answer.update.callback_query is not None:
             await self._settle_button(answer.update)
@@ -254,6 +257,8 @@ class TelegramChannel:
                 "update %s: reply not sent (%s); queued in the outbox", incoming.update_key, exc
             )
             await self.router.reply_later(incoming, answer.replies[sent:])
+            return False
+        return True
 
     async def _settle_button(self, update: Update) -> None:
         """Stop the spinner and take the buttons off the pressed message (no double press)."""
@@ -291,7 +296,7 @@ class TelegramChannel:
                 chat_id=chat_id, text=piece, reply_markup=markup
             )
         if reply.document is not None:
-            name, content = reply.document
+            content = await asyncio.to_thread(reply.document.read)
             await self.application.bot.send_document(
-                chat_id=chat_id, document=content, filename=name
+                chat_id=chat_id, document=content, filename=reply.document.name
             )

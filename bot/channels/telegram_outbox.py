@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -83,15 +84,19 @@ class TelegramOutbox:
                     chat_id=chat_id, photo=piece.image, caption=piece.text, reply_markup=markup
                 )
             elif piece.document is not None:
-                name, content = piece.document
-                await self.bot.send_document(chat_id=chat_id, document=content, filename=name)
+                # Read off the event loop: a workbook may be megabytes.
+                content = await asyncio.to_thread(piece.document.read)
+                await self.bot.send_document(
+                    chat_id=chat_id, document=content, filename=piece.document.name
+                )
             else:
                 await self.bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
         except RetryAfter as exc:
             raise RetryLater(str(exc), seconds(exc.retry_after)) from exc
         except Forbidden as exc:
             raise Unreachable(str(exc)) from exc
-        except BadRequest as exc:
+        except (BadRequest, FileNotFoundError) as exc:
+            # A file removed by retention before it could be sent is refused like a bad request.
             raise Rejected(str(exc)) from exc
         except TelegramError as exc:  # NetworkError, TimedOut, 5xx
             raise RetryLater(str(exc)) from exc

@@ -1,33 +1,31 @@
-"""Getting Telegram updates: long polling or a webhook, each update confirmed only once handled."""
+"""Getting Telegram updates by long polling, each update confirmed only once handled."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
 
-from aiohttp import web
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
+from bot.monitor import Monitor
 from storage.db import Lease
 
 log = logging.getLogger(__name__)
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # How often a standby process tries to take over polling from one that stopped.
 TAKEOVER_SECONDS = 2.0
-MAX_BODY_BYTES = 1_000_000
 
 
 class TelegramPolling:
     """Long polling with backoff; the offset confirms only updates already handled."""
 
-    def __init__(self, channel: TelegramChannel, *, timeout: int = 30) -> None:
+    def __init__(
+        self, channel: TelegramChannel, *, timeout: int = 30, monitor: Monitor | None = None
+    ) -> None:
         self.channel = channel
         self.timeout = timeout
+        self.monitor = monitor or Monitor()
         self._task: asyncio.Task[None] | None = None
         self._batch: asyncio.Future[None] | None = None
         self._stopping = asyncio.Event()
@@ -35,6 +33,7 @@ class TelegramPolling:
     async def start(self) -> None:
         """Drop any webhook (keeping pending updates) and start polling in the background."""
         await self.channel.application.bot.delete_webhook(drop_pending_updates=False)
+        self.monitor.reached("telegram", "poll")
         self._task = asyncio.create_task(self._run(), name="telegram-polling")
 
     async def stop(self) -> None:
@@ -97,74 +96,13 @@ class TelegramPolling:
                 backoff = min(backoff * 2, 60.0)
                 continue
             backoff = 1.0
+            self.monitor.reached("telegram", "poll")
             if not updates:
                 continue
             # Shielded: a stop in the middle of a batch lets the batch finish and commit.
             self._batch = asyncio.ensure_future(self.channel.process_updates(list(updates)))
             await asyncio.shield(self._batch)
             offset = updates[-1].update_id + 1
-
-
-class TelegramWebhook:
-    """An aiohttp server for Telegram's webhook: secret checked first, 200 after handling."""
-
-    def __init__(
-        self,
-        channel: TelegramChannel,
-        *,
-        url: str,
-        secret: str,
-        listen: str,
-        port: int,
-        path: str,
-    ) -> None:
-        self.channel = channel
-        self.url = url
-        self.secret = secret
-        self.listen = listen
-        self.port = port
-        self.path = path
-        self._runner: web.AppRunner | None = None
-
-    def web_app(self) -> web.Application:
-        """The aiohttp application serving the webhook path."""
-        app = web.Application(client_max_size=MAX_BODY_BYTES)
-        app.router.add_post(self.path, self._receive)
-        return app
-
-    async def start(self) -> None:
-        """Listen, then tell Telegram where to send updates."""
-        self._runner = web.AppRunner(self.web_app())
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
-        await self.channel.application.bot.set_webhook(
-            self.url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES
-        )
-        log.info("Telegram webhook listening on %s:%s%s", self.listen, self.port, self.path)
-
-    async def stop(self) -> None:
-        """Stop listening (the webhook stays registered, so Telegram keeps updates for us)."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("webhook request refused: wrong or missing secret token")
-            return web.Response(status=403, text="forbidden")
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413, text="too large")
-        try:
-            body = json.loads(await request.read())
-            update = Update.de_json(body, self.channel.application.bot)
-        except (ValueError, TypeError, KeyError, web.HTTPRequestEntityTooLarge) as exc:
-            log.warning("webhook request refused: not a Telegram update (%s)", exc)
-            return web.Response(status=400, text="bad request")
-        if update is None:
-            return web.Response(status=400, text="bad request")
-        # Handled before answering: if we crash now, Telegram delivers the update again.
-        await asyncio.shield(self.channel.process_updates([update]))
-        return web.Response(status=200, text="ok")
 
 
 def seconds(value: object) -> float:

@@ -11,6 +11,7 @@ from bot.channels.textsplit import split_text
 from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
 from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
 from bot.image_links import ImageLinks
+from bot.monitor import Monitor
 from handlers.core.messages import Incoming, Reply
 from handlers.core.texts import t
 from handlers.router import Router, button_hint, choices_as_lines
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 RECOVER_WITHIN = timedelta(hours=12)
 
 
-def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[str]:
+def zalo_texts(
+    reply: Reply, lang: str, *, chart_linked: bool = False, file_linked: bool = False
+) -> list[str]:
     """A reply as Zalo texts of 1–2000 characters, cut on paragraph or line boundaries."""
     hints = [button_hint(data, lang) for data in reply.choice_data]
     standing = bool(hints) and all(hint is not None for hint in hints)
@@ -36,30 +39,39 @@ def zalo_texts(reply: Reply, lang: str, *, chart_linked: bool = False) -> list[s
         # The digest must not announce a chart that does not come: the note says where it is.
         parts[0] = parts[0].replace("\n\n" + t(lang, "digest.chart_note"), "")
         parts.append(t(lang, "zalo.chart_note"))
-    if reply.document is not None:
-        # Zalo's Bot API sends no files (the /xuat workbook, a /baocao report).
-        word = reply.document[0].lower().endswith(".docx")
+    if reply.document is not None and not file_linked:
+        # Zalo's Bot API sends no files (the /xuat workbook, a /baocao report) and no link can
+        # be made.
+        word = reply.document.name.lower().endswith(".docx")
         parts.append(t(lang, "zalo.report_note" if word else "zalo.document_note"))
     text = "\n\n".join(p.strip() for p in parts if p.strip())
     return [piece for piece in split_text(text, MAX_TEXT_LENGTH) if piece.strip()]
 
 
 def zalo_pieces(reply: Reply, lang: str, *, chart_links: bool) -> list[Reply]:
-    """The messages of one reply: the chart's link piece first (chart links on), then texts.
+    """The messages of one reply: the chart's link piece first (links on), the texts, then the
+    file's link piece.
 
-    The link piece carries the picture and no text; `piece_text` stores it and writes the link
-    when it is sent, so an outbox row keeps the picture until then.
+    A link piece carries the picture or the file reference and no text; `piece_text` makes the
+    link when it is sent, so an outbox row keeps only the reference until then.
     """
-    pieces = [Reply(text) for text in zalo_texts(reply, lang, chart_linked=chart_links)]
+    # Only a file kept on disk (a workbook) can be linked; a report is built for one send.
+    file_linked = chart_links and reply.document is not None and bool(reply.document.path)
+    texts = zalo_texts(reply, lang, chart_linked=chart_links, file_linked=file_linked)
+    pieces = [Reply(text) for text in texts]
     if reply.image is not None and chart_links:
         pieces.insert(0, Reply("", image=reply.image))
+    if reply.document is not None and file_linked:
+        pieces.append(Reply("", document=reply.document))
     return pieces
 
 
 async def piece_text(piece: Reply, links: ImageLinks | None, lang: str) -> str:
-    """What to send for one piece: its text, or the link to its picture."""
+    """What to send for one piece: its text, or the link to its picture or file."""
     if piece.image is not None and links is not None:
         return await links.chart_text(piece.image, lang)
+    if piece.document is not None and links is not None:
+        return await links.file_text(piece.document, lang)
     return piece.text
 
 
@@ -82,6 +94,7 @@ class ZaloChannel:
         *,
         parallel_sends: int = 4,
         links: ImageLinks | None = None,
+        monitor: Monitor | None = None,
     ) -> None:
         self.client = client
         self.router = router
@@ -89,7 +102,7 @@ class ZaloChannel:
         # Set when BOT_PUBLIC_BASE_URL is: pictures are sent as links to the bot's file server.
         self.links = links
         self.replies: ReplyQueue[Answer] = ReplyQueue(
-            router, self._deliver, parallel=parallel_sends
+            router, self._deliver, parallel=parallel_sends, monitor=monitor
         )
         # Group chats told once (per running process) that the bot works in private chats.
         self._refused_groups: set[str] = set()
@@ -131,8 +144,8 @@ class ZaloChannel:
             return Answer(incoming, [Reply(t(self.language, "zalo.group_refusal"))])
         return Answer(incoming, await self.router.handle(incoming))
 
-    async def _deliver(self, answer: Answer) -> None:
-        """Send the replies of one message; what cannot be sent now goes to the outbox."""
+    async def _deliver(self, answer: Answer) -> bool:
+        """Send the replies of one message; what cannot be sent now goes to the outbox (False)."""
         incoming = answer.incoming
         sent = 0
         try:
@@ -147,6 +160,8 @@ class ZaloChannel:
                 exc,
             )
             await self.router.reply_later(incoming, answer.replies[sent:])
+            return False
+        return True
 
     async def send(self, chat_id: str, reply: Reply) -> None:
         """Send one reply as one or more texts (a picture as a link, when links are on)."""

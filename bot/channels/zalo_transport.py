@@ -1,31 +1,29 @@
-"""Getting Zalo messages: a webhook (production) or long polling (development)."""
+"""Getting Zalo messages by long polling (development; the webhook is in bot/http/webhooks.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
-
-from aiohttp import web
 
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import NOTHING_NEW, ZaloError
 from bot.channels.zalo_events import NotAnUpdate, parse_update
+from bot.monitor import Monitor
 
 log = logging.getLogger(__name__)
-SECRET_HEADER = "X-Bot-Api-Secret-Token"
-MAX_BODY_BYTES = 256_000  # a text message is at most a few kilobytes
 UNAUTHORIZED = 401
 
 
 class ZaloPolling:
     """getUpdates in a loop: one update per call, 408 means nothing new, backoff on errors."""
 
-    def __init__(self, channel: ZaloChannel, *, timeout: int = 30) -> None:
+    def __init__(
+        self, channel: ZaloChannel, *, timeout: int = 30, monitor: Monitor | None = None
+    ) -> None:
         self.channel = channel
         self.timeout = timeout
+        self.monitor = monitor or Monitor()
         self._task: asyncio.Task[None] | None = None
         self._batch: asyncio.Future[None] | None = None
         self._stopping = asyncio.Event()
@@ -34,6 +32,7 @@ class ZaloPolling:
         """Drop any webhook (Zalo refuses getUpdates while one is set), then poll."""
         self._stopping.clear()
         await self.channel.client.delete_webhook()
+        self.monitor.reached("zalo", "poll")
         self._task = asyncio.create_task(self._run(), name="zalo-polling")
 
     async def stop(self) -> None:
@@ -54,6 +53,7 @@ class ZaloPolling:
             except ZaloError as exc:
                 if exc.error_code == NOTHING_NEW:
                     backoff = 1.0
+                    self.monitor.reached("zalo", "poll")
                     continue
                 if exc.error_code == UNAUTHORIZED:
                     # The token guard has said so and is stopping the bot (exit code 3).
@@ -64,6 +64,7 @@ class ZaloPolling:
                 backoff = min(backoff * 2, 60.0)
                 continue
             backoff = 1.0
+            self.monitor.reached("zalo", "poll")
             try:
                 update = parse_update(result)
             except NotAnUpdate as exc:
@@ -74,64 +75,3 @@ class ZaloPolling:
             # Shielded: a stop in the middle lets the message finish and commit.
             self._batch = asyncio.ensure_future(self.channel.process_updates([update]))
             await asyncio.shield(self._batch)
-
-
-class ZaloWebhook:
-    """An aiohttp server for Zalo's webhook: secret checked first, 200 after the commit."""
-
-    def __init__(
-        self, channel: ZaloChannel, *, url: str, secret: str, listen: str, port: int, path: str
-    ) -> None:
-        self.channel = channel
-        self.url = url
-        self.secret = secret
-        self.listen = listen
-        self.port = port
-        self.path = path
-        self._runner: web.AppRunner | None = None
-
-    def web_app(self) -> web.Application:
-        """The aiohttp application serving the webhook path."""
-        app = web.Application(client_max_size=MAX_BODY_BYTES)
-        app.router.add_post(self.path, self._receive)
-        return app
-
-    async def start(self) -> None:
-        """Listen, then tell Zalo where to send messages."""
-        self._runner = web.AppRunner(self.web_app())
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
-        await self.channel.client.set_webhook(self.url, self.secret)
-        log.info("Zalo webhook listening on %s:%s%s", self.listen, self.port, self.path)
-
-    async def stop(self) -> None:
-        """Stop listening (the webhook stays registered with Zalo)."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def _receive(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER)
-        if given is None:
-            log.warning("Zalo webhook request refused: no secret token")
-            return web.Response(status=401, text="unauthorized")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.warning("Zalo webhook request refused: wrong secret token")
-            return web.Response(status=403, text="forbidden")
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return web.Response(status=413, text="too large")
-        try:
-            body = json.loads(await request.read())
-        except web.HTTPRequestEntityTooLarge:
-            return web.Response(status=413, text="too large")
-        except ValueError:
-            log.warning("Zalo webhook request refused: not JSON")
-            return web.Response(status=400, text="bad request")
-        try:
-            update = parse_update(body)
-        except NotAnUpdate as exc:
-            log.warning("Zalo webhook request refused: not a Zalo update (%s)", exc)
-            return web.Response(status=400, text="bad request")
-        if update is not None:
-            # Handled before answering: if we crash now, Zalo may deliver the message again.
-            await asyncio.shield(self.channel.process_updates([update]))
-        return web.Response(status=200, text="ok")

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.reports import Letterhead, file_name
 from bot.reports.worker import build_in_process
-from handlers.core.messages import Reply
+from handlers.core.messages import FileRef, Reply
 from handlers.reports.request import REPORT_KEY, ReportRequest
 
 
@@ -45,8 +45,12 @@ class ReportPreparer:
             return None
         request = ReportRequest.from_json(data)
         if not self.build:
-            return replace(Reply.from_json(payload), document=(file_name(request), b""))
+            return replace(
+                Reply.from_json(payload), document=FileRef(file_name(request), content=b"")
+            )
         content = await build_in_process(
             self.db_path, request, self.letterhead, self.clock(), self.zone, self.database_url
         )
-        return replace(Reply.from_json(payload), document=(file_name(request), content))
+        return replace(
+            Reply.from_json(payload), document=FileRef(file_name(request), content=content)
+        )

@@ -72,6 +72,26 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file the bot made: kept on disk (an export) or just built (a report being sent).
+
+    Replies refer to it and never carry its bytes into the database: `to_json` keeps the name and
+    the path only.
+    """
+
+    name: str  # the name the person sees
+    path: str = ""  # where it is on disk ("" when only built in memory)
+    content: bytes | None = field(default=None, compare=False, repr=False)
+
+    def read(self) -> bytes:
+        """Its bytes (from disk when not held; blocking: call it off the event loop)."""
+        if self.content is not None:
+            return self.content
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message back to the person."""
 
@@ -82,8 +102,9 @@ class Reply:
     choice_data: tuple[str, ...] = field(default=())
     # A picture to send before the text (the weekly digest's PNG chart).
     image: bytes | None = None
-    # A file to send after the text, as (file name, bytes): the /xuat workbook.
-    document: tuple[str, bytes] | None = None
+    # A file to send after the text (the /xuat workbook): by reference, so neither the stored
+    # reply nor the outbox row holds its bytes.
+    document: FileRef | None = None
 
     def __post_init__(self) -> None:
         """Refuse button data a platform would refuse."""
@@ -100,9 +121,7 @@ class Reply:
             "ask_contact": self.ask_contact,
             "image": base64.b64encode(self.image).decode("ascii") if self.image else None,
             "document": (
-                [self.document[0], base64.b64encode(self.document[1]).decode("ascii")]
-                if self.document
-                else None
+                {"name": self.document.name, "path": self.document.path} if self.document else None
             ),
         }
 
@@ -116,9 +135,10 @@ class Reply:
             ask_contact=bool(data["ask_contact"]),
             # Rows stored before images existed have no "image" key.
             image=base64.b64decode(data["image"]) if data.get("image") else None,
+            # Rows stored before files were kept on disk held the bytes: those are not resent.
             document=(
-                (data["document"][0], base64.b64decode(data["document"][1]))
-                if data.get("document")
+                FileRef(data["document"]["name"], data["document"]["path"])
+                if isinstance(data.get("document"), dict)
                 else None
             ),
         )

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
-from bot.export import ExportRequest, export_to
 from handlers.core.dates import parse_leading_date
 from handlers.core.messages import Choice, Reply
 from handlers.core.textfold import fold
 from handlers.core.turn import Turn
-from handlers.difficulty.raising import working_calendar
 from handlers.digest.text import scope_label
 from storage import digest as digest_reads
 from storage import export as reads
-from storage import org, scope
-from storage.export import ExportFilter
+from storage import export_jobs, org, scope
 
 EXPORT = "export"
 _DIVISION = re.compile(r"^[A-Za-z]{2,10}$")
@@ -157,7 +152,7 @@ async def export_message(turn: Turn) -> list[Reply]:
 
 
 async def answer(turn: Turn, ask: ExportAsk) -> list[Reply]:
-    """Build the workbook of the supervisor's scope (or one division of it) and send it."""
+    """Queue the workbook of the supervisor's scope (or one division of it); say so at once."""
     assert turn.person is not None
     label = scope_label(turn.lang, await digest_reads.scope_of(turn.tx, turn.person_id))
     division = ask.division
@@ -170,23 +165,23 @@ async def answer(turn: Turn, ask: ExportAsk) -> list[Reply]:
         if not turn.person.supervises_all and division not in mine:
             return turn.say("export.not_your_division", division=names[division])
         label = names[division]
-    request = ExportRequest(
-        ask.first, ask.last, ExportFilter(turn.person_id, division_code=division), label
+    # Only the request is written here; the export worker builds the file off the event loop
+    # and sends it through the outbox, so a department-wide export never holds up the chat.
+    await export_jobs.request_export(
+        turn.tx,
+        person_id=turn.person_id,
+        channel=turn.msg.channel,
+        chat_id=turn.msg.chat_id,
+        language=turn.lang,
+        first=ask.first,
+        last=ask.last,
+        division_code=division,
+        scope_label=label,
+        now=turn.now,
     )
-    calendar = await working_calendar(turn)
-    name = f"bietphai-{ask.first:%d-%m-%Y}-{ask.last:%d-%m-%Y}.xlsx"
-    with tempfile.TemporaryDirectory(prefix="bietphai-xuat-") as folder:
-        target = Path(folder) / name
-        result = await export_to(turn.tx, request, calendar, target, turn.now)
-        content = target.read_bytes()
-    key = "export.empty" if result.empty else "export.done"
-    text = turn.t(
-        key,
+    return turn.say(
+        "export.building",
         first=ask.first.strftime("%d/%m/%Y"),
         last=ask.last.strftime("%d/%m/%Y"),
         scope=label,
-        officials=result.officials,
-        entries=result.entries,
-        difficulties=result.difficulties,
     )
-    return [Reply(text, document=(name, content))]

@@ -16,7 +16,9 @@ import aiohttp
 import pytest
 
 from bot.channels.telegram import TelegramChannel, build_application
-from bot.channels.telegram_transport import SECRET_HEADER, TelegramWebhook
+from bot.http.server import Address, HttpServer
+from bot.http.webhooks import TELEGRAM_SECRET_HEADER as SECRET_HEADER
+from bot.http.webhooks import TelegramWebhook
 from handlers.router import Router
 from storage import Database, audit, conversation, org, updates
 from testing.fakes.telegram_api import FakeTelegramAPI
@@ -331,20 +333,21 @@ class WebhookBot:
 
 @pytest.fixture
 async def webhook_bot(fake: FakeTelegramAPI, router: Router) -> AsyncIterator[WebhookBot]:
-    """The bot listening for webhook calls on 127.0.0.1 at /tg, secret "s3cret"."""
-    port = free_port()
+    """The bot's HTTP server on 127.0.0.1 serving Telegram's webhook at /tg, secret "s3cret"."""
+    server = HttpServer(Address("127.0.0.1", 0))
     channel = TelegramChannel(build_application(TOKEN, fake.base_url), router, "vi")
-    webhook = TelegramWebhook(
-        channel, url=WEBHOOK_URL, secret=WEBHOOK_SECRET, listen="127.0.0.1", port=port, path="/tg"
-    )
+    webhook = TelegramWebhook(channel, url=WEBHOOK_URL, secret=WEBHOOK_SECRET, path="/tg")
+    server.add_routes(webhook.routes())
+    await server.start()
     await channel.start()
     await webhook.start()
     try:
         async with aiohttp.ClientSession() as http:
-            yield WebhookBot(fake, f"http://127.0.0.1:{port}/tg", http, channel)
+            yield WebhookBot(fake, f"http://127.0.0.1:{server.bound_port}/tg", http, channel)
     finally:
         await webhook.stop()
         await channel.stop()
+        await server.stop()
 
 
 async def test_webhook_story(

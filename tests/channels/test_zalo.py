@@ -19,6 +19,7 @@ from storage import Database, difficulties, org, outbox, worklog
 from storage.org_import import resolve_person
 from storage.reminders import ReminderFacts
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
+from tests.bot_process import free_port
 from tests.chat import Chat, local
 from tests.helpers.sample import AN, THANH
 from tests.helpers.zalo import (
@@ -169,13 +170,16 @@ async def test_run_assembles_zalo_when_its_token_is_set(fake: FakeZaloAPI, tmp_p
         ZALO_BOT_TOKEN=TOKEN,
         ZALO_API_BASE_URL=fake.base_url,
         ZALO_POLL_TIMEOUT=1,
+        BOT_HTTP_PORT=free_port(),
     )
     app = await build_app(settings)
     assert [type(s).__name__ for s in app.services] == [
+        "HttpServer",
         "ZaloChannel",
         "ZaloPolling",
         "ZaloOutbox",
         "OutboxSender",
+        "ExportWorker",
         "SchedulerService",
     ]
     await app.start()

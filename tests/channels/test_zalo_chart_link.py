@@ -19,8 +19,9 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
 from bot.channels.zalo_transport import ZaloPolling
+from bot.http.files import FileRoutes
+from bot.http.server import Address, HttpServer
 from bot.image_links import ImageLinks
-from bot.image_server import ImageServer
 from bot.jobs import Jobs, Schedule
 from bot.settings import Settings
 from handlers.router import Router
@@ -64,16 +65,17 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def files(org_db: Database, clock: Clock) -> AsyncIterator[ImageServer]:
-    """The bot's file server on a free port of 127.0.0.1, serving /files."""
-    server = ImageServer(org_db, path="/files", listen="127.0.0.1", port=0, clock=clock)
+async def files(org_db: Database, clock: Clock) -> AsyncIterator[HttpServer]:
+    """The bot's HTTP server on a free port of 127.0.0.1, serving the file links at /files."""
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.add_routes(FileRoutes(org_db, path="/files", clock=clock).routes())
     await server.start()
     yield server
     await server.stop()
 
 
 @pytest.fixture
-def links(org_db: Database, files: ImageServer, clock: Clock) -> ImageLinks:
+def links(org_db: Database, files: HttpServer, clock: Clock) -> ImageLinks:
     """Links under http://127.0.0.1:<port>/files, valid a week."""
     base = f"http://127.0.0.1:{files.bound_port}/files"
     return ImageLinks(org_db, base, LIFETIME, ZONE, clock=clock)
@@ -201,10 +203,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def test_run_starts_the_file_server_at_the_path_of_the_public_url(
+async def test_run_serves_the_file_links_at_the_path_of_the_public_url(
     fake: FakeZaloAPI, tmp_path: Path
 ) -> None:
-    port = free_port()
+    # The one HTTP server serves them; an old BOT_PUBLIC_PORT still set is listened on too.
+    port, old_port = free_port(), free_port()
     settings = Settings(
         _env_file=None,
         BOT_DB_PATH=tmp_path / "bietphai.sqlite3",
@@ -212,10 +215,11 @@ async def test_run_starts_the_file_server_at_the_path_of_the_public_url(
         ZALO_API_BASE_URL=fake.base_url,
         ZALO_POLL_TIMEOUT=1,
         BOT_PUBLIC_BASE_URL="https://bot.example.org/files/",
-        BOT_PUBLIC_PORT=port,
+        BOT_HTTP_PORT=port,
+        BOT_PUBLIC_PORT=old_port,
     )
     app = await build_app(settings)
-    assert type(app.services[0]).__name__ == "ImageServer"
+    assert app.services[0] is app.http
     await app.start()
     try:
         zalo = next(s for s in app.services if isinstance(s, ZaloChannel))
@@ -225,6 +229,8 @@ async def test_run_starts_the_file_server_at_the_path_of_the_public_url(
         local_url = link.url.replace("https://bot.example.org", f"http://127.0.0.1:{port}")
         served = await fetch(local_url)
         assert served.status_code == 200 and served.content == b"\x89PNG served by bietphai run"
+        old = await fetch(local_url.replace(f":{port}/", f":{old_port}/"))
+        assert old.status_code == 200 and old.content == served.content
         async with app.db.read() as tx:
             token = local_url.rsplit("/", 1)[1].removesuffix(".png")
             assert await image_links.image_by_token(tx, token, datetime.now(UTC)) is not None

@@ -18,7 +18,10 @@ import pytest
 from bot.channels.zalo import ZaloChannel, zalo_texts
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_events import parse_update, to_incoming
-from bot.channels.zalo_transport import MAX_BODY_BYTES, SECRET_HEADER, ZaloWebhook
+from bot.http.server import Address, HttpServer
+from bot.http.webhooks import ZALO_MAX_BODY_BYTES as MAX_BODY_BYTES
+from bot.http.webhooks import ZALO_SECRET_HEADER as SECRET_HEADER
+from bot.http.webhooks import ZaloWebhook
 from bot.orgservice import create_invite
 from handlers.core.messages import Choice, Kind, Reply
 from handlers.core.texts import t
@@ -88,20 +91,21 @@ async def fake() -> AsyncIterator[FakeZaloAPI]:
 
 @pytest.fixture
 async def webhook_bot(fake: FakeZaloAPI, router: Router) -> AsyncIterator[WebhookBot]:
-    """The bot listening on 127.0.0.1 at /zalo."""
-    port = free_port()
+    """The bot's HTTP server on 127.0.0.1 serving Zalo's webhook at /zalo."""
+    server = HttpServer(Address("127.0.0.1", 0))
     channel = ZaloChannel(ZaloClient(TOKEN, fake.base_url), router, "vi")
-    webhook = ZaloWebhook(
-        channel, url=WEBHOOK_URL, secret=SECRET, listen="127.0.0.1", port=port, path="/zalo"
-    )
+    webhook = ZaloWebhook(channel, url=WEBHOOK_URL, secret=SECRET, path="/zalo")
+    server.add_routes(webhook.routes())
+    await server.start()
     await channel.start()
     await webhook.start()
     try:
         async with aiohttp.ClientSession() as http:
-            yield WebhookBot(fake, f"http://127.0.0.1:{port}/zalo", http, channel)
+            yield WebhookBot(fake, f"http://127.0.0.1:{server.bound_port}/zalo", http, channel)
     finally:
         await webhook.stop()
         await channel.stop()
+        await server.stop()
 
 
 @pytest.fixture

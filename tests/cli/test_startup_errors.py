@@ -16,6 +16,7 @@ from bot.cli import main
 from bot.settings import Settings
 from bot.startup import startup_problem
 from testing.fakes.zalo_api import FakeZaloAPI
+from tests.bot_process import free_port
 from tests.helpers.cli import VIETNAMESE, clean_env
 from tests.helpers.sample import AN
 
@@ -91,7 +92,12 @@ def test_the_log_level_may_be_written_in_small_letters() -> None:
 async def run_bot(folder: Path, **settings: str) -> tuple[int, str]:
     """`python -m bot run` until it exits by itself; its exit code and stderr."""
     env = clean_env()
-    env.update(BOT_DB_PATH=str(folder / "bietphai.sqlite3"), BOT_LOG_LEVEL="WARNING", **settings)
+    env.update(
+        BOT_DB_PATH=str(folder / "bietphai.sqlite3"),
+        BOT_LOG_LEVEL="WARNING",
+        BOT_HTTP_PORT=str(free_port()),
+    )
+    env.update(settings)
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -161,6 +167,27 @@ async def test_a_webhook_port_already_taken_is_one_line_naming_the_settings(
     last = err.splitlines()[-1]
     assert last.startswith(f"Lỗi: không mở được cổng 127.0.0.1:{port} (")
     assert last.endswith("kiểm tra ZALO_WEBHOOK_LISTEN / ZALO_WEBHOOK_PORT")
+
+
+async def test_the_http_port_already_taken_is_one_line_naming_its_settings(
+    tmp_path: Path,
+) -> None:
+    async with FakeZaloAPI() as fake:
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            code, err = await run_bot(
+                tmp_path,
+                ZALO_BOT_TOKEN=fake.token,
+                ZALO_API_BASE_URL=fake.base_url,
+                BOT_HTTP_PORT=str(port),
+            )
+    assert code == 1, err
+    assert "Traceback" not in err
+    last = err.splitlines()[-1]
+    assert last.startswith(f"Lỗi: không mở được cổng 127.0.0.1:{port} (")
+    assert last.endswith("kiểm tra BOT_HTTP_LISTEN / BOT_HTTP_PORT")
 
 
 def test_a_telegram_token_refused_is_said_without_the_token() -> None:

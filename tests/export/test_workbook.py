@@ -7,7 +7,6 @@ chính quyền, Cao Thị Thu's scope) are on site in Đợt 3; Bình takes leav
 
 from __future__ import annotations
 
-import io
 import os
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +30,7 @@ from bot.export.workbook import (
     SUMMARY_HEADER,
 )
 from bot.orgservice import import_org
-from handlers.core.messages import Reply
+from handlers.core.messages import FileRef, Reply
 from handlers.core.workcal import calendar_from
 from handlers.router import Router
 from storage import Database, calendar, leave, worklog
@@ -40,6 +39,7 @@ from storage.org_import import AssignmentRow, OrgData, WaveRow, apply_org, resol
 from tests.chat import ZONE, Chat, local
 from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
 from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.exports import build_waiting_exports
 from tests.helpers.sample import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
 
 # Run on SQLite and on PostgreSQL (tests/conftest.py).
@@ -246,27 +246,30 @@ async def test_the_workbook_of_february_holds_every_sheet_with_real_dates(
 
 
 async def test_a_supervisor_exports_only_their_scope_from_the_chat(
-    linked_chat: MakeChat, org_db: Database
+    linked_chat: MakeChat, org_db: Database, tmp_path: Path
 ) -> None:
     await february(linked_chat, org_db)
     thu = await linked_chat(THU)
     await thu.at("2027-02-26 16:00").say("/xuat")
     assert thu.buttons == ["Tuần này", "Tuần trước", "Tháng này", "Tháng trước", "Đợt này"]
+    # The chat answers at once; the workbook is built apart and comes through the outbox.
     reply = await thu.press("Tháng này")
-    assert "Tệp Excel 01/02/2027–28/02/2027" in reply and "3 khó khăn" not in reply
-    [answer] = thu.last
-    assert answer.document is not None
-    name, content = answer.document
-    assert name == "bietphai-01-02-2027-28-02-2027.xlsx"
-    book = load_workbook(io.BytesIO(content))
+    assert reply.startswith("Đang lập tệp Excel 01/02/2027–28/02/2027, phạm vi: ")
+    assert thu.last[0].document is None
+    [done] = await build_waiting_exports(org_db, tmp_path / "files")
+    assert "Tệp Excel 01/02/2027–28/02/2027" in done.text and "3 khó khăn" not in done.text
+    assert done.document is not None
+    assert done.document.name == "bietphai-01-02-2027-28-02-2027.xlsx"
+    book = load_workbook(done.document.path)
     names = {r["Cán bộ"] for r in rows(book["Chuyên cần"], 3)}
     assert names == {AN, BINH}  # Lan (Tổ chức biên chế) is not Thu's
-    # The document survives being stored with the update (resent after a crash).
-    assert Reply.from_json(answer.to_json()).document == answer.document
+    # The queued message refers to the file on disk; it survives being stored.
+    assert Path(done.document.path).is_relative_to(tmp_path / "files" / "exports")
+    assert Reply.from_json(done.to_json()).document == done.document
 
 
 async def test_a_supervisor_asking_for_another_division_is_refused(
-    linked_chat: MakeChat, org_db: Database
+    linked_chat: MakeChat, org_db: Database, tmp_path: Path
 ) -> None:
     await wave_three(org_db)
     thu = await linked_chat(THU)
@@ -275,14 +278,14 @@ async def test_a_supervisor_asking_for_another_division_is_refused(
         "Anh/chị không phụ trách Phòng Tổ chức biên chế nên không xuất được dữ liệu của phòng này."
     )
     assert thu.last[0].document is None
+    assert await build_waiting_exports(org_db, tmp_path) == []
     # Her own division is fine; leadership may ask for any.
-    await thu.say("/xuat thang nay xdcq")
-    assert thu.last[0].document is not None
+    assert (await thu.say("/xuat thang nay xdcq")).startswith("Đang lập tệp Excel")
     thanh = await linked_chat(THANH)
     await thanh.at("2027-02-26 16:00").say("/xuat 01/02/2027 28/02/2027 TCBC")
-    document = thanh.last[0].document
-    assert document is not None
-    book = load_workbook(io.BytesIO(document[1]))
+    mine, leadership = await build_waiting_exports(org_db, tmp_path)
+    assert mine.document is not None and leadership.document is not None
+    book = load_workbook(leadership.document.path)
     assert {r["Cán bộ"] for r in rows(book["Chuyên cần"], 3)} == {LAN}
     # Officials cannot export.
     an = await linked_chat(AN)
@@ -428,10 +431,14 @@ async def test_export_org_reimports_unchanged(
     assert "không có thay đổi" in capsys.readouterr().out
 
 
-async def test_telegram_sends_the_workbook_as_a_document_after_the_text(router: Router) -> None:
+async def test_telegram_sends_the_workbook_as_a_document_after_the_text(
+    router: Router, tmp_path: Path
+) -> None:
     from testing.fakes.telegram_api import FakeTelegramAPI
 
-    reply = Reply("Tệp Excel tháng 11", document=("bietphai.xlsx", b"PK\x03\x04 workbook"))
+    kept = tmp_path / "7-bietphai.xlsx"
+    kept.write_bytes(b"PK\x03\x04 workbook")
+    reply = Reply("Tệp Excel tháng 11", document=FileRef("bietphai.xlsx", str(kept)))
     async with FakeTelegramAPI() as fake:
         application = build_application("123:ABC", fake.base_url)
         channel = TelegramChannel(application, router, "vi")
@@ -448,11 +455,14 @@ async def test_telegram_sends_the_workbook_as_a_document_after_the_text(router: 
 def test_a_stored_reply_with_a_document_is_resent_with_the_document_last() -> None:
     from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 
-    reply = Reply("Tệp Excel tháng 11", document=("bietphai.xlsx", b"PK\x03\x04"))
+    reply = Reply("Tệp Excel tháng 11", document=FileRef("bietphai.xlsx", "/data/files/7.xlsx"))
     delivery = TelegramOutbox(outbox_bot("1:TEST", "http://127.0.0.1:9/bot"))
-    pieces = delivery.pieces(Reply.from_json(reply.to_json()))
+    stored = reply.to_json()
+    # Only the file's name and place are stored, never its bytes.
+    assert stored["document"] == {"name": "bietphai.xlsx", "path": "/data/files/7.xlsx"}
+    pieces = delivery.pieces(Reply.from_json(stored))
     assert [p.text for p in pieces] == ["Tệp Excel tháng 11", ""]
-    assert pieces[-1].document == ("bietphai.xlsx", b"PK\x03\x04")
+    assert pieces[-1].document == FileRef("bietphai.xlsx", "/data/files/7.xlsx")
 
 
 def test_days_still_to_come_are_neither_done_nor_missing() -> None:

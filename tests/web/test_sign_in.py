@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from bot.cli import main
-from bot.image_server import ImageServer
+from bot.http.server import Address, HttpServer
 from bot.web import Dashboard, mount
 from bot.web.photos import PhotoStore, Platforms
 from handlers.core.turn import HandlerConfig, WebConfig
@@ -81,9 +81,8 @@ async def test_the_cookie_is_httponly_lax_and_secure_behind_https(
     config = WebConfig("https://bot.example.org", KEY, session_hours=10)
     handlers = HandlerConfig(zone=ZONE, web=config)
     dashboard = Dashboard(org_db, config, handlers, PhotoStore(tmp_path, Platforms()), prefix="")
-    server = ImageServer(
-        org_db, path="", listen="127.0.0.1", port=0, mounts=[lambda app: mount(app, dashboard)]
-    )
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.mount_routes(lambda app: mount(app, dashboard))
     await server.start()
     try:
         async with org_db.transaction() as tx:

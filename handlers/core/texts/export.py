@@ -49,6 +49,18 @@ EXPORT_TEXTS: dict[str, tuple[str, str]] = {
         "Excel file {first}–{last}, scope: {scope}: {officials:official|officials}, "
         "{entries:entry|entries}, {difficulties:difficulty|difficulties}.",
     ),
+    "export.building": (
+        "Đang lập tệp Excel {first}–{last}, phạm vi: {scope}… Tệp sẽ được gửi đến anh/chị ngay "
+        "khi xong; trong lúc chờ, anh/chị vẫn dùng bot bình thường.",
+        "Preparing the Excel file {first}–{last}, scope: {scope}… It will be sent to you as soon "
+        "as it is ready; meanwhile the bot works as usual.",
+    ),
+    "export.failed": (
+        "Chưa lập được tệp Excel {first}–{last}. Anh/chị vui lòng gõ /xuat để thử lại; nếu vẫn "
+        "không được, xin báo quản trị viên.",
+        "The Excel file {first}–{last} could not be prepared. Please type /export to try again; "
+        "if it still fails, tell the administrator.",
+    ),
     "export.empty": (
         "Tệp Excel {first}–{last}, phạm vi: {scope}: không có dữ liệu trong kỳ này "
         "(tệp chỉ có tiêu đề).",

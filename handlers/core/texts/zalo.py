@@ -20,6 +20,10 @@ ZALO_TEXTS: dict[str, tuple[str, str]] = {
         "(Biểu đồ chỉ xem được trên Telegram; số liệu đầy đủ ở trên.)",
         "(The chart is only shown on Telegram; the figures are above.)",
     ),
+    "zalo.file_link": (
+        "Tải tệp Excel: {url}\n(Liên kết dùng được đến {time} ngày {day}.)",
+        "Download the Excel file: {url}\n(The link works until {time} on {day}.)",
+    ),
     "zalo.document_note": (
         "(Zalo chưa gửi được tệp Excel; anh/chị nhận tệp qua Telegram hoặc nhờ quản trị viên "
         "xuất bằng lệnh bietphai export.)",

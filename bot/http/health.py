@@ -1,0 +1,115 @@
+"""/healthz, /readyz and /metrics on the bot's HTTP server (see Monitoring in the README)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.monitor import Monitor
+from storage import health
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+# A channel that has not reached its platform for this long makes the bot not ready: polls
+# return every TELEGRAM/ZALO_POLL_TIMEOUT (≤ 50 s), webhooks are checked every minute.
+CONTACT_WINDOW_SECONDS = 300.0
+# The classic text format, which every Prometheus server reads.
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# A database write slower than this counts as failing (the write itself goes on).
+WRITE_TIMEOUT_SECONDS = 5.0
+
+
+class HealthRoutes:
+    """The health, readiness and metrics routes of one running bot."""
+
+    def __init__(
+        self,
+        db: Database,
+        monitor: Monitor,
+        channels: Sequence[str],
+        *,
+        metrics_enabled: bool = False,
+        metrics_token: str | None = None,
+    ) -> None:
+        self.db = db
+        self.monitor = monitor
+        self.channels = list(channels)
+        self.metrics_enabled = metrics_enabled
+        self.metrics_token = metrics_token
+
+    def routes(self) -> list[web.RouteDef]:
+        """/healthz and /readyz; /metrics when enabled."""
+        routes = [web.get("/healthz", self._healthz), web.get("/readyz", self._readyz)]
+        if self.metrics_enabled:
+            routes.append(web.get("/metrics", self._metrics))
+        return routes
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "alive"})
+
+    async def _readyz(self, request: web.Request) -> web.Response:
+        reasons = await self.not_ready_reasons()
+        if reasons:
+            return web.json_response({"status": "not ready", "reasons": reasons}, status=503)
+        return web.json_response({"status": "ready"})
+
+    async def not_ready_reasons(self) -> list[str]:
+        """Why the bot is not ready (empty when it is)."""
+        reasons: list[str] = []
+        # Shielded: a slow write is reported, never cancelled half-way through its transaction.
+        probe = asyncio.ensure_future(self._write_probe())
+        try:
+            await asyncio.wait_for(asyncio.shield(probe), WRITE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            reasons.append(f"database: no write within {WRITE_TIMEOUT_SECONDS:.0f} s")
+        except Exception as exc:
+            reasons.append(f"database: does not take a write ({_short(exc)})")
+        try:
+            async with self.db.read() as tx:
+                current, latest = await health.schema_behind(tx)
+            if current != latest:
+                reasons.append(
+                    f"database: schema version {current}, this code needs {latest} "
+                    "(restart the bot or run bietphai migrate)"
+                )
+        except Exception as exc:
+            reasons.append(f"database: cannot be read ({_short(exc)})")
+        for channel in self.channels:
+            quiet = self.monitor.seconds_since_contact(channel)
+            if quiet is None:
+                reasons.append(f"{channel}: has not reached its platform yet")
+            elif quiet > CONTACT_WINDOW_SECONDS:
+                reasons.append(f"{channel}: no contact with its platform for {quiet:.0f} s")
+        return reasons
+
+    async def _write_probe(self) -> None:
+        async with self.db.transaction() as tx:
+            await health.write_probe(tx, datetime.now(UTC))
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        if self.metrics_token is not None:
+            given = request.headers.get("Authorization", "")
+            expected = f"Bearer {self.metrics_token}"
+            if not hmac.compare_digest(given.encode(), expected.encode()):
+                return web.Response(
+                    status=401, text="unauthorized", headers={"WWW-Authenticate": "Bearer"}
+                )
+        try:
+            await self.monitor.refresh_outbox(self.db)
+        except Exception:
+            # The other figures are still worth serving.
+            log.exception("could not read the outbox figures for /metrics")
+        return web.Response(
+            body=self.monitor.exposition(), headers={"Content-Type": METRICS_CONTENT_TYPE}
+        )
+
+
+def _short(exc: Any) -> str:
+    """An exception in a few words, for the JSON reason."""
+    return (str(exc) or type(exc).__name__)[:200]
