@@ -242,7 +242,7 @@ async def test_without_a_public_address_zalo_is_told_where_to_get_the_file(
     assert "Zalo chưa gửi được tệp Excel" in pieces[-1].text
 
 
-async def test_the_console_chat_prints_where_the_workbook_is_when_ready(
+async def test_the_console_chat_saves_the_workbook_when_ready(
     org_db: Database, tmp_path: Path
 ) -> None:
     env = clean_env() | {"BOT_DB_PATH": str(org_db.path)}
@@ -265,7 +265,7 @@ async def test_the_console_chat_prints_where_the_workbook_is_when_ready(
     lines: list[str] = []
     try:
         async with asyncio.timeout(60):
-            while not any(line.startswith("Tệp: ") for line in lines):
+            while not any(line.startswith("Đã lưu tệp: ") for line in lines):
                 raw = await process.stdout.readline()
                 assert raw, "\n".join(lines)
                 lines.append(raw.decode().rstrip("\n"))
@@ -276,6 +276,7 @@ async def test_the_console_chat_prints_where_the_workbook_is_when_ready(
     text = "\n".join(lines)
     assert "Đang lập tệp Excel 01/11/2026–30/11/2026" in text
     assert "Tệp Excel 01/11/2026–30/11/2026" in text
-    path = Path(lines[-1].removeprefix("Tệp: "))
-    assert path.name.endswith("bietphai-01-11-2026-30-11-2026.xlsx") and path.is_file()
-    assert path.is_relative_to(org_db.path.parent / "files" / "exports")
+    # Saved in the console's folder, as a file sent by the bot in the chat is.
+    path = Path(lines[-1].removeprefix("Đã lưu tệp: "))
+    assert path == (tmp_path / "console-files" / "bietphai-01-11-2026-30-11-2026.xlsx").resolve()
+    assert path.read_bytes().startswith(b"PK")
