@@ -80,7 +80,8 @@ class ExportWorker:
         database_url: str | None = None,
     ) -> None:
         self.db = db
-        self.database_url = database_url
+        # The worker process opens the same database: PostgreSQL by its URL, else the file.
+        self.database_url = database_url or getattr(db, "url", None)
         self.folder = files_folder / EXPORTS_FOLDER
         self.zone = zone
         self.monitor = monitor or Monitor()
