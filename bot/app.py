@@ -16,6 +16,7 @@ from bot.channels.telegram_outbox import TelegramOutbox, outbox_bot
 from bot.channels.telegram_transport import TelegramPolling
 from bot.export_worker import ExportWorker
 from bot.http.files import FileRoutes
+from bot.http.guard import ConnectionLimits
 from bot.http.health import HealthRoutes
 from bot.http.server import Address, HttpServer
 from bot.http.webhooks import TelegramWebhook, ZaloWebhook
@@ -114,7 +115,12 @@ class BotApp:
 def http_server(settings: Settings) -> HttpServer:
     """The one HTTP server on BOT_HTTP_LISTEN:BOT_HTTP_PORT (and old addresses still set)."""
     extra = [Address(listen, port, names) for listen, port, names in settings.legacy_addresses()]
-    return HttpServer(Address(settings.http_listen, settings.http_port), extra)
+    limits = ConnectionLimits(
+        max_connections=settings.http_max_connections,
+        header_seconds=settings.http_header_timeout,
+        body_seconds=settings.http_body_timeout,
+    )
+    return HttpServer(Address(settings.http_listen, settings.http_port), extra, limits)
 
 
 async def build_app(settings: Settings) -> BotApp:

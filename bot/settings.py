@@ -135,6 +135,10 @@ class Settings(BaseSettings):
     # The one HTTP server: webhooks, file links, /healthz, /readyz, /metrics, the dashboard.
     http_listen: str = Field("127.0.0.1", alias="BOT_HTTP_LISTEN")
     http_port: int = Field(8443, ge=1, le=65535, alias="BOT_HTTP_PORT")
+    # Limits of the HTTP server against half-sent requests and floods of connections.
+    http_max_connections: int = Field(100, ge=1, le=100_000, alias="BOT_HTTP_MAX_CONNECTIONS")
+    http_header_timeout: float = Field(10.0, gt=0, le=300, alias="BOT_HTTP_HEADER_TIMEOUT_SECONDS")
+    http_body_timeout: float = Field(30.0, gt=0, le=600, alias="BOT_HTTP_BODY_TIMEOUT_SECONDS")
     metrics_enabled: bool = Field(False, alias="BOT_METRICS_ENABLED")
     metrics_token: str | None = Field(None, alias="BOT_METRICS_TOKEN")
 

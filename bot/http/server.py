@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
+from bot.http.guard import LIMITS, ConnectionLimits, GuardedSite, one_request_per_connection
+
 log = logging.getLogger(__name__)
 # The largest body any route accepts (a Telegram update); routes may refuse smaller ones.
 MAX_BODY_BYTES = 1_000_000
@@ -33,8 +35,17 @@ class ListenError(OSError):
 class HttpServer:
     """One aiohttp application, served on one address (and the old ones still configured)."""
 
-    def __init__(self, main: Address, extra: Iterable[Address] = ()) -> None:
-        self.app = web.Application(client_max_size=MAX_BODY_BYTES)
+    def __init__(
+        self,
+        main: Address,
+        extra: Iterable[Address] = (),
+        limits: ConnectionLimits | None = None,
+    ) -> None:
+        self.limits = limits or ConnectionLimits()
+        self.app = web.Application(
+            client_max_size=MAX_BODY_BYTES, middlewares=[one_request_per_connection]
+        )
+        self.app[LIMITS] = self.limits
         self.addresses = [main]
         for address in extra:
             if all((a.listen, a.port) != (address.listen, address.port) for a in self.addresses):
@@ -65,11 +76,17 @@ class HttpServer:
 
     async def start(self) -> None:
         """Listen on every address; a taken port is a ListenError naming its settings."""
-        self._runner = web.AppRunner(self.app, access_log=None)
+        # After an answer to an unread body (a 408, a 413), aiohttp keeps reading what the
+        # client still sends for `lingering_time` (10 s by default): keep that short.
+        self._runner = web.AppRunner(
+            self.app, access_log=None, lingering_time=min(2.0, self.limits.body_seconds)
+        )
         await self._runner.setup()
         for address in self.addresses:
             try:
-                await web.TCPSite(self._runner, address.listen, address.port).start()
+                # Capped and with deadlines: half-sent requests cannot tie the server up.
+                site = GuardedSite(self._runner, address.listen, address.port, self.limits)
+                await site.start()
             except OSError as exc:
                 raise ListenError(address, exc) from exc
             log.info("HTTP server listening on %s:%s", address.listen, address.port)

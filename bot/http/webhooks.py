@@ -17,6 +17,7 @@ from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloError
 from bot.channels.zalo_events import NotAnUpdate, parse_update
+from bot.http.guard import read_body
 from bot.monitor import Monitor
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,22 @@ class _Webhook:
 
 
 def _secret_matches(given: str, secret: str) -> bool:
-    return hmac.compare_digest(given.encode(), secret.encode())
+    # aiohttp keeps header bytes that are not UTF-8 as surrogates; they never match, and must
+    # not raise (a 500 with a traceback) on the way.
+    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode())
+
+
+def _json_body(raw: bytes) -> Any:
+    """The parsed body; ValueError for invalid JSON or nesting too deep for the parser."""
+    try:
+        return json.loads(raw)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+
+
+def _short(exc: BaseException) -> str:
+    """An exception in a few words for a one-line log (never the body)."""
+    return f"{type(exc).__name__}: {str(exc)[:80]}"
 
 
 class TelegramWebhook(_Webhook):
@@ -132,12 +148,22 @@ class TelegramWebhook(_Webhook):
         if request.content_length is not None and request.content_length > TELEGRAM_MAX_BODY_BYTES:
             return web.Response(status=413, text="too large")
         try:
-            body = json.loads(await request.read())
+            body = _json_body(await read_body(request))
+        except web.HTTPRequestEntityTooLarge:
+            return web.Response(status=413, text="too large")
+        except ValueError as exc:
+            log.warning("webhook request refused: not JSON (%s)", _short(exc))
+            return web.Response(status=400, text="bad request")
+        if not isinstance(body, dict) or not isinstance(body.get("update_id"), int):
+            log.warning("webhook request refused: not a Telegram update (no update_id)")
+            return web.Response(status=400, text="bad request")
+        try:
             update = Update.de_json(body, self.channel.application.bot)
-        except (ValueError, TypeError, KeyError, web.HTTPRequestEntityTooLarge) as exc:
-            log.warning("webhook request refused: not a Telegram update (%s)", exc)
+        except Exception as exc:  # untrusted input: any failure to read it is a 400
+            log.warning("webhook request refused: not a Telegram update (%s)", _short(exc))
             return web.Response(status=400, text="bad request")
         if update is None:
+            log.warning("webhook request refused: empty Telegram update")
             return web.Response(status=400, text="bad request")
         self.monitor.reached(self.channel_name, "webhook")
         # Handled before answering: if we crash now, Telegram delivers the update again.
@@ -187,20 +213,23 @@ class ZaloWebhook(_Webhook):
         if request.content_length is not None and request.content_length > ZALO_MAX_BODY_BYTES:
             return web.Response(status=413, text="too large")
         try:
-            raw = await request.read()
+            raw = await read_body(request)
         except web.HTTPRequestEntityTooLarge:
             return web.Response(status=413, text="too large")
         if len(raw) > ZALO_MAX_BODY_BYTES:
             return web.Response(status=413, text="too large")
         try:
-            body: Any = json.loads(raw)
-        except ValueError:
-            log.warning("Zalo webhook request refused: not JSON")
+            body: Any = _json_body(raw)
+        except ValueError as exc:
+            log.warning("Zalo webhook request refused: not JSON (%s)", _short(exc))
             return web.Response(status=400, text="bad request")
         try:
             update = parse_update(body)
         except NotAnUpdate as exc:
             log.warning("Zalo webhook request refused: not a Zalo update (%s)", exc)
+            return web.Response(status=400, text="bad request")
+        except (RecursionError, TypeError, ValueError) as exc:
+            log.warning("Zalo webhook request refused: not a Zalo update (%s)", _short(exc))
             return web.Response(status=400, text="bad request")
         self.monitor.reached(self.channel_name, "webhook")
         if update is not None:

@@ -171,6 +171,8 @@ class GuardedSite(BaseSite):
 
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# The server's limits, for handlers that read a body (`read_body`).
+LIMITS = web.AppKey("connection_limits", ConnectionLimits)
 
 
 @web.middleware
@@ -185,8 +187,10 @@ async def one_request_per_connection(request: web.Request, handler: Handler) -> 
     return response
 
 
-async def read_body(request: web.Request, seconds: float) -> bytes:
-    """The request body, or 408 when the client sends it slower than `seconds` allow."""
+async def read_body(request: web.Request) -> bytes:
+    """The request body, or 408 when the client sends it slower than the body deadline allows."""
+    limits = request.config_dict.get(LIMITS) or ConnectionLimits()
+    seconds = limits.body_seconds
     try:
         async with asyncio.timeout(seconds):
             return await request.read()
