@@ -15,6 +15,7 @@ from storage.db import Database
 
 PNG = "image/png"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,19 @@ class ImageLinks:
         )
 
     async def file_link(self, ref: FileRef) -> ImageLink:
-        """A link to a file kept on disk (an export workbook)."""
+        """A link to a file kept on disk (an export workbook or a report)."""
+        word = is_report(ref)
         async with self.db.transaction() as tx:
             stored = await file_links.link_file(
                 tx,
                 path=ref.path,
                 file_name=ref.name,
-                content_type=XLSX,
+                content_type=DOCX if word else XLSX,
                 now=self.clock(),
                 lifetime=self.lifetime,
             )
-        return ImageLink(f"{self.base_url}/{stored.token}.xlsx", stored.expires_at)
+        suffix = "docx" if word else "xlsx"
+        return ImageLink(f"{self.base_url}/{stored.token}.{suffix}", stored.expires_at)
 
     async def file_text(self, ref: FileRef, lang: str) -> str:
         """'Tải tệp Excel: <link> (Liên kết dùng được đến 16:00 ngày 04/12/2026.)'."""
@@ -81,8 +84,13 @@ class ImageLinks:
         local = link.expires_at.astimezone(self.zone)
         return t(
             lang,
-            "zalo.file_link",
+            "zalo.report_link" if is_report(ref) else "zalo.file_link",
             url=link.url,
             time=local.strftime("%H:%M"),
             day=format_day(local.date(), lang),
         )
+
+
+def is_report(ref: FileRef) -> bool:
+    """A Word report (its own link text and type), not an Excel workbook."""
+    return ref.name.lower().endswith(".docx")

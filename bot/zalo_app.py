@@ -13,7 +13,7 @@ from bot.image_links import ImageLinks
 from bot.monitor import Monitor
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.reports import letterhead_from
-from bot.reports.delivery import ReportPreparer
+from bot.reports.delivery import REPORTS_FOLDER, ReportPreparer
 from bot.settings import Settings
 from bot.token_guard import TokenGuard
 from handlers.router import Router
@@ -30,8 +30,8 @@ def zalo_services(
 ) -> tuple[list[object], OutboxSender]:
     """The services to start for Zalo (in order) and its outbox sender (the last of them).
 
-    `links` (BOT_PUBLIC_BASE_URL set) makes the weekly chart and export files links instead of
-    notes. A ZaloWebhook among the services has routes to add to the HTTP server.
+    `links` (BOT_PUBLIC_BASE_URL set) makes the weekly chart, export files and reports links
+    instead of notes. A ZaloWebhook among the services has routes to add to the HTTP server.
     """
     assert settings.zalo_bot_token is not None
     token, base = settings.zalo_bot_token, settings.zalo_api_base_url
@@ -72,12 +72,14 @@ def zalo_services(
             max_attempts=settings.outbox_max_attempts,
             lease=timedelta(seconds=settings.outbox_lease_seconds),
         ),
-        # Zalo sends no files: a report's message goes with a note, the file is not built.
+        # Zalo sends no files: with links on, a report is kept as a file and sent as a link;
+        # without, its message goes with a note and the file is not built.
         prepare=ReportPreparer(
             settings.db_path,
             letterhead_from(settings),
             settings.timezone,
             build=False,
+            keep_in=settings.files_folder / REPORTS_FOLDER if links is not None else None,
             database_url=settings.database_url,
         ),
     )

@@ -1,4 +1,5 @@
-"""File links: GET <path>/<token>.png (a chart) or .xlsx (a workbook) until the link expires."""
+"""File links: GET <path>/<token>.png (a chart), .xlsx (a workbook) or .docx (a report) until the
+link expires."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 # secrets.token_urlsafe output: URL-safe base64 without padding, then the kind of file.
-NAME_PATTERN = re.compile(r"(?P<token>[A-Za-z0-9_-]{32,128})\.(?P<ext>png|xlsx)")
+NAME_PATTERN = re.compile(r"(?P<token>[A-Za-z0-9_-]{32,128})\.(?P<ext>png|xlsx|docx)")
 MAX_AGE_SECONDS = 3600
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 

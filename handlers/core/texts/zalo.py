@@ -24,6 +24,10 @@ ZALO_TEXTS: dict[str, tuple[str, str]] = {
         "Tải tệp Excel: {url}\n(Liên kết dùng được đến {time} ngày {day}.)",
         "Download the Excel file: {url}\n(The link works until {time} on {day}.)",
     ),
+    "zalo.report_link": (
+        "Tải báo cáo (tệp Word): {url}\n(Liên kết dùng được đến {time} ngày {day}.)",
+        "Download the report (Word file): {url}\n(The link works until {time} on {day}.)",
+    ),
     "zalo.document_note": (
         "(Zalo chưa gửi được tệp Excel; anh/chị nhận tệp qua Telegram hoặc nhờ quản trị viên "
         "xuất bằng lệnh bietphai export.)",
