@@ -237,16 +237,10 @@ async def _advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Rep
         return [Reply(prefix + text)]
     day = date.fromisoformat(str(data["day"]))
     if not data.get("offday_ok"):
-        why = await why_off(turn, await working_calendar(turn), day)
-        if why is not None:
+        warning = await offday_warning(turn, day)
+        if warning is not None:
             turn.go(MOVE, "offday", **data)
-            return turn.say(
-                "wg.offday_warning",
-                Choice(turn.t("wg.button.keep_day"), "keep"),
-                Choice(turn.t("wg.button.other_day"), "other"),
-                day=turn.day(day),
-                why=why,
-            )
+            return warning
     return await _move(turn, visit, day)
 
 
@@ -278,4 +272,18 @@ async def _move(turn: Turn, visit: VisitInfo, day: date) -> list[Reply]:
         old=turn.day(visit.day),
         day=turn.day(day),
         told=await told_text(turn, {p.id: p.full_name for p in told}),
+    )
+
+
+async def offday_warning(turn: Turn, day: date) -> list[Reply] | None:
+    """A visit day that is off work, said with its reason and keep/other buttons; else None."""
+    why = await why_off(turn, await working_calendar(turn), day)
+    if why is None:
+        return None
+    return turn.say(
+        "wg.offday_warning",
+        Choice(turn.t("wg.button.keep_day"), "keep"),
+        Choice(turn.t("wg.button.other_day"), "other"),
+        day=turn.day(day),
+        why=why,
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from handlers.core.codes import match_code
 from handlers.core.dates import format_day, parse_planned_day
-from handlers.core.dayoff import why_off, working_calendar
+from handlers.core.dayoff import working_calendar
 from handlers.core.messages import Choice, Kind, Reply
 from handlers.core.notify import notify, told_text
 from handlers.core.steps import unreadable
@@ -206,16 +206,10 @@ async def advance(turn: Turn, data: dict[str, Any], note: str = "") -> list[Repl
         return [Reply(prefix + turn.t("wg.ask_day", commune=commune.name))]
     day = date.fromisoformat(str(data["day"]))
     if not data.get("offday_ok"):
-        why = await why_off(turn, await working_calendar(turn), day)
-        if why is not None:
+        warning = await visit_changes.offday_warning(turn, day)
+        if warning is not None:
             turn.go(VISIT, "offday", **data)
-            return turn.say(
-                "wg.offday_warning",
-                Choice(turn.t("wg.button.keep_day"), "keep"),
-                Choice(turn.t("wg.button.other_day"), "other"),
-                day=turn.day(day),
-                why=why,
-            )
+            return warning
     members = await visits.group_members(turn.tx, group.id)
     if not data.get("members_done"):
         chosen = {int(m) for m in data.get("members", [])}
