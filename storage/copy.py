@@ -36,8 +36,9 @@ async def sqlite_tables(source: Database) -> list[str]:
         names = [
             r[0]
             for r in await tx.all(
+                # The migration record is each side's own (same version checked above).
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
             )
         ]
         graph: dict[str, set[str]] = {}

@@ -21,7 +21,16 @@ import aiosqlite
 from storage.backup import backup_file
 from storage.dialect import to_sqlite
 from storage.errors import StorageError
-from storage.schema import POSTGRESQL, SQLITE, migrations, newer_schema_line, split_sql
+from storage.schema import (
+    POSTGRESQL,
+    SQLITE,
+    migrations,
+    newer_schema_line,
+    pending_migrations,
+    record_migration,
+    schema_version,
+    split_sql,
+)
 
 __all__ = [
     "POSTGRESQL",
@@ -320,14 +329,14 @@ class Database:
         async with self.read() as tx:
             rows = await tx.all(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
             )
         return [str(r[0]) for r in rows]
 
     async def schema_version(self) -> int:
-        """The number of the last migration applied."""
+        """The highest migration applied (both backends keep the record `schema_migrations`)."""
         async with self.read() as tx:
-            return int(await tx.value("PRAGMA user_version"))
+            return await schema_version(tx)
 
     async def backup(self, target: Path) -> None:
         """Copy the database consistently into `target` (SQLite online backup)."""
@@ -339,31 +348,54 @@ class Database:
                 await dest.close()
 
     async def _migrate(self) -> None:
-        """Apply the migrations newer than PRAGMA user_version, all in one immediate transaction.
+        """Apply the migrations this file has not recorded, all in one immediate transaction.
 
         Two processes opening a fresh file at once: the second waits on BEGIN IMMEDIATE (busy
         timeout) and then finds nothing left to do. A file from a newer bietphai is refused
         before anything is written; a file with data is backed up before it is changed.
         """
         scripts = migrations()
+        version = await self._user_version()
         newest = max((number for number, _ in scripts), default=0)
-        current = await self._user_version()
-        if current > newest:
-            raise StorageError(newer_schema_line(self.path, current, newest))
-        if current == newest:
-            return
-        if current > 0 and self.backup_before_migrating:
-            self.migration_backup = await self._backup_before_migration(current)
+        if version > newest:
+            raise StorageError(newer_schema_line(self.path, version, newest))
+        recorded = await self._recorded()
+        if recorded is None:
+            # No record yet (a new file, or one from before it): the files above user_version.
+            due = [number for number, _ in scripts if number > version]
+        else:
+            if max(recorded, default=0) > newest:
+                raise StorageError(newer_schema_line(self.path, max(recorded), newest))
+            due = [number for number, _ in scripts if number not in recorded]
+            if not due:
+                return
+        if due and version > 0 and self.backup_before_migrating:
+            self.migration_backup = await self._backup_before_migration(version)
         async with self.transaction() as tx:
             # Another process may have migrated while we waited for the write lock.
-            current = int(await tx.value("PRAGMA user_version"))
-            if current > newest:
-                raise StorageError(newer_schema_line(self.path, current, newest))
-            for number, sql in scripts:
-                if number > current:
-                    for statement in split_sql(sql):
-                        await tx.execute(statement)
-            await tx.execute(f"PRAGMA user_version = {newest}")
+            version = int(await tx.value("PRAGMA user_version"))
+            pending = await pending_migrations(tx, scripts, self.path, legacy_version=version)
+            for number, sql in pending:
+                for statement in split_sql(sql):
+                    await tx.execute(statement)
+                await record_migration(tx, number)
+            # Kept as the highest number applied, which is what backups, `restore` and older
+            # bietphai versions read (an older one refuses a file from a newer one by it).
+            await tx.execute(f"PRAGMA user_version = {await schema_version(tx)}")
+
+    async def _recorded(self) -> set[int] | None:
+        """The numbers in the file's migration record, read without writing; None: no record."""
+        cursor = await self.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+        )
+        row = await cursor.fetchone()
+        await cursor.close()
+        if not row or not row[0]:
+            return None
+        cursor = await self.conn.execute("SELECT version FROM schema_migrations")
+        recorded = {int(r[0]) for r in await cursor.fetchall()}
+        await cursor.close()
+        return recorded
 
     async def _user_version(self) -> int:
         cursor = await self.conn.execute("PRAGMA user_version")

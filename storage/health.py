@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.db import Tx, migrations
+from storage.schema import applied_migrations
 from storage.timefmt import to_db_time
 
 
@@ -17,8 +18,9 @@ async def write_probe(tx: Tx, now: datetime) -> None:
     )
 
 
-async def schema_behind(tx: Tx) -> tuple[int, int]:
-    """(the schema version of the database, the latest migration this code ships)."""
-    current = int(await tx.value("PRAGMA user_version"))
-    latest = max(number for number, _ in migrations())
-    return current, latest
+async def schema_behind(tx: Tx) -> tuple[int, int, list[int]]:
+    """(the database's schema version, the latest this code ships, shipped ones not applied)."""
+    applied = await applied_migrations(tx)
+    shipped = [number for number, _ in migrations(tx.dialect)]
+    missing = [number for number in shipped if number not in applied]
+    return max(applied, default=0), max(shipped), missing

@@ -43,7 +43,7 @@ from storage.db import (
     split_sql,
 )
 from storage.dialect import ddl_to_postgres, to_postgres
-from storage.schema import newer_schema_line
+from storage.schema import pending_migrations, record_migration
 
 log = logging.getLogger(__name__)
 
@@ -413,11 +413,6 @@ class PgDatabase(Database):
         except (psycopg.Error, PoolTimeout) as exc:
             raise StorageError(f"PostgreSQL không trả lời: {_first_line(exc)}") from exc
 
-    async def schema_version(self) -> int:
-        """The number of the last migration applied."""
-        async with self.read() as tx:
-            return int(await tx.value("SELECT coalesce(max(version), 0) FROM schema_migrations"))
-
     async def table_names(self) -> list[str]:
         """The bietphai tables on the server (the migration record left out)."""
         async with self.read() as tx:
@@ -457,32 +452,19 @@ class PgDatabase(Database):
                 await conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
 
     async def _migrate_locked(self, conn: AsyncConnection[PgRow]) -> None:
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (now()::text))"
-        )
         # SQLite gets casefold() from Python; PostgreSQL's lower() folds Unicode letters too.
         await conn.execute(
             "CREATE OR REPLACE FUNCTION casefold(text) RETURNS text LANGUAGE sql IMMUTABLE "
             "STRICT PARALLEL SAFE AS 'SELECT lower($1)'"
         )
-        scripts = migrations(POSTGRESQL)
-        newest = max((number for number, _ in scripts), default=0)
-        cursor = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
-        found = await cursor.fetchone()
-        current = int(found[0]) if found else 0
-        if current > newest:
-            # Written by a newer bietphai: refused untouched, as an SQLite file is.
-            raise StorageError(newer_schema_line(Path(self.describe()), current, newest))
-        cursor = await conn.execute("SELECT version FROM schema_migrations")
-        applied = {int(r[0]) for r in await cursor.fetchall()}
-        for number, script in scripts:
-            if number in applied:
-                continue
+        record = PgTx(conn, frozenset())
+        # Written by a newer bietphai: refused untouched, as an SQLite file is.
+        pending = await pending_migrations(record, migrations(POSTGRESQL), Path(self.describe()))
+        for number, script in pending:
             async with conn.transaction():
                 for statement in split_sql(script):
                     await conn.execute(ddl_to_postgres(statement))
-                await conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (number,))
+                await record_migration(record, number)
             log.info("PostgreSQL migration %04d applied", number)
 
 

@@ -8,7 +8,7 @@ from storage.db import POSTGRESQL, Tx
 
 
 async def table_names(tx: Tx) -> list[str]:
-    """Every table of the schema, by name (PostgreSQL's migration record left out)."""
+    """Every table of the schema, by name (the migration record left out)."""
     if tx.dialect == POSTGRESQL:
         rows = await tx.all(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = "
@@ -18,7 +18,7 @@ async def table_names(tx: Tx) -> list[str]:
     else:
         rows = await tx.all(
             "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
         )
     return [str(r[0]) for r in rows]
 

@@ -72,10 +72,15 @@ class HealthRoutes:
             reasons.append(f"database: does not take a write ({_short(exc)})")
         try:
             async with self.db.read() as tx:
-                current, latest = await health.schema_behind(tx)
+                current, latest, missing = await health.schema_behind(tx)
             if current != latest:
                 reasons.append(
                     f"database: schema version {current}, this code needs {latest} "
+                    "(restart the bot or run bietphai migrate)"
+                )
+            elif missing:
+                reasons.append(
+                    f"database: migrations {', '.join(map(str, missing))} not applied "
                     "(restart the bot or run bietphai migrate)"
                 )
         except Exception as exc:

@@ -309,13 +309,22 @@ async def test_readiness_says_why_it_is_not_ready(tmp_path: Path) -> None:
         assert status == 503
         assert body["reasons"] == ["database: does not take a write (database is locked)"]
 
+        # A migration in the middle not applied (the numbers landed out of order).
+        with sqlite3.connect(path) as older:
+            older.execute("DELETE FROM schema_migrations WHERE version = 12")
+        status, body = await readiness(server)
+        assert (status, body["reasons"]) == (
+            503,
+            ["database: migrations 12 not applied (restart the bot or run bietphai migrate)"],
+        )
+
         # A database whose schema is behind the code (an older copy restored, say).
         with sqlite3.connect(path) as older:
-            older.execute("PRAGMA user_version = 11")
+            older.execute("DELETE FROM schema_migrations WHERE version > 10")
         status, body = await readiness(server)
         latest = max(number for number, _ in migrations())
         assert status == 503 and body["reasons"][0].startswith(
-            f"database: schema version 11, this code needs {latest}"
+            f"database: schema version 10, this code needs {latest}"
         )
     finally:
         await server.stop()

@@ -28,7 +28,9 @@ SAMPLE_COUNTS = {
 }
 
 
-def table_rows(path: Path, *, without: tuple[str, ...] = ("audit_log",)) -> dict[str, list[str]]:
+def table_rows(
+    path: Path, *, without: tuple[str, ...] = ("audit_log", "schema_migrations")
+) -> dict[str, list[str]]:
     """Every row of every table of a database file, sorted, to compare two states."""
     with sqlite3.connect(path) as raw:
         tables = [
