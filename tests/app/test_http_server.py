@@ -20,9 +20,9 @@ from bot.http.webhooks import (
 )
 from bot.settings import Settings
 from handlers.router import Router
+from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.bot_process import free_port
 from tests.helpers.zalo import until
 
 TG_SECRET = "tg-s3cret"

@@ -26,9 +26,9 @@ from bot.settings import Settings
 from storage import Database, export_jobs, outbox
 from storage.db import migrations
 from storage.org_import import resolve_person
+from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.bot_process import free_port
 from tests.chat import local
 from tests.helpers.sample import SAMPLE_XLSX, THANH
 

@@ -21,9 +21,9 @@ import pytest
 
 from bot import logs
 from handlers.core import logcontext
+from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.bot_process import BotProcess
 
 TELEGRAM_TOKEN = "7000000001:AAHsecretTelegramTokenValue_xyz"
 ZALO_TOKEN = "zalo-secret-token-QWERTY123"

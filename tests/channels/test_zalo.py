@@ -18,8 +18,8 @@ from handlers.router import Router
 from storage import Database, difficulties, org, outbox, worklog
 from storage.org_import import resolve_person
 from storage.reminders import ReminderFacts
+from testing.bot_process import free_port
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
-from tests.bot_process import free_port
 from tests.chat import Chat, local
 from tests.helpers.sample import AN, THANH
 from tests.helpers.zalo import (

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.token_guard import EXIT_TOKEN_REFUSED
+from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.bot_process import BotProcess
 
 ZALO_TOKEN = "zalo-test-token-for-refusal"
 

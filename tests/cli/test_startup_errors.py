@@ -15,8 +15,8 @@ from bot.channels.zalo_api import ZaloError
 from bot.cli import main
 from bot.settings import Settings
 from bot.startup import startup_problem
+from testing.bot_process import free_port
 from testing.fakes.zalo_api import FakeZaloAPI
-from tests.bot_process import free_port
 from tests.helpers.cli import VIETNAMESE, clean_env
 from tests.helpers.sample import AN
 

@@ -22,8 +22,8 @@ from bot.orgservice import import_org
 from storage import Database, org, worklog
 from storage.models import WorkLog
 from storage.org_import import resolve_person
+from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
-from tests.bot_process import BotProcess
 from tests.chat import local
 from tests.helpers.sample import SAMPLE_XLSX
 

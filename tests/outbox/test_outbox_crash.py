@@ -18,8 +18,8 @@ import pytest
 
 from bot.orgservice import import_org
 from storage import Database
+from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
-from tests.bot_process import BotProcess
 from tests.chat import local
 from tests.helpers.outbox import link_everyone, queue, settled
 from tests.helpers.sample import SAMPLE_XLSX

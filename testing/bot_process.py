@@ -1,4 +1,4 @@
-"""`python -m bot run` as a real subprocess, as the operator starts it, for crash tests."""
+"""`python -m bot run` as a real subprocess, as the operator starts it, for tests and benches."""
 
 from __future__ import annotations
 
