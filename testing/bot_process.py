@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 from typing import IO
 
+# The checkout this module belongs to: the subprocess runs its code, whatever the interpreter
+# has installed (a worktree's tests run with another checkout's virtual environment).
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def free_port() -> int:
     """A TCP port of 127.0.0.1 nobody listens on right now."""
@@ -38,6 +42,7 @@ class BotProcess:
             if not key.startswith(("BOT_", "TELEGRAM_", "ZALO_", "OUTBOX_"))
         }
         self.env.update(
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
             BOT_DB_PATH=str(db_path),
             BOT_LOG_LEVEL="INFO",
             TELEGRAM_BOT_TOKEN="123:ABC",
