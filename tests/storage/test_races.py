@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -163,3 +164,42 @@ async def test_two_senders_claiming_at_once_never_take_the_same_message(
     first, second = await asyncio.gather(claim(org_db, "a"), claim(second_db, "b"))
     assert not first & second
     assert len(first | second) == 120
+
+
+OFFICIALS = (
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Hoàng Cường",
+    "Phạm Thị Dung",
+    "Hoàng Minh Đức",
+    "Võ Thị Hạnh",
+    "Đặng Quốc Huy",
+    "Bùi Thị Lan",
+)
+
+
+async def test_many_chats_at_once_in_one_process_are_decided_one_turn_at_a_time(
+    linked_chat: MakeChat, router: Router, org_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Webhook requests of many chats arrive together. On PostgreSQL concurrent turns lost
+    # their serializable races to one another until some ran out of retries ("not saved").
+    chats = [await linked_chat(name) for name in OFFICIALS]
+    running = peak = 0
+    run = org_db.run
+
+    async def counted(body: Any) -> Any:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        try:
+            return await run(body)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(org_db, "run", counted)
+    for round_number in range(3):
+        texts = await asyncio.gather(
+            *(chat.say(f"Họp giao ban với UBND xã (lần {round_number + 1})") for chat in chats)
+        )
+        assert not any("Chưa lưu được" in text for text in texts), texts
+    assert peak == 1
