@@ -210,6 +210,23 @@ class Phase:
     result: BotResult
     cpu: CpuUse
 
+    def ms_per_update(self, cores_busy: float) -> float:
+        """CPU milliseconds per update of a part that kept `cores_busy` cores busy."""
+        row = self.result
+        return cores_busy * row.seconds / row.updates * 1000 if row.updates else 0.0
+
+    def ceiling(self, cores: int) -> float:
+        """Updates/s this phase's CPU per update allows on an otherwise idle machine.
+
+        Each bot process is one event loop (one core at most); the bots, PostgreSQL and the
+        bench together have `cores` cores.
+        """
+        bots = self.ms_per_update(self.cpu.bots)
+        total = bots + self.ms_per_update(self.cpu.postgres) + self.ms_per_update(self.cpu.bench)
+        if bots <= 0 or total <= 0:
+            return 0.0
+        return min(self.workers * 1000 / bots, cores * 1000 / total)
+
 
 async def wait_ready(bot: BotProcess, fake: FakeTelegramAPI, registered: int) -> None:
     """Until the fake has seen `registered` setWebhook calls: this process's webhook is up.
@@ -397,6 +414,19 @@ def format_report(result: WorkersResult, cores: int | None = None) -> str:
             each = " / ".join(f"{p.result.per_second:.0f}" for p in runs)
             lines.append(f"  {runs[0].result.bot} updates/s by round: {each}")
     lines.append(f"two processes ÷ one (updates/s): {result.ratio:.2f}")
+    lines.append(f"{'CPU ms per update':<17} {'bots':>6} {'pg':>6} {'bench':>6} {'total':>6}")
+    for phase in (result.one, result.two):
+        parts = [phase.ms_per_update(c) for c in (phase.cpu.bots, phase.cpu.postgres)]
+        parts.append(phase.ms_per_update(phase.cpu.bench))
+        each = " ".join(f"{ms:>6.2f}" for ms in parts)
+        lines.append(f"  {phase.result.bot:<15} {each} {sum(parts):>6.2f}")
+    one, two = result.one.ceiling(cores), result.two.ceiling(cores)
+    if one > 0 and two > 0:
+        lines.append(
+            f"ceiling on an otherwise idle machine, from that CPU: one process {one:.0f}/s "
+            f"(one core for the bot), two {two:.0f}/s ({cores} cores for all): "
+            f"two ÷ one ≤ {two / one:.2f}"
+        )
     lines.append(
         f"cores: {cores}; bots = the bietphai processes, pg = this database's PostgreSQL "
         "backends, bench = load generator + fake Bot API (this process), other = the rest "

@@ -16,6 +16,7 @@ async def test_one_and_two_webhook_processes_answer_every_update(pg_server: PgSe
     report = format_report(result)
     assert "two processes ÷ one" in report
     assert "2 processes" in report
+    assert "CPU ms per update" in report
 
 
 def test_quick_and_default_sizes() -> None:
