@@ -13,25 +13,35 @@ from storage.difficulties import Difficulty
 from storage.difficulties import _difficulty as _difficulty_from_row
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
 
-# Assignments in the supervisor's scope that overlap :first..:last (parameters :me, :first, :last).
-# Each branch starts from its own index: assignments by dates (leadership), people by division
-# then assignments by person (division heads), assignments by commune (group leaders).
-_SCOPE_ASSIGNMENTS = (
-    "scope_assignments (person_id, commune_code, start_date, end_date) AS ("
-    "SELECT a.person_id, a.commune_code, a.start_date, a.end_date "
-    "FROM people me CROSS JOIN assignments a "
-    "WHERE me.id = :me AND me.supervises_all = 1 "
-    "AND a.start_date <= :last AND a.end_date >= :first "
-    "UNION "
-    "SELECT a.person_id, a.commune_code, a.start_date, a.end_date "
+_ASSIGNMENT_COLUMNS = "SELECT a.person_id, a.commune_code, a.start_date, a.end_date "
+_OVERLAPS = "a.start_date <= :last AND a.end_date >= :first"
+_SCOPE_COLUMNS = "scope_assignments (person_id, commune_code, start_date, end_date)"
+
+# Assignments overlapping :first..:last reached one way per role (parameters :me, :first, :last),
+# each from its own index: assignments by dates (leadership), people by division then assignments
+# by person (division heads), assignments by commune (group leaders).
+_LEADERSHIP_ASSIGNMENTS = f"{_ASSIGNMENT_COLUMNS}FROM assignments a WHERE {_OVERLAPS}"
+_DIVISION_ASSIGNMENTS = (
+    f"{_ASSIGNMENT_COLUMNS}"
     "FROM supervised_divisions s JOIN people o ON o.division_code = s.division_code "
     "JOIN assignments a ON a.person_id = o.id "
-    "WHERE s.person_id = :me AND a.start_date <= :last AND a.end_date >= :first "
-    "UNION "
-    "SELECT a.person_id, a.commune_code, a.start_date, a.end_date "
+    f"WHERE s.person_id = :me AND {_OVERLAPS}"
+)
+_GROUP_ASSIGNMENTS = (
+    f"{_ASSIGNMENT_COLUMNS}"
     "FROM working_groups g JOIN working_group_communes gc ON gc.group_id = g.id "
     "JOIN assignments a ON a.commune_code = gc.commune_code "
-    "WHERE g.leader_id = :me AND a.start_date <= :last AND a.end_date >= :first)"
+    f"WHERE g.leader_id = :me AND {_OVERLAPS}"
+)
+
+# The supervisor's scope with every branch, for statements that do not read the roles first
+# (the web pages, exports): the leadership branch is gated by `supervises_all` in SQL.
+_SCOPE_ASSIGNMENTS = (
+    f"{_SCOPE_COLUMNS} AS ("
+    f"{_ASSIGNMENT_COLUMNS}FROM people me CROSS JOIN assignments a "
+    f"WHERE me.id = :me AND me.supervises_all = 1 AND {_OVERLAPS} "
+    f"UNION {_DIVISION_ASSIGNMENTS} "
+    f"UNION {_GROUP_ASSIGNMENTS})"
 )
 _OFFICIAL = "p.role = 'official' AND p.active = 1"
 
@@ -51,6 +61,15 @@ class ScopeName:
     supervises_all: bool
     divisions: tuple[str, ...]
     groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScopeRoles:
+    """The ways a person oversees officials: everything, some divisions, some working groups."""
+
+    supervises_all: bool
+    heads_divisions: bool
+    leads_groups: bool
 
 
 @dataclass(frozen=True)
@@ -123,6 +142,49 @@ def _range(me: int, first: date, last: date) -> dict[str, Any]:
     return {"me": me, "first": to_db_date(first), "last": to_db_date(last)}
 
 
+async def scope_roles(tx: Tx, person_id: int) -> ScopeRoles:
+    """How this person oversees officials (no way at all for an official or an unknown id)."""
+    row = await tx.one(
+        "SELECT p.supervises_all, "
+        "EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = p.id), "
+        "EXISTS (SELECT 1 FROM working_groups g WHERE g.leader_id = p.id) "
+        "FROM people p WHERE p.id = ?",
+        (person_id,),
+    )
+    if row is None:
+        return ScopeRoles(supervises_all=False, heads_divisions=False, leads_groups=False)
+    return ScopeRoles(bool(row[0]), bool(row[1]), bool(row[2]))
+
+
+# The digests read the roles first and put only the supervisor's own branches in a statement.
+# With every branch, PostgreSQL cannot tell that the leadership branch yields nothing for a
+# division head (that depends on a column of his row in `people`): it estimates it at every
+# assignment of the day and merges the scope with all the day's entries read by date. Each
+# branch alone it estimates from its statistics, and walks the few people's entries by
+# (person, date), as SQLite does. Callers' readers all use DISTINCT, so one branch needs no UNION.
+def _scope_assignments_for(roles: ScopeRoles) -> str | None:
+    """The `scope_assignments` CTE for these roles; None when they oversee nobody."""
+    if roles.supervises_all:
+        branches = [_LEADERSHIP_ASSIGNMENTS]  # every assignment: the other branches add nothing
+    else:
+        branches = [
+            branch
+            for held, branch in (
+                (roles.heads_divisions, _DIVISION_ASSIGNMENTS),
+                (roles.leads_groups, _GROUP_ASSIGNMENTS),
+            )
+            if held
+        ]
+    if not branches:
+        return None
+    return f"{_SCOPE_COLUMNS} AS ({' UNION '.join(branches)})"
+
+
+async def _scope(tx: Tx, supervisor_id: int) -> str | None:
+    """The `scope_assignments` CTE of this supervisor; None when the scope is empty."""
+    return _scope_assignments_for(await scope_roles(tx, supervisor_id))
+
+
 async def scope_of(tx: Tx, supervisor_id: int) -> ScopeName:
     """The names of what this person oversees."""
     everything = await tx.value("SELECT supervises_all FROM people WHERE id = ?", (supervisor_id,))
@@ -143,8 +205,11 @@ async def scope_of(tx: Tx, supervisor_id: int) -> ScopeName:
 
 async def officials_in_scope(tx: Tx, supervisor_id: int, day: date) -> list[ScopeOfficial]:
     """Active officials in scope on `day`, with their communes that day, leave and entries."""
+    scope = await _scope(tx, supervisor_id)
+    if scope is None:
+        return []
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS} "
+        f"WITH {scope} "
         "SELECT p.id, p.full_name, p.division_code, c.code, c.name, "
         "EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = p.id AND l.cancelled_at IS NULL "
         "AND l.start_date <= :first AND l.end_date >= :first) AS on_leave, "
@@ -182,8 +247,11 @@ async def officials_in_scope(tx: Tx, supervisor_id: int, day: date) -> list[Scop
 
 async def entries_on(tx: Tx, supervisor_id: int, day: date) -> list[ScopeEntry]:
     """Entries for `day` in scope, by commune name then time sent."""
+    scope = await _scope(tx, supervisor_id)
+    if scope is None:
+        return []
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS} "
+        f"WITH {scope} "
         "SELECT DISTINCT w.id, w.person_id, p.full_name, c.code, c.name, w.topic, w.text, "
         "w.sent_at, (SELECT count(*) FROM attachments a WHERE a.owner_kind = 'work_log' "
         "AND a.owner_id = w.id) AS attachment_count "
@@ -210,26 +278,54 @@ async def entries_on(tx: Tx, supervisor_id: int, day: date) -> list[ScopeEntry]:
     ]
 
 
+def _difficulty_branches(condition: str) -> tuple[str, str, str, str]:
+    """Ids of difficulties matching `condition` (on `d`) reached one way per role, each from its
+    own index: leadership (all), division heads, group leaders, and the assignee."""
+    return (
+        f"SELECT d.id FROM difficulties d WHERE {condition}",
+        "SELECT d.id FROM supervised_divisions s "
+        "JOIN difficulties d ON d.division_code = s.division_code "
+        f"WHERE s.person_id = :me AND {condition}",
+        "SELECT d.id FROM working_groups g "
+        "JOIN working_group_communes gc ON gc.group_id = g.id "
+        "JOIN difficulties d ON d.commune_code = gc.commune_code "
+        f"WHERE g.leader_id = :me AND {condition}",
+        f"SELECT d.id FROM difficulties d WHERE d.assignee_id = :me AND {condition}",
+    )
+
+
 def _scoped_difficulties(condition: str) -> str:
-    """Ids of difficulties in scope matching `condition` (on `d`), one indexed branch each."""
+    """Ids of difficulties in scope matching `condition` (on `d`), every branch, the leadership
+    one gated by `supervises_all` in SQL (for statements that do not read the roles first)."""
+    _, divisions, groups, assignee = _difficulty_branches(condition)
     return (
         "scoped_ids (id) AS ("
         "SELECT d.id FROM people me CROSS JOIN difficulties d "
         f"WHERE me.id = :me AND me.supervises_all = 1 AND {condition} "
-        "UNION SELECT d.id FROM supervised_divisions s "
-        "JOIN difficulties d ON d.division_code = s.division_code "
-        f"WHERE s.person_id = :me AND {condition} "
-        "UNION SELECT d.id FROM working_groups g "
-        "JOIN working_group_communes gc ON gc.group_id = g.id "
-        "JOIN difficulties d ON d.commune_code = gc.commune_code "
-        f"WHERE g.leader_id = :me AND {condition} "
-        f"UNION SELECT d.id FROM difficulties d WHERE d.assignee_id = :me AND {condition})"
+        f"UNION {divisions} UNION {groups} UNION {assignee})"
     )
 
 
+def _scoped_difficulties_for(roles: ScopeRoles, condition: str) -> str:
+    """Ids of difficulties in scope matching `condition`, with only this supervisor's branches
+    (see `_scope_assignments_for`); the assignee's own are always in."""
+    everything, divisions, groups, assignee = _difficulty_branches(condition)
+    if roles.supervises_all:
+        branches = [everything]  # the assignee's are among them
+    else:
+        branches = [
+            branch
+            for held, branch in ((roles.heads_divisions, divisions), (roles.leads_groups, groups))
+            if held
+        ]
+        branches.append(assignee)
+    return f"scoped_ids (id) AS ({' UNION '.join(branches)})"
+
+
 async def _difficulties(tx: Tx, condition: str, params: dict[str, Any]) -> list[Difficulty]:
+    roles = await scope_roles(tx, params["me"])
     rows = await tx.all(
-        f"WITH {_scoped_difficulties(condition)} "
+        f"WITH {_scoped_difficulties_for(roles, condition)} "
         + _SELECT_DIFFICULTY
         + "WHERE d.id IN (SELECT id FROM scoped_ids) ORDER BY d.created_at, d.id",
         params,
@@ -296,8 +392,11 @@ async def difficulties_touched_between(
 async def unreachable_officials(tx: Tx, supervisor_id: int, day: date) -> list[UnreachableOfficial]:
     """Officials in scope on `day` with no chat the bot can reach now, for whom there is proof:
     a chat that blocked the bot, or a message the outbox could not deliver to anyone."""
+    scope = await _scope(tx, supervisor_id)
+    if scope is None:
+        return []
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS} "
+        f"WITH {scope} "
         "SELECT p.id, p.full_name, "
         "EXISTS (SELECT 1 FROM channel_identities i WHERE i.person_id = p.id) AS linked "
         "FROM (SELECT DISTINCT person_id FROM scope_assignments) sa "
@@ -318,8 +417,11 @@ async def assignments_in_scope(
     tx: Tx, supervisor_id: int, first: date, last: date
 ) -> list[ScopeAssignment]:
     """Assignments in scope that overlap first..last, of active officials."""
+    scope = await _scope(tx, supervisor_id)
+    if scope is None:
+        return []
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS} "
+        f"WITH {scope} "
         "SELECT DISTINCT p.id, p.full_name, c.code, c.name, sa.start_date, sa.end_date "
         "FROM scope_assignments sa JOIN people p ON p.id = sa.person_id "
         f"JOIN communes c ON c.code = sa.commune_code WHERE {_OFFICIAL} "
@@ -340,8 +442,11 @@ async def assignments_in_scope(
 
 async def leaves_in_scope(tx: Tx, supervisor_id: int, first: date, last: date) -> list[LeaveSpan]:
     """Leave (not cancelled) overlapping first..last of officials in scope then."""
+    scope = await _scope(tx, supervisor_id)
+    if scope is None:
+        return []
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS} "
+        f"WITH {scope} "
         "SELECT DISTINCT l.id, l.person_id, l.start_date, l.end_date "
         "FROM (SELECT DISTINCT person_id FROM scope_assignments) sa "
         "CROSS JOIN leaves l ON l.person_id = sa.person_id "
@@ -359,8 +464,11 @@ async def entry_tallies(tx: Tx, supervisor_id: int, first: date, last: date) -> 
 
     Every commune of theirs is counted; the caller keeps the ones in scope for its purpose.
     """
+    scope = await _scope(tx, supervisor_id)
+    if scope is None:
+        return []
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS} "
+        f"WITH {scope} "
         "SELECT w.person_id, w.commune_code, w.work_date, w.topic, count(*) AS n "
         "FROM (SELECT DISTINCT person_id FROM scope_assignments) sa "
         "CROSS JOIN work_logs w ON w.person_id = sa.person_id "
