@@ -4,8 +4,8 @@ bench.digest_cost generates (and caches) two SQLite files: the sample organisati
 same plus synthetic officials up to --officials, an entry a day each for --days days. This
 bench copies each into its own PostgreSQL database with `copy-db`'s code (kept on the server
 between runs, named after the size), runs ANALYZE, and times Hồ Văn Tâm's daily digest on
-both: the ratio large ÷ small is the figure (goal ≤ 2, as on SQLite). Department leadership's
-digest over every official is reported per official.
+both, the two alternating: the ratio large ÷ small is the figure (goal ≤ 2, as on SQLite).
+Department leadership's digest over every official is reported per official.
 
 Run: python -m bench.pg_digest_cost [--quick] [--officials 20000] [--days 120] [--server URL]
 """
@@ -15,27 +15,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
 
 from bench.digest_cost import (
+    DIGEST_DAY,
     FORMAT_VERSION,
     LEADER,
     QUICK_DAYS,
     QUICK_OFFICIALS,
     SCOPED,
+    ZONE,
     _person,
     cache_folder,
     prepared,
     time_daily,
 )
 from bench.pg_throughput import DEFAULT_SERVER, database_url
+from handlers.core.workcal import WorkingCalendar
+from handlers.digest.daily import daily_digest
+from storage import digest as digest_reads
 from storage.copy import copy_database
 from storage.db import Database
+from storage.models import Person
 from storage.pg import PgDatabase
 
 
@@ -63,38 +72,102 @@ async def on_postgresql(server: str, sqlite_path: Path, name: str) -> tuple[str,
     return url, time.perf_counter() - started
 
 
-async def run(server: str, officials: int, days: int, repeat: int, folder: Path) -> str:
-    """Time the digests on both PostgreSQL copies; the report."""
-    lines = [f"Daily digest cost on PostgreSQL ({server.rsplit('@', 1)[-1]})"]
-    timings: dict[str, float] = {}
-    sizes: dict[str, int] = {}
+@dataclass(frozen=True)
+class PgDigestResult:
+    """The timed digests of one run on PostgreSQL."""
+
+    lines: list[str]  # how each database was made
+    scope_officials: int
+    small_ms: float
+    large_ms: float
+    leadership_officials: int
+    leadership_ms: float
+    load: tuple[float, float]  # 1-minute load average at the start and at the end
+
+    @property
+    def ratio(self) -> float:
+        """The same scope's digest in the large database over the small one."""
+        return self.large_ms / self.small_ms
+
+
+async def _once(db: PgDatabase, supervisor: Person) -> float:
+    """Milliseconds of one daily digest, in its own read transaction."""
+    calendar = WorkingCalendar(ZONE)
+    now = datetime.combine(DIGEST_DAY, datetime.min.time(), ZONE) + timedelta(hours=17)
+    started = time.perf_counter()
+    async with db.read() as tx:
+        await daily_digest(tx, supervisor, DIGEST_DAY, now, calendar, "vi")
+    return (time.perf_counter() - started) * 1000
+
+
+async def run(
+    server: str,
+    officials: int,
+    days: int,
+    repeat: int,
+    folder: Path,
+    prefix: str = "bietphai_digest",
+) -> PgDigestResult:
+    """Copy both databases to PostgreSQL (once) and time the digests on them."""
+    lines: list[str] = []
+    urls: dict[str, str] = {}
     for label, size in (("small", 0), ("large", officials)):
         generated = await prepared(folder, size, days)
-        name = f"bietphai_digest_v{FORMAT_VERSION}_{size}x{days}"
-        url, copy_seconds = await on_postgresql(server, generated.path, name)
+        name = f"{prefix}_v{FORMAT_VERSION}_{size}x{days}"
+        urls[label], copy_seconds = await on_postgresql(server, generated.path, name)
         made = "cached" if not copy_seconds else f"copied in {copy_seconds:.0f} s"
         lines.append(f"  ({label}) {generated.entries:,} entries on PostgreSQL «{name}» ({made})")
-        db = await PgDatabase(url).open()
-        try:
-            scoped = await _person(db, SCOPED)
-            timings[label], sizes[label] = await time_daily(db, scoped, repeat)
-            if label == "large":
-                leader = await _person(db, LEADER)
-                timings["leadership"], sizes["leadership"] = await time_daily(
-                    db, leader, max(1, repeat // 10)
-                )
-        finally:
-            await db.close()
-    ratio = timings["large"] / timings["small"]
-    lines.append(
-        f"  {SCOPED} ({sizes['small']} officials in scope): (a) {timings['small']:.2f} ms, "
-        f"(b) {timings['large']:.2f} ms, ratio {ratio:.2f} (goal ≤ 2)"
+    load_before = os.getloadavg()[0]
+    small = await PgDatabase(urls["small"]).open()
+    large = await PgDatabase(urls["large"]).open()
+    try:
+        in_small, in_large = await _person(small, SCOPED), await _person(large, SCOPED)
+        await _once(small, in_small)
+        await _once(large, in_large)
+        # Small and large alternate, so that both medians see the same load from the rest of
+        # the machine (a busy stretch during one database's runs alone would skew the ratio).
+        small_times, large_times = [], []
+        for _ in range(repeat):
+            small_times.append(await _once(small, in_small))
+            large_times.append(await _once(large, in_large))
+        async with small.read() as tx:
+            scope_small = len(await digest_reads.officials_in_scope(tx, in_small.id, DIGEST_DAY))
+        async with large.read() as tx:
+            scope_large = len(await digest_reads.officials_in_scope(tx, in_large.id, DIGEST_DAY))
+        assert scope_small == scope_large, "the scoped supervisor must see the same officials"
+        leader = await _person(large, LEADER)
+        leadership_ms, leadership_officials = await time_daily(large, leader, max(1, repeat // 10))
+    finally:
+        await small.close()
+        await large.close()
+    return PgDigestResult(
+        lines=lines,
+        scope_officials=scope_small,
+        small_ms=statistics.median(small_times),
+        large_ms=statistics.median(large_times),
+        leadership_officials=leadership_officials,
+        leadership_ms=leadership_ms,
+        load=(load_before, os.getloadavg()[0]),
     )
-    lines.append(
-        f"  leadership ({sizes['leadership']:,} officials): {timings['leadership']:,.0f} ms = "
-        f"{timings['leadership'] * 1000 / max(1, sizes['leadership']):.1f} µs per official"
+
+
+def format_report(result: PgDigestResult, server: str) -> str:
+    """The printed summary."""
+    return "\n".join(
+        [
+            f"Daily digest cost on PostgreSQL ({server.rsplit('@', 1)[-1]})",
+            *result.lines,
+            f"  {SCOPED} ({result.scope_officials} officials in scope): "
+            f"(a) {result.small_ms:.2f} ms, (b) {result.large_ms:.2f} ms, "
+            f"ratio {result.ratio:.2f} (goal ≤ 2)",
+            f"  leadership ({result.leadership_officials:,} officials): "
+            f"{result.leadership_ms:,.0f} ms = "
+            f"{result.leadership_ms * 1000 / max(1, result.leadership_officials):.1f} µs "
+            "per official",
+            f"  load average (1 min): {result.load[0]:.2f} at the start, "
+            f"{result.load[1]:.2f} at the end",
+        ]
     )
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,7 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     officials, days = (QUICK_OFFICIALS, QUICK_DAYS) if args.quick else (args.officials, args.days)
     server = args.server or os.environ.get("BOT_TEST_DATABASE_URL") or DEFAULT_SERVER
-    print(asyncio.run(run(server, officials, days, args.repeat, args.cache_dir)))
+    result = asyncio.run(run(server, officials, days, args.repeat, args.cache_dir))
+    print(format_report(result, server))
     return 0
 
 
