@@ -79,6 +79,13 @@ def test_handlers_import_no_channel_library() -> None:
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
 
 
+def test_handlers_import_nothing_of_bot() -> None:
+    """bot/ assembles handlers/, never the other way: a feature gets what bot/ does as a port."""
+    for path in _python_files("handlers"):
+        wrong = {n for n in _imports(path, top_level_only=False) if n.split(".")[0] == "bot"}
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
 def test_no_import_of_our_code_hides_inside_a_function() -> None:
     """Every import of handlers/ is at the top of its module, where a loop would show."""
     for path in _python_files("handlers"):
