@@ -23,31 +23,14 @@ from handlers.router import Router
 from storage import Database
 from storage.reminders import officials_without_entry_on
 from tests.chat import ZONE, Chat, local
-from tests.helpers.cli import OrgBook, clean_env, query
+from tests.helpers.cli import OrgBook, bietphai_process, clean_env, main_in, query
 from tests.helpers.sample import AN, LAN, LONG, SAMPLE_XLSX
 
 NOW = local("2026-11-01 08:00")
 
 
-def bietphai(
-    cwd: Path, *args: str, stdin: str = "", db: Path | None = None
-) -> tuple[int, str, str]:
-    """Run `python -m bot ARGS` in a clean shell; returns the exit code, stdout and stderr."""
-    env = clean_env() | ({"BOT_DB_PATH": str(db)} if db else {})
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin.encode(),
-        capture_output=True,
-        env=env,
-        cwd=cwd,
-        timeout=90,
-        check=False,
-    )
-    return done.returncode, done.stdout.decode(), done.stderr.decode()
-
-
 def test_run_without_a_token_says_first_that_the_database_is_temporary(tmp_path: Path) -> None:
-    code, out, err = bietphai(tmp_path, "run")
+    code, out, err = bietphai_process(tmp_path, "run")
     assert code == 0, err
     first = "\n".join(out.splitlines()[:6])
     assert "TẠM" in first and "mất khi thoát" in first
@@ -59,7 +42,7 @@ def test_run_without_a_token_says_first_that_the_database_is_temporary(tmp_path:
 def test_chat_as_says_who_you_are_and_how_to_quit(tmp_path: Path) -> None:
     db = tmp_path / "keep.sqlite3"
     assert main_in(tmp_path, db, "import-org", str(SAMPLE_XLSX)) == 0
-    code, out, err = bietphai(tmp_path, "chat", "--as", "0900000001", db=db)
+    code, out, err = bietphai_process(tmp_path, "chat", "--as", "0900000001", db=db)
     assert code == 0, err
     assert "Đang chat với tư cách: Nguyễn Văn An (cán bộ biệt phái, 0900000001)" in out
     assert "Ctrl+D" in out and "để thoát" in out
@@ -69,18 +52,11 @@ def test_chat_as_says_who_you_are_and_how_to_quit(tmp_path: Path) -> None:
 def test_an_empty_database_says_to_import_the_organisation_first(
     tmp_path: Path, command: list[str]
 ) -> None:
-    code, _, err = bietphai(tmp_path, *command, db=tmp_path / "new.sqlite3")
+    code, _, err = bietphai_process(tmp_path, *command, db=tmp_path / "new.sqlite3")
     assert code == 1
     assert "chưa có ai" in err and "bietphai import-org" in err, err
     assert "--supervisor" not in err
     assert "Traceback" not in err
-
-
-def main_in(cwd: Path, db: Path, *args: str) -> int:
-    """`bietphai ARGS` in-process, on this database."""
-    code, _, err = bietphai(cwd, *args, db=db)
-    assert "Traceback" not in err, err
-    return code
 
 
 def _drain(fd: int, until: bytes, seen: bytearray, timeout: float = 30.0) -> None:
@@ -241,7 +217,7 @@ async def test_one_bad_date_in_waves_is_one_error_line(db: Database, tmp_path: P
 def test_the_console_saves_every_file_it_receives_and_says_where(tmp_path: Path) -> None:
     db = tmp_path / "keep.sqlite3"
     assert main_in(tmp_path, db, "import-org", str(SAMPLE_XLSX)) == 0
-    code, out, err = bietphai(
+    code, out, err = bietphai_process(
         tmp_path,
         "chat",
         "--as",

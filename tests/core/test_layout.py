@@ -130,3 +130,17 @@ def test_benches_do_not_import_tests() -> None:
     for path in _python_files("bench"):
         wrong = {n for n in _imports(path, top_level_only=False) if n.split(".")[0] == "tests"}
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in tests/helpers/ (or a conftest), never in another test file.
+
+    A test file changes with its feature; another feature's tests must not break with it.
+    """
+    for path in _python_files("tests"):
+        wrong = {
+            n
+            for n in _imports(path, top_level_only=False)
+            if any(part.startswith("test_") for part in n.split("."))
+        }
+        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"

@@ -8,6 +8,8 @@ import csv
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +48,30 @@ def clean_env() -> dict[str, str]:
 async def bietphai(*args: str) -> int:
     """Run the command line from an async story (in a thread: it runs its own event loop)."""
     return await asyncio.to_thread(main, list(args))
+
+
+def bietphai_process(
+    cwd: Path, *args: str, stdin: str = "", db: Path | None = None
+) -> tuple[int, str, str]:
+    """Run `python -m bot ARGS` in a clean shell; returns the exit code, stdout and stderr."""
+    env = clean_env() | ({"BOT_DB_PATH": str(db)} if db else {})
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin.encode(),
+        capture_output=True,
+        env=env,
+        cwd=cwd,
+        timeout=90,
+        check=False,
+    )
+    return done.returncode, done.stdout.decode(), done.stderr.decode()
+
+
+def main_in(cwd: Path, db: Path, *args: str) -> int:
+    """`bietphai ARGS` as a separate process on this database; its exit code, never a traceback."""
+    code, _, err = bietphai_process(cwd, *args, db=db)
+    assert "Traceback" not in err, err
+    return code
 
 
 def invite_code(out: str) -> str:

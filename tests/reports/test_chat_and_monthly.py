@@ -24,7 +24,7 @@ from storage import Database
 from storage.audit import add_audit
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import ZONE, local
-from tests.cli.test_newcomer import bietphai, main_in
+from tests.helpers.cli import bietphai_process, main_in
 from tests.helpers.difficulty import TAM, THU, inbox
 from tests.helpers.reports import DRAFTED, LETTERHEAD, November, docx_text, november
 from tests.helpers.sample import AN, LAN, SAMPLE_XLSX, THANH, MakeChat
@@ -222,7 +222,9 @@ def test_the_console_saves_the_report_to_its_folder(tmp_path: Path) -> None:
     """`bietphai chat`: the report queued for the terminal is built and saved like any file."""
     db = tmp_path / "keep.sqlite3"
     assert main_in(tmp_path, db, "import-org", str(SAMPLE_XLSX)) == 0
-    code, out, err = bietphai(tmp_path, "chat", "--as", AN, stdin="/baocao tháng trước\n", db=db)
+    code, out, err = bietphai_process(
+        tmp_path, "chat", "--as", AN, stdin="/baocao tháng trước\n", db=db
+    )
     assert code == 0, err
     assert "Đang lập báo cáo tháng" in out
     [saved] = [
