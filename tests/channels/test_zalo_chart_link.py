@@ -19,8 +19,6 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
 from bot.channels.zalo_transport import ZaloPolling
-from bot.http.files import FileRoutes
-from bot.http.server import Address, HttpServer
 from bot.image_links import ImageLinks
 from bot.jobs import Jobs, Schedule
 from bot.settings import Settings
@@ -29,9 +27,9 @@ from storage import Database, image_links
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import ZONE, local
 from tests.helpers.sample import THANH
-from tests.helpers.zalo import THANH_ZALO, ZaloBot, linked, until
+from tests.helpers.zalo import LINK_LIFETIME, THANH_ZALO, ZaloBot, file_links, linked, until
 
-LIFETIME = timedelta(hours=168)
+LIFETIME = LINK_LIFETIME
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/files/[A-Za-z0-9_-]+\.png)")
 NOT_FOUND = "Không tìm thấy tệp. Liên kết có thể đã hết hạn"
 
@@ -65,20 +63,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def files(org_db: Database, clock: Clock) -> AsyncIterator[HttpServer]:
-    """The bot's HTTP server on a free port of 127.0.0.1, serving the file links at /files."""
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(FileRoutes(org_db, path="/files", clock=clock).routes())
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def links(org_db: Database, files: HttpServer, clock: Clock) -> ImageLinks:
-    """Links under http://127.0.0.1:<port>/files, valid a week."""
-    base = f"http://127.0.0.1:{files.bound_port}/files"
-    return ImageLinks(org_db, base, LIFETIME, ZONE, clock=clock)
+async def links(org_db: Database, clock: Clock) -> AsyncIterator[ImageLinks]:
+    """Links under http://127.0.0.1:<port>/files (the bot's HTTP server), valid a week."""
+    async with file_links(org_db, clock) as made:
+        yield made
 
 
 @pytest.fixture

@@ -22,19 +22,17 @@ from bench.digest_cost import generate
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
 from bot.export_worker import LEASE, ExportWorker
-from bot.http.files import FileRoutes
-from bot.http.server import Address, HttpServer
-from bot.image_links import ImageLinks
 from bot.orgservice import create_invite
 from handlers.core.messages import Kind, Reply
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import Database, export_jobs, outbox
-from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
+from testing.fakes.zalo_api import TOKEN
 from tests.chat import ZONE, Chat
 from tests.helpers.cli import clean_env
 from tests.helpers.exports import build_waiting_exports
 from tests.helpers.sample import AN, THANH, MakeChat
+from tests.helpers.zalo import delivered_on_zalo, file_links
 
 PERIOD = "/xuat 25/11/2026 24/12/2026"  # the generated database's last month
 
@@ -200,21 +198,8 @@ async def test_zalo_gets_the_workbook_as_an_expiring_link(
     await thanh.say("/xuat 01/11/2026 30/11/2026")
     [done] = await build_waiting_exports(org_db, tmp_path / "files")
     assert done.document is not None
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(FileRoutes(org_db, path="/files").routes())
-    await server.start()
-    try:
-        base = f"http://127.0.0.1:{server.bound_port}/files"
-        links = ImageLinks(org_db, base, timedelta(hours=168), ZONE)
-        async with FakeZaloAPI() as fake:
-            delivery = ZaloOutbox(ZaloClient(TOKEN, fake.base_url), "vi", links=links)
-            await delivery.start()
-            try:
-                for piece in delivery.pieces(done):
-                    await delivery.deliver("zalo-thanh", piece)
-            finally:
-                await delivery.stop()
-            texts = fake.texts_to("zalo-thanh")
+    async with file_links(org_db) as links:
+        texts = await delivered_on_zalo(links, done, "zalo-thanh")
         assert texts[0].startswith("Tệp Excel 01/11/2026–30/11/2026")
         assert "Zalo chưa gửi được tệp" not in "\n".join(texts)
         found = re.search(r"Tải tệp Excel: (\S+\.xlsx)\n\(Liên kết dùng được đến", texts[-1])
@@ -226,10 +211,8 @@ async def test_zalo_gets_the_workbook_as_an_expiring_link(
             assert "bietphai-01-11-2026-30-11-2026.xlsx" in response.headers["content-disposition"]
             assert response.headers["cache-control"].startswith("private")
             # A guessed token gets the same 404 as an expired one.
-            wrong = await http.get(f"{base}/{'A' * 43}.xlsx")
+            wrong = await http.get(f"{links.base_url}/{'A' * 43}.xlsx")
             assert wrong.status_code == 404
-    finally:
-        await server.stop()
 
 
 async def test_without_a_public_address_zalo_is_told_where_to_get_the_file(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,12 +14,16 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
 from bot.channels.zalo_transport import ZaloPolling
+from bot.http.files import FileRoutes
+from bot.http.server import Address, HttpServer
+from bot.image_links import ImageLinks
 from bot.orgservice import create_invite
 from bot.outbox_sender import OutboxSender, SenderSettings
+from handlers.core.messages import Reply
 from handlers.router import Router
 from storage import Database
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
-from tests.chat import local
+from tests.chat import ZONE, local
 
 JSONDict = dict[str, Any]
 
@@ -30,6 +35,10 @@ AN_ZALO = "7a1e5c0ffee0an"
 
 
 THANH_ZALO = "7a1e5c0ffee0thanh"
+
+
+# How long a file link works: BOT_IMAGE_LINK_HOURS by default.
+LINK_LIFETIME = timedelta(hours=168)
 
 
 FAST = SenderSettings(messages_per_second=50, chat_interval=0.0, idle=0.05, backoff_base=0.1)
@@ -122,3 +131,31 @@ async def linked(bot: ZaloBot, db: Database, name: str, user_id: str, given: str
     greeting = await person.says(await invite_code(db, name))
     assert greeting.startswith(f"Chào anh/chị {given}! Tài khoản Zalo đã được liên kết"), greeting
     return person
+
+
+@asynccontextmanager
+async def file_links(
+    db: Database, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> AsyncIterator[ImageLinks]:
+    """The bot's HTTP server on a free port of 127.0.0.1 serving /files, and links into it."""
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.add_routes(FileRoutes(db, path="/files", clock=clock).routes())
+    await server.start()
+    try:
+        base = f"http://127.0.0.1:{server.bound_port}/files"
+        yield ImageLinks(db, base, LINK_LIFETIME, ZONE, clock=clock)
+    finally:
+        await server.stop()
+
+
+async def delivered_on_zalo(links: ImageLinks, reply: Reply, chat_id: str) -> list[str]:
+    """The texts a Zalo chat receives when the outbox sends this reply with file links on."""
+    async with FakeZaloAPI() as fake:
+        delivery = ZaloOutbox(ZaloClient(TOKEN, fake.base_url), "vi", links=links)
+        await delivery.start()
+        try:
+            for piece in delivery.pieces(reply):
+                await delivery.deliver(chat_id, piece)
+        finally:
+            await delivery.stop()
+        return fake.texts_to(chat_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -14,16 +13,13 @@ from docx import Document
 
 from bot.channels.zalo_api import ZaloClient
 from bot.channels.zalo_outbox import ZaloOutbox
-from bot.http.files import FileRoutes
-from bot.http.server import Address, HttpServer
-from bot.image_links import ImageLinks
 from bot.reports.delivery import ReportPreparer
 from storage import Database
-from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
-from tests.chat import ZONE
+from testing.fakes.zalo_api import TOKEN
 from tests.helpers.difficulty import inbox
 from tests.helpers.reports import DRAFTED, LETTERHEAD, November, docx_text, november
 from tests.helpers.sample import AN, MakeChat
+from tests.helpers.zalo import delivered_on_zalo, file_links
 
 
 @pytest.fixture
@@ -55,38 +51,21 @@ async def test_zalo_gets_last_months_report_as_an_expiring_link(
     assert prepared.document.content is None  # kept on disk, so no bytes travel in the reply
     [kept] = list(reports.iterdir())
     assert kept.stat().st_mode & 0o077 == 0  # the owner only: it names people
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(FileRoutes(org_db, path="/files").routes())
-    await server.start()
-    try:
-        base = f"http://127.0.0.1:{server.bound_port}/files"
-        links = ImageLinks(org_db, base, timedelta(hours=168), ZONE)
-        async with FakeZaloAPI() as fake:
-            delivery = ZaloOutbox(ZaloClient(TOKEN, fake.base_url), "vi", links=links)
-            await delivery.start()
-            try:
-                for piece in delivery.pieces(prepared):
-                    await delivery.deliver("zalo-an", piece)
-            finally:
-                await delivery.stop()
-            texts = fake.texts_to("zalo-an")
+    async with file_links(org_db) as links:
+        texts = await delivered_on_zalo(links, prepared, "zalo-an")
         assert texts[0].startswith("Dự thảo báo cáo kết quả công tác biệt phái")
         assert "Zalo chưa gửi được" not in "\n".join(texts)
         found = re.search(r"Tải báo cáo \(tệp Word\): (\S+\.docx)\n\(Liên kết", texts[-1])
         assert found, texts
         async with httpx.AsyncClient() as http:
             response = await http.get(found.group(1))
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )
-        assert (
-            "bao-cao-ca-nhan-01-11-2026-30-11-2026.docx" in response.headers["content-disposition"]
-        )
-        Document(io.BytesIO(response.content))  # a real .docx
-        assert "Kết quả công tác biệt phái tháng 11/2026" in docx_text(response.content)
-    finally:
-        await server.stop()
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert "bao-cao-ca-nhan-01-11-2026-30-11-2026.docx" in response.headers["content-disposition"]
+    Document(io.BytesIO(response.content))  # a real .docx
+    assert "Kết quả công tác biệt phái tháng 11/2026" in docx_text(response.content)
 
 
 async def test_without_a_public_address_zalo_gets_the_note_and_nothing_is_built(
