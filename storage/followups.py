@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from storage.db import Row, Tx
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
-from storage.visits import _VISIT, VisitInfo, _visit
+from storage.visits import VISIT_SELECT, VisitInfo, visit_from_row
 from storage.worklog import NewAttachment, add_attachment
 
 # The owner kinds of a progress note's and an outcome's photos in the `attachments` table.
@@ -364,7 +364,7 @@ async def export_rows(
     # A visit without items in scope is listed when the supervisor leads its group (or sees
     # everything) and no division narrows the export to items.
     visit_rows = await tx.all(
-        _VISIT + "LEFT JOIN people me ON me.id = :me WHERE "
+        VISIT_SELECT + "LEFT JOIN people me ON me.id = :me WHERE "
         "(:commune IS NULL OR v.commune_code = :commune) AND v.status != 'cancelled' AND ("
         "(v.visit_date >= :first AND v.visit_date <= :last AND :division IS NULL "
         "AND (:me IS NULL OR me.supervises_all = 1 OR g.leader_id = me.id) "
@@ -374,7 +374,7 @@ async def export_rows(
         "ORDER BY v.visit_date, v.id",
         params,
     )
-    found = [_visit(r) for r in visit_rows]
+    found = [visit_from_row(r) for r in visit_rows]
     names: dict[int, list[str]] = {}
     if found:
         marks = ", ".join(str(v.id) for v in found)

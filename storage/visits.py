@@ -192,7 +192,9 @@ class VisitInfo:
     outcome_at: datetime | None
 
 
-_VISIT = (
+# One visit with its group, commune, members and outcome author, for visit_from_row; callers
+# append their own JOINs and WHERE (storage/followups.py lists the visits of an export with it).
+VISIT_SELECT = (
     "SELECT v.id, v.group_id, g.name AS group_name, g.leader_id, v.commune_code, "
     "c.name AS commune_name, v.visit_date, v.agenda, v.status, coalesce(v.reviewed, '') AS rv, "
     "coalesce(v.findings, '') AS fi, coalesce(ob.full_name, '') AS ob, v.outcome_at, "
@@ -202,7 +204,8 @@ _VISIT = (
 )
 
 
-def _visit(r: Row) -> VisitInfo:
+def visit_from_row(r: Row) -> VisitInfo:
+    """A VisitInfo from a row selected with VISIT_SELECT."""
     mids = tuple(sorted(int(x) for x in r["mids"].split(","))) if r["mids"] else ()
     return VisitInfo(
         id=r["id"],
@@ -224,8 +227,8 @@ def _visit(r: Row) -> VisitInfo:
 
 async def visit_by_id(tx: Tx, visit_id: int) -> VisitInfo | None:
     """The visit with this id."""
-    row = await tx.one(_VISIT + "WHERE v.id = ?", (visit_id,))
-    return None if row is None else _visit(row)
+    row = await tx.one(VISIT_SELECT + "WHERE v.id = ?", (visit_id,))
+    return None if row is None else visit_from_row(row)
 
 
 _MINE = (
@@ -237,31 +240,31 @@ _MINE = (
 async def visits_awaiting_outcome(tx: Tx, person_id: int, today: date) -> list[VisitInfo]:
     """Visits up to today without an outcome that this person led or went on, oldest first."""
     rows = await tx.all(
-        _VISIT + f"WHERE v.status = 'planned' AND v.visit_date <= :today AND {_MINE} "
+        VISIT_SELECT + f"WHERE v.status = 'planned' AND v.visit_date <= :today AND {_MINE} "
         "ORDER BY v.visit_date, v.id",
         {"me": person_id, "today": to_db_date(today)},
     )
-    return [_visit(r) for r in rows]
+    return [visit_from_row(r) for r in rows]
 
 
 async def next_visit_of(tx: Tx, person_id: int, today: date) -> VisitInfo | None:
     """The next planned visit after today that this person leads or goes on."""
     row = await tx.one(
-        _VISIT + f"WHERE v.status = 'planned' AND v.visit_date > :today AND {_MINE} "
+        VISIT_SELECT + f"WHERE v.status = 'planned' AND v.visit_date > :today AND {_MINE} "
         "ORDER BY v.visit_date, v.id LIMIT 1",
         {"me": person_id, "today": to_db_date(today)},
     )
-    return None if row is None else _visit(row)
+    return None if row is None else visit_from_row(row)
 
 
 async def visits_between(tx: Tx, first: date, last: date) -> list[VisitInfo]:
     """Planned visits (no outcome yet) from first to last, soonest first."""
     rows = await tx.all(
-        _VISIT + "WHERE v.status = 'planned' AND v.visit_date >= ? AND v.visit_date <= ? "
+        VISIT_SELECT + "WHERE v.status = 'planned' AND v.visit_date >= ? AND v.visit_date <= ? "
         "ORDER BY v.visit_date, v.id",
         (to_db_date(first), to_db_date(last)),
     )
-    return [_visit(r) for r in rows]
+    return [visit_from_row(r) for r in rows]
 
 
 async def visit_created_at(tx: Tx, visit_id: int) -> datetime:
