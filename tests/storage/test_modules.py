@@ -1,6 +1,6 @@
 """The storage contract, module by module, on both backends (SQLite and PostgreSQL).
 
-tests/test_storage_contract.py holds the contract of the store itself (opening, migrations,
+tests/storage/contract.py holds the contract of the store itself (opening, migrations,
 work logs, conversation state, update keys, invites); this file walks the other storage
 modules through what the handlers rely on, with the sample organisation loaded. No raw SQL:
 only the storage functions the rest of the code calls.
