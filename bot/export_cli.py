@@ -63,18 +63,23 @@ def _output_arguments(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--force", action="store_true", help="ghi đè tệp .xlsx đã có")
 
 
+def refuse_existing(path: Path, force: bool) -> None:
+    """A file already there is kept unless --force: one someone sent round is not replaced."""
+    if path.exists() and not force:
+        raise ExportInputError(f"tệp {path} đã có; chọn tên khác hoặc thêm --force để ghi đè")
+
+
 def _check_output(path: Path, fmt: str, force: bool) -> None:
     if fmt == "xlsx" and path.suffix.lower() != ".xlsx":
         raise ExportInputError(f"tệp xuất phải có đuôi .xlsx: {path} (hoặc dùng --format csv)")
-    # A report someone already sent round is not silently replaced.
-    if fmt == "xlsx" and path.exists() and not force:
-        raise ExportInputError(f"tệp {path} đã có; chọn tên khác hoặc thêm --force để ghi đè")
+    if fmt == "xlsx":
+        refuse_existing(path, force)
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
     """Write the export; a bad argument or an unwritable path is one line and exit code 1."""
     try:
-        first, last = _period(args.first, args.last)
+        first, last = parse_period(args.first, args.last)
         _check_output(args.output, args.format, args.force)
         db = await open_database(settings.db_path, settings.database_url).open()
         try:
@@ -109,17 +114,15 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
 async def run_org(args: argparse.Namespace, settings: Settings) -> int:
     """Write the organisation workbook."""
     try:
-        if args.format == "xlsx" and args.output.exists() and not args.force:
-            raise ExportWriteError(
-                f"tệp {args.output} đã có; chọn tên khác hoặc thêm --force để ghi đè"
-            )
+        if args.format == "xlsx":
+            refuse_existing(args.output, args.force)
         db = await open_database(settings.db_path, settings.database_url).open()
         try:
             async with db.read() as tx:
                 counts = await export_org(tx, args.output, args.format)
         finally:
             await db.close()
-    except ExportWriteError as exc:
+    except (ExportInputError, ExportWriteError) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 1
     print(
@@ -130,7 +133,8 @@ async def run_org(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _period(first_text: str, last_text: str) -> tuple[date, date]:
+def parse_period(first_text: str, last_text: str) -> tuple[date, date]:
+    """--from and --to as dates, the first not after the last."""
     try:
         first, last = parse_date(first_text), parse_date(last_text)
     except DigestInputError as exc:

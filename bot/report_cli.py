@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.export_cli import ExportInputError, _period
+from bot.export_cli import ExportInputError, parse_period, refuse_existing
 from bot.person_lookup import not_one_person, people_named
 from bot.reports import (
     ReportRequest,
@@ -40,10 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", dest="output", type=Path, required=True, help="tệp .docx cần ghi"
     )
+    parser.add_argument("--force", action="store_true", help="ghi đè tệp .docx đã có")
 
 
 async def _request(tx: Tx, args: argparse.Namespace) -> ReportRequest:
-    first, last = _period(args.first, args.last)
+    first, last = parse_period(args.first, args.last)
     wave = await reads.wave_on(tx, first)
     label = period_label(first, last, wave)
     if args.person:
@@ -75,6 +76,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.output.suffix.lower() != ".docx":
             raise ExportInputError(f"tệp báo cáo phải có đuôi .docx: {args.output}")
+        # Checked before the report is built, as `export` does, so a refusal costs nothing.
+        refuse_existing(args.output, args.force)
         db = await open_database(settings.db_path, settings.database_url).open()
         try:
             async with db.read() as tx:

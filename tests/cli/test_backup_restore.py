@@ -337,7 +337,9 @@ async def test_the_nightly_backup_job_writes_checked_copies_and_keeps_the_last_o
     assert folder.stat().st_mode & 0o777 == 0o700
 
 
-async def test_backup_and_export_refuse_an_existing_file_unless_forced(tmp_path: Path) -> None:
+async def test_backup_export_and_report_refuse_an_existing_file_unless_forced(
+    tmp_path: Path,
+) -> None:
     """Yesterday's backup or a report already sent round is never replaced by accident."""
     db_path = tmp_path / "bietphai.sqlite3"
     await sample_database(db_path)
@@ -346,6 +348,7 @@ async def test_backup_and_export_refuse_an_existing_file_unless_forced(tmp_path:
         (("backup",), tmp_path / "sao-luu.sqlite3"),
         (("export", *period, "-o"), tmp_path / "bao-cao.xlsx"),
         (("export-org", "-o"), tmp_path / "to-chuc.xlsx"),
+        (("report", *period, "-o"), tmp_path / "bao-cao.docx"),
     ):
         target.write_text("tệp hôm qua")
         refused = bietphai(*command, str(target), db_path=db_path, cwd=tmp_path)
@@ -356,7 +359,7 @@ async def test_backup_and_export_refuse_an_existing_file_unless_forced(tmp_path:
         assert target.read_text() == "tệp hôm qua"
         forced = bietphai(*command, str(target), "--force", db_path=db_path, cwd=tmp_path)
         assert forced.returncode == 0, forced.stderr
-        assert target.read_bytes()[:2] in (b"SQ", b"PK")  # a database, a workbook
+        assert target.read_bytes()[:2] in (b"SQ", b"PK")  # a database, a workbook, a .docx
 
 
 async def test_the_database_the_bot_creates_is_readable_by_its_owner_only(tmp_path: Path) -> None:
