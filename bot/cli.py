@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import secrets
 import sys
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot import (
     __version__,
@@ -143,11 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as exc:
         print(settings_error_line(exc), file=sys.stderr)
         return 2
-    redact = logs.configure(
-        settings.log_level if args.command == "run" else "WARNING",
-        settings.secrets(),
-        settings.log_format,
-    )
+    redact = logs.configure(_log_level(args, settings), settings.secrets(), settings.log_format)
     try:
         return asyncio.run(_dispatch(args, settings))
     except KeyboardInterrupt:
@@ -155,6 +152,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, StorageError, WorkbookError, StartupError) as exc:
         print(redact(f"Lỗi: {exc}"), file=sys.stderr)
         return 1
+
+
+def _log_level(args: argparse.Namespace, settings: Settings) -> str:
+    """BOT_LOG_LEVEL for the service; a person's terminal (every other command) shows warnings.
+
+    `run` with no channel is the console chat a newcomer sees first: its screen is the chat in
+    Vietnamese, not the operators' log lines.
+    """
+    serving = settings.telegram_bot_token or settings.zalo_bot_token
+    return settings.log_level if args.command == "run" and serving else "WARNING"
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -204,9 +211,11 @@ async def _run(settings: Settings) -> int:
         "thoại một người trong tệp).\n"
     )
     with tempfile.TemporaryDirectory(prefix="bietphai-demo-") as folder:
-        # The demo's database and secret key both live in the temporary folder.
+        # The demo's database lives in the temporary folder; its secret key (invite codes)
+        # only in memory: nothing of it is kept, so there is no key file to create or back up.
+        demo_key = SecretStr(secrets.token_urlsafe(48))
         settings = settings.model_copy(
-            update={"db_path": Path(folder) / "demo.sqlite3", "secret_key_file": None}
+            update={"db_path": Path(folder) / "demo.sqlite3", "secret_key": demo_key}
         )
         db = await Database(settings.db_path).open()
         try:

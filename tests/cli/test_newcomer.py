@@ -37,6 +37,21 @@ def test_run_without_a_token_says_first_that_the_database_is_temporary(tmp_path:
     assert "bietphai import-org examples/org-sample.xlsx" in first
     assert 'bietphai chat --as "Nguyễn Văn An"' in first
     assert "Đang chat với tư cách:" in out and "Ctrl+D" in out
+    # The newcomer's screen is the chat in Vietnamese: no operator log line (the demo keeps its
+    # secret key in memory, so there is no "created the secret key file" to tell either).
+    assert err == ""
+
+
+def test_the_console_shows_no_operator_log_line_even_at_info(tmp_path: Path) -> None:
+    db = tmp_path / "keep.sqlite3"
+    assert main_in(tmp_path, db, "import-org", str(SAMPLE_XLSX)) == 0
+    for command in (["run"], ["chat", "--as", AN]):
+        code, out, err = bietphai_process(
+            tmp_path, *command, stdin="/trogiup\n", db=db, env={"BOT_LOG_LEVEL": "INFO"}
+        )
+        assert code == 0, err
+        assert "Đang chat với tư cách:" in out
+        assert err == "", command
 
 
 def test_chat_as_says_who_you_are_and_how_to_quit(tmp_path: Path) -> None:

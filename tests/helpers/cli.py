@@ -51,10 +51,14 @@ async def bietphai(*args: str) -> int:
 
 
 def bietphai_process(
-    cwd: Path, *args: str, stdin: str = "", db: Path | None = None
+    cwd: Path,
+    *args: str,
+    stdin: str = "",
+    db: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, str, str]:
-    """Run `python -m bot ARGS` in a clean shell; returns the exit code, stdout and stderr."""
-    env = clean_env() | ({"BOT_DB_PATH": str(db)} if db else {})
+    """Run `python -m bot ARGS` in a clean shell (plus `env`); the exit code, stdout, stderr."""
+    env = clean_env() | ({"BOT_DB_PATH": str(db)} if db else {}) | (env or {})
     done = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin.encode(),
