@@ -25,6 +25,40 @@ _ON_LEAVE = (
     "EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = x.person_id AND l.cancelled_at IS NULL "
     "AND l.start_date <= x.d AND l.end_date >= x.d)"
 )
+# Every (official, commune, day) of the scope with its two flags, computed once and counted
+# three ways below (per division and day, per commune, today's officials).
+_OFFICIAL_DAYS = (
+    "official_days (person_id, division_code, commune_code, d, on_leave, logged) AS "
+    "MATERIALIZED (SELECT x.person_id, p.division_code, x.commune_code, x.d, "
+    f"CASE WHEN {_ON_LEAVE} THEN 1 ELSE 0 END, CASE WHEN {_LOGGED} THEN 1 ELSE 0 END "
+    "FROM (SELECT DISTINCT sa.person_id, sa.commune_code, days.d FROM scope_assignments sa "
+    "JOIN days ON days.d >= sa.start_date AND days.d <= sa.end_date) x "
+    "JOIN people p ON p.id = x.person_id WHERE p.role = 'official' AND p.active = 1)"
+)
+# An official counts once a day for the division (however many communes); each assignment
+# counts for its commune. The communes are grouped before their names are joined (thousands
+# of groups, tens of thousands of rows).
+_RATES = (
+    "SELECT 'day', division_code, d, count(DISTINCT person_id), "
+    "count(DISTINCT CASE WHEN logged = 1 THEN person_id END) FROM official_days "
+    "WHERE on_leave = 0 GROUP BY division_code, d "
+    "UNION ALL "
+    "SELECT 'commune', g.commune_code, c.name, g.expected, g.logged FROM ("
+    "SELECT commune_code, count(*) AS expected, sum(logged) AS logged FROM official_days "
+    "WHERE on_leave = 0 GROUP BY commune_code) g JOIN communes c ON c.code = g.commune_code"
+)
+# Today's officials: everyone expected, those on leave (and not logged), and the names and
+# communes of those neither logged nor on leave (the list the page shows).
+_TODAY = (
+    "SELECT 'today', NULL, NULL, count(DISTINCT person_id), "
+    "count(DISTINCT CASE WHEN on_leave = 1 AND logged = 0 THEN person_id END) "
+    "FROM official_days WHERE d = :today "
+    "UNION ALL "
+    "SELECT 'missing', p.full_name, group_concat(c.name, '; '), o.person_id, 0 "
+    "FROM official_days o JOIN people p ON p.id = o.person_id "
+    "JOIN communes c ON c.code = o.commune_code "
+    "WHERE o.d = :today AND o.on_leave = 0 AND o.logged = 0 GROUP BY o.person_id, p.full_name"
+)
 
 
 @dataclass(frozen=True)
@@ -67,73 +101,64 @@ class DifficultyCounts:
     first_responses: list[float]  # seconds from raising to the first response
 
 
-def _days(days: Sequence[date]) -> tuple[str, dict[str, Any]]:
-    marks = ", ".join(f"(:d{i})" for i in range(len(days)))
-    return f"days (d) AS (VALUES {marks})", {f"d{i}": to_db_date(d) for i, d in enumerate(days)}
+@dataclass(frozen=True)
+class PeriodCounts:
+    """The period's rates per division and day and per commune, and today when in the period."""
+
+    days: list[DayCount]
+    communes: list[CommuneCount]
+    today: Today | None
 
 
 async def rate_counts(
-    tx: Tx, supervisor_id: int, working_days: Sequence[date]
-) -> tuple[list[DayCount], list[CommuneCount]]:
-    """Expected and logged official-days per division and day, and per commune."""
+    tx: Tx, supervisor_id: int, working_days: Sequence[date], today: date | None = None
+) -> PeriodCounts:
+    """Expected and logged official-days per division and day and per commune; with `today`
+    among the working days, today's officials too (as `today()` counts them), in one read."""
     if not working_days:
-        return [], []
-    days_cte, params = _days(working_days)
-    params |= {
-        "me": supervisor_id,
-        "first": to_db_date(min(working_days)),
-        "last": to_db_date(max(working_days)),
-    }
-    # Each official-day's flags are computed once (MATERIALIZED) and counted twice: per
-    # division and day (an official once a day) and per commune (each assignment that day).
+        return PeriodCounts([], [], None)
+    with_today = today is not None and today in working_days
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS}, {days_cte}, "
-        "official_days (person_id, commune_code, d) AS MATERIALIZED ("
-        "SELECT DISTINCT sa.person_id, sa.commune_code, days.d FROM scope_assignments sa "
-        "JOIN days ON days.d >= sa.start_date AND days.d <= sa.end_date "
-        "JOIN people p ON p.id = sa.person_id WHERE p.role = 'official' AND p.active = 1), "
-        "x (person_id, d) AS (SELECT DISTINCT person_id, d FROM official_days), "
-        "flags (person_id, d, logged) AS MATERIALIZED ("
-        f"SELECT x.person_id, x.d, CASE WHEN {_LOGGED} THEN 1 ELSE 0 END FROM x "
-        f"WHERE NOT {_ON_LEAVE}) "
-        "SELECT 'day', p.division_code, f.d, count(*), sum(f.logged) FROM flags f "
-        "JOIN people p ON p.id = f.person_id GROUP BY p.division_code, f.d "
-        "UNION ALL "
-        "SELECT 'commune', o.commune_code, c.name, count(*), sum(f.logged) FROM official_days o "
-        "JOIN flags f ON f.person_id = o.person_id AND f.d = o.d "
-        "JOIN communes c ON c.code = o.commune_code GROUP BY o.commune_code, c.name",
-        params,
+        f"WITH {_SCOPE_ASSIGNMENTS}, {_days(len(working_days))}, {_OFFICIAL_DAYS} {_RATES}"
+        + (f" UNION ALL {_TODAY}" if with_today else ""),
+        _params(supervisor_id, working_days, today),
     )
-    return (
+    return PeriodCounts(
         [DayCount(r[1], from_db_date(r[2]), int(r[3]), int(r[4])) for r in rows if r[0] == "day"],
         [CommuneCount(r[1], r[2], int(r[3]), int(r[4])) for r in rows if r[0] == "commune"],
+        _today(rows) if with_today else None,
     )
 
 
 async def today(tx: Tx, supervisor_id: int, day: date) -> Today:
     """Officials in scope on `day`: counts, and those neither logged nor on leave."""
-    days_cte, params = _days([day])
-    params |= {"me": supervisor_id, "first": to_db_date(day), "last": to_db_date(day)}
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS}, {days_cte}, "
-        "x (person_id, d) AS (SELECT DISTINCT sa.person_id, days.d FROM scope_assignments sa "
-        "JOIN days JOIN people p ON p.id = sa.person_id "
-        "WHERE p.role = 'official' AND p.active = 1), "
-        "flags AS (SELECT x.person_id, "
-        f"CASE WHEN {_ON_LEAVE} THEN 1 ELSE 0 END AS on_leave, "
-        f"CASE WHEN {_LOGGED} THEN 1 ELSE 0 END AS logged FROM x) "
-        "SELECT f.person_id, f.on_leave, f.logged, "
-        # Names and communes only for those who have not logged: the list shown.
-        "CASE WHEN f.on_leave = 0 AND f.logged = 0 THEN p.full_name END, "
-        "CASE WHEN f.on_leave = 0 AND f.logged = 0 THEN (SELECT group_concat(c.name, '; ') "
-        "FROM (SELECT DISTINCT commune_code FROM scope_assignments sa "
-        "WHERE sa.person_id = f.person_id) s JOIN communes c ON c.code = s.commune_code) END "
-        "FROM flags f JOIN people p ON p.id = f.person_id",
-        params,
+        f"WITH {_SCOPE_ASSIGNMENTS}, {_days(1)}, {_OFFICIAL_DAYS} {_TODAY}",
+        _params(supervisor_id, [day], day),
     )
-    missing = [(int(r[0]), r[3], r[4] or "") for r in rows if not r[1] and not r[2]]
-    on_leave = sum(1 for r in rows if r[1] and not r[2])
-    return Today(len(rows), on_leave, missing)
+    return _today(rows)
+
+
+def _days(count: int) -> str:
+    """The days as a table `days (d)`, from the parameters :d0, :d1, …"""
+    return "days (d) AS (VALUES " + ", ".join(f"(:d{i})" for i in range(count)) + ")"
+
+
+def _params(supervisor_id: int, days: Sequence[date], today: date | None) -> dict[str, Any]:
+    """The scope's parameters, the days (:d0, …) and today."""
+    params: dict[str, Any] = {f"d{i}": to_db_date(d) for i, d in enumerate(days)}
+    return params | {
+        "me": supervisor_id,
+        "first": to_db_date(min(days)),
+        "last": to_db_date(max(days)),
+        "today": to_db_date(today) if today else None,
+    }
+
+
+def _today(rows: list[Any]) -> Today:
+    [(_, _, _, expected, on_leave)] = [tuple(r) for r in rows if r[0] == "today"]
+    missing = [(int(r[3]), r[1], r[2] or "") for r in rows if r[0] == "missing"]
+    return Today(int(expected), int(on_leave), missing)
 
 
 async def difficulty_counts(

@@ -145,24 +145,26 @@ async def overview(d: Dashboard, request: web.Request, viewer: Viewer) -> web.St
     working_days = (
         calendar.working_days(period.first, counted_until) if counted_until >= period.first else []
     )
+    empty = "Chưa có số liệu trong kỳ này"
     async with d.db.read() as tx:
         scope_name = await reads.scope_of(tx, me)
-        by_day, by_commune = await overview_reads.rate_counts(tx, me, working_days)
+        period_counts = await overview_reads.rate_counts(tx, me, working_days, today)
         division_names = dict(await org_reads.divisions(tx))
-        on_today = await overview_reads.today(tx, me, today)
-        counts = await overview_reads.difficulty_counts(tx, me, now, start, end)
-        unreachable = await reads.unreachable_officials(tx, me, today)
-    figures = rates(by_day, by_commune, working_days, division_names)
+        figures = rates(period_counts.days, period_counts.communes, working_days, division_names)
+        # The charts are drawn in a worker thread while the database answers the rest.
+        drawing = asyncio.ensure_future(asyncio.to_thread(_overview_charts, figures, empty))
+        try:
+            on_today = period_counts.today or await overview_reads.today(tx, me, today)
+            counts = await overview_reads.difficulty_counts(tx, me, now, start, end)
+            unreachable = await reads.unreachable_officials(tx, me, today)
+        finally:
+            division_chart, commune_chart, trend_chart = await drawing
     working_today = calendar.is_working_day(today)
     missing = sorted(on_today.missing, key=lambda o: name_order(o[1])) if working_today else []
     median = (
         duration_text(LANG, timedelta(seconds=statistics.median(counts.first_responses)))
         if counts.first_responses
         else None
-    )
-    empty = "Chưa có số liệu trong kỳ này"
-    division_chart, commune_chart, trend_chart = await asyncio.to_thread(
-        _overview_charts, figures, empty
     )
     return d.render(
         request,

@@ -12,7 +12,7 @@ from playwright.async_api import async_playwright
 from bot.app import build_app
 from bot.orgservice import import_org
 from bot.settings import Settings
-from storage import Database
+from storage.db import open_database
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.sample import SAMPLE_XLSX
@@ -37,15 +37,22 @@ def traveller() -> Iterator[time_machine.Traveller]:
 
 
 @pytest.fixture
-async def stack(tmp_path: Path, traveller: time_machine.Traveller) -> AsyncIterator[Stack]:
-    """The seeded bot running with its dashboard, and Chromium."""
+async def stack(
+    tmp_path: Path,
+    traveller: time_machine.Traveller,
+    backend: str,
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[Stack]:
+    """The seeded bot running with its dashboard (on this test's backend), and Chromium."""
     executable = chromium_path()
     port = free_port()
+    database_url = request.getfixturevalue("pg_url") if backend == "postgresql" else None
     async with FakeTelegramAPI() as fake:
         fake.files[AN_PHOTO] = jpeg()
         settings = Settings(
             _env_file=None,
             BOT_DB_PATH=tmp_path / "bietphai.sqlite3",
+            BOT_DATABASE_URL=database_url,
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE_URL=fake.base_url,
             TELEGRAM_POLL_TIMEOUT=1,
@@ -53,7 +60,7 @@ async def stack(tmp_path: Path, traveller: time_machine.Traveller) -> AsyncItera
             BOT_PUBLIC_PORT=port,
             BOT_WEB_PHOTO_DIR=tmp_path / "photos",
         )
-        db = await Database(settings.db_path).open()
+        db = await open_database(settings.db_path, settings.database_url).open()
         try:
             await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
             difficulty_id = await seed(db, settings)

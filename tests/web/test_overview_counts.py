@@ -15,6 +15,8 @@ from tests.chat import ZONE, local
 from tests.helpers.difficulty import TAM, THU, raise_urgent
 from tests.helpers.sample import AN, LAN, LONG, THANH, MakeChat
 
+pytestmark = pytest.mark.both_backends
+
 BINH = "Trần Thị Bình"
 MONDAY, FRIDAY = date(2026, 11, 30), date(2026, 12, 4)
 
@@ -57,7 +59,7 @@ async def test_rates_match_the_weekly_digest(week: Database, name: str) -> None:
     days = calendar.working_days(MONDAY, FRIDAY)
     async with week.read() as tx:
         me = await resolve_person(tx, name)
-        by_day, by_commune = await web_overview.rate_counts(tx, me, days)
+        counts = await web_overview.rate_counts(tx, me, days)
         figures = week_figures(
             await reads.assignments_in_scope(tx, me, MONDAY, FRIDAY),
             await reads.leaves_in_scope(tx, me, MONDAY, FRIDAY),
@@ -66,9 +68,10 @@ async def test_rates_match_the_weekly_digest(week: Database, name: str) -> None:
             MONDAY,
             FRIDAY,
         )
-    assert sum(r.expected for r in by_day) == figures.expected > 0
-    assert sum(r.logged for r in by_day) == figures.reported > 0
-    assert {c.code: (c.expected, c.logged) for c in by_commune} == figures.commune_rates
+    assert sum(r.expected for r in counts.days) == figures.expected > 0
+    assert sum(r.logged for r in counts.days) == figures.reported > 0
+    assert {c.code: (c.expected, c.logged) for c in counts.communes} == figures.commune_rates
+    assert counts.today is None
 
 
 async def test_today_names_who_has_not_logged_and_counts_leave(week: Database) -> None:
@@ -82,6 +85,13 @@ async def test_today_names_who_has_not_logged_and_counts_leave(week: Database) -
     missing = {name for _, name, _ in monday.missing}
     assert missing == {o.full_name for o in officials if not o.reported and not o.on_leave}
     assert AN not in missing and BINH not in missing and len(missing) == 4
+    # The page counts today within the period's read when today is one of its working days.
+    async with week.read() as tx:
+        week_days = WorkingCalendar(ZONE).working_days(MONDAY, FRIDAY)
+        in_period = (await web_overview.rate_counts(tx, thu, week_days, MONDAY)).today
+    assert in_period is not None
+    assert (in_period.expected, in_period.on_leave) == (monday.expected, monday.on_leave)
+    assert sorted(in_period.missing) == sorted(monday.missing)
 
 
 async def test_difficulties_open_overdue_and_first_response_in_scope(
