@@ -15,6 +15,8 @@ from tests.helpers.sample import AN, LAN, THANH
 from tests.helpers.web import AN_PHOTO, USERS, Stack, both_widths, screenshot
 
 
+# The overview's counts are the heaviest SQL of the dashboard: this story runs on PostgreSQL too.
+@pytest.mark.both_backends
 async def test_leadership_signs_in_from_the_chat_and_sees_the_week(stack: Stack) -> None:
     link = await stack.link_from_chat(THANH)
     assert link.startswith(stack.web + "/vao/")
@@ -143,6 +145,7 @@ async def test_a_division_head_gets_404_outside_her_divisions(
 ) -> None:
     # The admin's command prints a one-time link for a person.
     monkeypatch.setenv("BOT_DB_PATH", str(stack.settings.db_path))
+    monkeypatch.setenv("BOT_DATABASE_URL", stack.settings.database_url or "")
     monkeypatch.setenv("BOT_PUBLIC_BASE_URL", stack.base_url)
     # main() runs its own event loop, as from a shell.
     assert await asyncio.to_thread(main, ["web-link", "cao thi thu"]) == 0
