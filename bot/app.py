@@ -221,6 +221,7 @@ def telegram_services(app: BotApp, settings: Settings) -> OutboxSender:
         settings.language,
         parallel_sends=settings.telegram_parallel_sends,
         monitor=app.monitor,
+        recover_at_start=bool(settings.telegram_webhook_url),
     )
     app.services.append(channel)
     if settings.telegram_webhook_url:

@@ -146,7 +146,8 @@ class Router:
                 )
 
     async def recover_unsent(self, channel: str, since: datetime) -> int:
-        """At start-up: replies committed before a crash but never sent go to the outbox."""
+        """Replies committed before a crash but never sent go to the outbox (at start-up, or
+        when a process takes Telegram polling over)."""
         now = datetime.now(UTC)
         async with self.db.transaction() as tx:
             unsent = await updates.unsent_replies(tx, channel, since)

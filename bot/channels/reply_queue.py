@@ -28,7 +28,7 @@ class ReplyQueue(Generic[A]):
     """In order within a chat, a few chats at once, marked sent in one transaction per burst.
 
     A reply that never gets marked (a crash) is re-queued once, by its key, at the next start
-    (`Router.recover_unsent`).
+    or, with long polling, by the process that takes polling over (`Router.recover_unsent`).
     """
 
     def __init__(

@@ -170,10 +170,14 @@ class TelegramChannel:
         *,
         parallel_sends: int = 8,
         monitor: Monitor | None = None,
+        recover_at_start: bool = True,
     ) -> None:
         self.application = application
         self.router = router
         self.language = language
+        # Long polling recovers when it takes the polling duty instead (TelegramPolling): at
+        # start another process may be polling and sending these very replies.
+        self.recover_at_start = recover_at_start
         self.replies: ReplyQueue[Answer] = ReplyQueue(
             router, self._deliver, parallel=parallel_sends, monitor=monitor
         )
@@ -195,7 +199,12 @@ class TelegramChannel:
             )
         except TelegramError as exc:
             log.warning("could not register the command menu: %s", exc)
-        await self.router.recover_unsent(CHANNEL, datetime.now(UTC) - RECOVER_WITHIN)
+        if self.recover_at_start:
+            await self.recover_unsent()
+
+    async def recover_unsent(self) -> int:
+        """Queue in the outbox the replies decided before a crash but never sent."""
+        return await self.router.recover_unsent(CHANNEL, datetime.now(UTC) - RECOVER_WITHIN)
 
     async def stop(self) -> None:
         """Finish sending what was decided, then stop PTB."""

@@ -53,7 +53,9 @@ class TelegramPolling:
         Telegram lets one getUpdates caller at a time; with several processes on one
         PostgreSQL database the duty is an advisory lock, freed by the server when its holder
         dies, so a standby process takes over within TAKEOVER_SECONDS. Nothing is lost: the
-        offset is only confirmed for updates already committed.
+        offset is only confirmed for updates already committed, and the replies a dead
+        poller had decided but not sent (in batches it had confirmed too) are queued in the
+        outbox by the process that takes over, before it polls.
         """
         db = self.channel.router.db
         waiting_logged = False
@@ -61,7 +63,11 @@ class TelegramPolling:
             async with db.exclusive("telegram:polling") as duty:
                 if duty.held:
                     log.info("this process polls Telegram")
-                    await self._poll(duty)
+                    try:
+                        await self._recover()
+                        await self._poll(duty)
+                    finally:
+                        await self._finish_in_hand()
                     if self._stopping.is_set() or not await duty.still_held():
                         continue
                     return  # the token was refused: polling stopped for good
@@ -70,6 +76,29 @@ class TelegramPolling:
                 waiting_logged = True
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), TAKEOVER_SECONDS)
+
+    async def _recover(self) -> None:
+        """Queue the replies an earlier poller decided but never sent (it died meanwhile).
+
+        Only the poller handles Telegram updates, and the duty passes on only once its
+        holder has finished what it had in hand (or died), so none of these is still on its
+        way out from another process.
+        """
+        try:
+            await self.channel.recover_unsent()
+        except Exception:
+            # Polling matters more; the next takeover (or start) tries again.
+            log.exception("could not queue the replies interrupted by a crash")
+
+    async def _finish_in_hand(self) -> None:
+        """Before the duty is released: the batch in hand commits and its replies go out.
+
+        Otherwise the next poller would get the same updates again, or recover their
+        replies, while this process is still sending them: each answer sent twice.
+        """
+        if self._batch is not None:
+            await asyncio.gather(self._batch, return_exceptions=True)
+        await self.channel.drain()
 
     async def _poll(self, duty: Lease) -> None:
         bot = self.channel.application.bot
