@@ -30,8 +30,8 @@ from handlers.router import Router
 from storage import org, outbox
 from storage.org_import import resolve_person
 from storage.pg import PgDatabase
+from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.bot_process import free_port
 from tests.chat import ZONE, local
 from tests.helpers.sample import AN, SAMPLE_XLSX
 from tests.helpers.telegram import TOKEN, messages_in, until

@@ -32,8 +32,8 @@ from bot.orgservice import import_org
 from storage import calendar, org, outbox, worklog
 from storage.models import WorkLog
 from storage.pg import PgDatabase
+from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
-from tests.bot_process import BotProcess
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),
