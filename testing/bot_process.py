@@ -10,6 +10,11 @@ import sys
 from pathlib import Path
 from typing import IO
 
+# How long a test waits for anything a bot process does (start, answer, drain, stop). Generous
+# on purpose: on the shared 2-core machine under a load average above 10 a start alone can take
+# tens of seconds. The crash tests check what happened, never how fast, and a hang still ends.
+PATIENCE = 180.0
+
 # The checkout this module belongs to: the subprocess runs its code, whatever the interpreter
 # has installed (a worktree's tests run with another checkout's virtual environment).
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +89,7 @@ class BotProcess:
         """SIGTERM, as systemd stops the service; returns the exit code."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(10):
+        async with asyncio.timeout(PATIENCE):
             code = await self.process.wait()
         self._close_log()
         return code

@@ -22,7 +22,7 @@ from bot.orgservice import import_org
 from storage import Database, org, worklog
 from storage.models import WorkLog
 from storage.org_import import resolve_person
-from testing.bot_process import BotProcess
+from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.sample import SAMPLE_XLSX
@@ -48,7 +48,7 @@ ENTRIES_EACH = 20
 FIRST_USER_ID = 8001
 KILL_AFTER_CONFIRMATIONS = 80  # about 40% of the 200 entries
 MAX_ATTEMPTS = 5
-WAIT = 30.0  # seconds a person waits for an answer, across the restart
+WAIT = PATIENCE  # seconds a person waits for an answer, across the restart
 SAVED = re.compile(r"^Đã ghi nhật ký ngày .*: «(\[\d+-\d+\])")
 STALE = "Lựa chọn này đã cũ"
 
@@ -218,11 +218,19 @@ async def kill_while_a_batch_is_in_hand(
         answered = sum(c.ok and c.method == "sendMessage" for c in calls[fetches[-1] + 1 :])
         return batch if 0 < answered < len(batch) else set()
 
-    # Polled: the fake records a getUpdates call only when its long poll ends.
-    while not (in_hand := batch_half_done()):  # noqa: ASYNC110
-        await asyncio.sleep(0.002)
+    in_hand: set[int] = set()
+
+    def caught(_calls: list[Call]) -> bool:
+        nonlocal in_hand
+        in_hand = batch_half_done()
+        return bool(in_hand)
+
+    # Checked at every call the fake records (it records a getUpdates call only when its long
+    # poll ends), not by polling: a busy loop here would slow the fake on a loaded machine.
+    await fake.wait_for(caught, timeout=PATIENCE)
     # No await since the check: no further answer gets through, the batch stays unconfirmed.
-    fake.set_delay("sendMessage", WAIT)
+    # Stalled for longer than the test lasts: a stuck answer is never recorded as sent.
+    fake.set_delay("sendMessage", 3 * PATIENCE)
     await asyncio.sleep(0.3)
     await bot.kill()
     fake.set_delay("sendMessage", 0)
@@ -262,7 +270,8 @@ async def test_sigkill_in_a_busy_morning_loses_nothing_and_stores_nothing_twice(
             )
         )
         try:
-            async with asyncio.timeout(50):
+            # Every wait inside is for a condition, bounded by PATIENCE.
+            async with asyncio.timeout(3 * PATIENCE):
                 await bot.start()
                 in_hand = await kill_while_a_batch_is_in_hand(bot, fake, morning)
                 killed_at = len(fake.calls)

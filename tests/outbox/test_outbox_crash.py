@@ -18,7 +18,7 @@ import pytest
 
 from bot.orgservice import import_org
 from storage import Database
-from testing.bot_process import BotProcess
+from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.outbox import link_everyone, queue, settled
@@ -28,7 +28,6 @@ pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarn
 
 ROWS = 300
 KILL_AFTER = 120  # about 40% delivered
-DRAIN_TIMEOUT = 40.0  # seconds for the outbox to empty (300 rows at 50/s need about 6)
 KEY_PREFIX = "test:"  # the keys tests.helpers.outbox.queue gives its rows
 
 
@@ -92,14 +91,16 @@ async def test_sigkill_mid_drain_loses_nothing_and_repeats_only_what_was_in_flig
         bot = BotProcess(db_path, fake.base_url, tmp_path, "bot", FAST_OUTBOX)
         db = await Database(db_path).open()
         try:
-            async with asyncio.timeout(55):
+            # Each wait is for a condition, bounded by PATIENCE (300 rows at 50/s need about
+            # 6 s; starting the process twice is what a loaded machine makes slow).
+            async with asyncio.timeout(3 * PATIENCE):
                 await bot.start()
-                await fake.wait_for(ours_delivered_at_least(texts, KILL_AFTER), timeout=30)
+                await fake.wait_for(ours_delivered_at_least(texts, KILL_AFTER), timeout=PATIENCE)
                 await bot.kill()
                 at_kill = await rows_by_status(db)
                 delivered_at_kill = delivered(fake, texts)
                 await bot.start()
-                await settled(db, DRAIN_TIMEOUT)
+                await settled(db, PATIENCE)
                 after = await rows_by_status(db)
         except BaseException:
             print(bot.log_tail())
@@ -151,13 +152,14 @@ async def test_a_second_instance_on_one_sqlite_database_is_refused_and_the_first
         ]
         db = await Database(db_path).open()
         try:
-            async with asyncio.timeout(55):
+            async with asyncio.timeout(3 * PATIENCE):
                 await bots[0].start()
-                await fake.wait_for(ours_delivered_at_least(texts, 1), timeout=20)
+                await fake.wait_for(ours_delivered_at_least(texts, 1), timeout=PATIENCE)
                 await bots[1].start()
                 assert bots[1].process is not None
-                assert await bots[1].process.wait() == 1
-                async with asyncio.timeout(DRAIN_TIMEOUT):
+                async with asyncio.timeout(PATIENCE):
+                    assert await bots[1].process.wait() == 1
+                async with asyncio.timeout(PATIENCE):
                     while (await rows_by_status(db)).keys() != {"sent"}:  # noqa: ASYNC110
                         await asyncio.sleep(0.05)
                 after = await rows_by_status(db)
