@@ -29,6 +29,7 @@ class Monitor:
         self.registry = CollectorRegistry()
         registry = self.registry
         self._contacts: dict[str, float] = {}
+        self._standby: set[str] = set()
         self.updates = Counter(
             "bietphai_updates",
             "Updates handled, by channel and outcome (handled, duplicate, unregistered, failed).",
@@ -111,6 +112,16 @@ class Monitor:
         self._contacts[channel] = now
         self.contact.labels(channel, via).set(now)
 
+    def standing_by(self, channel: str, standby: bool) -> None:
+        """Another process polls this channel (True), or this one has taken it over (False)."""
+        if standby:
+            self._standby.add(channel)
+        elif channel in self._standby:
+            self._standby.discard(channel)
+            # A standby process last reached the platform when it started, maybe long ago:
+            # readiness counts from the takeover, as it does from the start.
+            self._contacts[channel] = max(self._contacts.get(channel, 0.0), self.clock())
+
     def job_ran(self, job: str, *, ok: bool) -> None:
         """A scheduled job finished."""
         self.job_last_run.labels(job).set(self.clock())
@@ -124,8 +135,12 @@ class Monitor:
 
     # Read by /readyz and /metrics -------------------------------------------------------
 
+    def stands_by(self, channel: str) -> bool:
+        """Whether another process polls this channel while this one waits to take over."""
+        return channel in self._standby
+
     def seconds_since_contact(self, channel: str) -> float | None:
-        """How long ago the channel last reached its platform (None: never)."""
+        """How long ago the channel last reached its platform or took over polling (None: never)."""
         last = self._contacts.get(channel)
         return None if last is None else max(0.0, self.clock() - last)
 

@@ -62,6 +62,7 @@ class TelegramPolling:
         while not self._stopping.is_set():
             async with db.exclusive("telegram:polling") as duty:
                 if duty.held:
+                    self.monitor.standing_by("telegram", False)
                     log.info("this process polls Telegram")
                     try:
                         await self._recover()
@@ -71,6 +72,7 @@ class TelegramPolling:
                     if self._stopping.is_set() or not await duty.still_held():
                         continue
                     return  # the token was refused: polling stopped for good
+            self.monitor.standing_by("telegram", True)
             if not waiting_logged:
                 log.info("another process polls Telegram; this one takes over if it stops")
                 waiting_logged = True

@@ -55,9 +55,14 @@ class HealthRoutes:
 
     async def _readyz(self, request: web.Request) -> web.Response:
         reasons = await self.not_ready_reasons()
-        if reasons:
-            return web.json_response({"status": "not ready", "reasons": reasons}, status=503)
-        return web.json_response({"status": "ready"})
+        body: dict[str, Any] = (
+            {"status": "not ready", "reasons": reasons} if reasons else {"status": "ready"}
+        )
+        standby = [channel for channel in self.channels if self.monitor.stands_by(channel)]
+        if standby:
+            # Ready all the same: it serves HTTP and takes over if the polling process stops.
+            body["standby"] = standby
+        return web.json_response(body, status=503 if reasons else 200)
 
     async def not_ready_reasons(self) -> list[str]:
         """Why the bot is not ready (empty when it is)."""
@@ -86,6 +91,8 @@ class HealthRoutes:
         except Exception as exc:
             reasons.append(f"database: cannot be read ({_short(exc)})")
         for channel in self.channels:
+            if self.monitor.stands_by(channel):
+                continue  # another process polls; this one does not reach the platform
             quiet = self.monitor.seconds_since_contact(channel)
             if quiet is None:
                 reasons.append(f"{channel}: has not reached its platform yet")

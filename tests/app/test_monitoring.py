@@ -26,7 +26,7 @@ from bot.settings import Settings
 from storage import Database, export_jobs, outbox
 from storage.db import migrations
 from storage.org_import import resolve_person
-from testing.bot_process import free_port
+from testing.bot_process import BotProcess, free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
 from tests.chat import local
@@ -329,6 +329,80 @@ async def test_readiness_says_why_it_is_not_ready(tmp_path: Path) -> None:
     finally:
         await server.stop()
         await db.close()
+
+
+async def test_a_process_standing_by_for_polling_is_ready_and_says_so(tmp_path: Path) -> None:
+    # With several processes on PostgreSQL one polls Telegram; the others wait to take over,
+    # reach no platform meanwhile, and must not be taken out of the load balancer for it.
+    db = await Database(tmp_path / "bietphai.sqlite3").open()
+    clock = Clock()
+    monitor = Monitor(clock=clock)
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.add_routes(HealthRoutes(db, monitor, ["telegram"]).routes())
+    await server.start()
+    try:
+        monitor.reached("telegram", "poll")
+        monitor.standing_by("telegram", True)
+        clock.now += 3600
+        assert await readiness(server) == (200, {"status": "ready", "standby": ["telegram"]})
+
+        # It takes over: ready, no longer standing by, and the contact window starts now.
+        monitor.standing_by("telegram", False)
+        assert await readiness(server) == (200, {"status": "ready"})
+        clock.now += 301
+        status, body = await readiness(server)
+        assert status == 503
+        assert body["reasons"] == ["telegram: no contact with its platform for 301 s"]
+    finally:
+        await server.stop()
+        await db.close()
+
+
+async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_ready(
+    pg_url: str, tmp_path: Path
+) -> None:
+    async with FakeTelegramAPI() as telegram, aiohttp.ClientSession() as http:
+        bots = [
+            BotProcess(
+                tmp_path / "unused.sqlite3",
+                telegram.base_url,
+                tmp_path,
+                name=f"bot{n}",
+                settings={"BOT_DATABASE_URL": pg_url},
+            )
+            for n in (1, 2)
+        ]
+
+        async def ready(bot: BotProcess) -> dict[str, Any] | None:
+            try:
+                async with http.get(f"http://127.0.0.1:{bot.http_port}/readyz") as response:
+                    return await response.json() if response.status == 200 else None
+            except aiohttp.ClientError:
+                return None
+
+        for bot in bots:
+            await bot.start()
+        try:
+            answers: list[dict[str, Any] | None] = [None, None]
+
+            async def both_ready() -> bool:
+                answers[:] = [await ready(bot) for bot in bots]
+                return all(answers) and any("standby" in a for a in answers if a)
+
+            await until(both_ready)
+            standby = [a.get("standby") for a in answers if a]
+            assert sorted(standby, key=str) == [None, ["telegram"]], answers
+            poller, waiting = bots if "standby" not in (answers[0] or {}) else bots[::-1]
+
+            await poller.kill()  # the server frees its polling duty; the other takes it over
+
+            async def took_over() -> bool:
+                return await ready(waiting) == {"status": "ready"}
+
+            await until(took_over, timeout=30)
+        finally:
+            for bot in bots:
+                await bot.kill()
 
 
 async def test_a_channel_that_never_reached_its_platform_is_named(tmp_path: Path) -> None:
