@@ -15,6 +15,8 @@ import hashlib
 import itertools
 import logging
 import random
+import time
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,6 +58,9 @@ _CURSOR_NUMBERS = itertools.count(1)
 # Turns run again after losing a race, since the process started (printed by the benches).
 RETRIES = [0]
 _WRITES = ("INSERT", "UPDATE", "DELETE")
+# A pooled connection idle longer than this is checked before use (seconds).
+CHECK_IDLE_AFTER = 2.0
+_RETURNED: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = weakref.WeakKeyDictionary()
 
 
 class PgRow:
@@ -128,32 +133,79 @@ def lock_number(key: str) -> int:
 
 
 class PgTx(Tx):
-    """A PostgreSQL connection inside a transaction; remembers a lost race for `run`."""
+    """A PostgreSQL connection inside a transaction; remembers a lost race for `run`.
+
+    Round trips, not PostgreSQL's work, make most of a short turn's time, so statements whose
+    answer nobody reads (BEGIN, an INSERT or UPDATE run by `execute` that returns no id) wait
+    and go to the server in one pipeline with the next statement that needs an answer, or
+    with COMMIT. An error in one of them is raised there, still inside this transaction, and
+    the whole transaction fails as it would have.
+    """
 
     dialect = POSTGRESQL
 
-    def __init__(self, conn: AsyncConnection[PgRow], id_tables: frozenset[str]) -> None:
+    def __init__(
+        self, conn: AsyncConnection[PgRow], id_tables: frozenset[str], begin: str | None = None
+    ) -> None:
         self.pg = conn
         self.id_tables = id_tables
         self.lost_race: BaseException | None = None
         self.changed = 0
+        # Statements sent with the next one that needs an answer; BEGIN waits first.
+        self._opening: list[tuple[str, Params | None]] = [] if begin is None else [(begin, None)]
+        self._waiting = list(self._opening)
 
     async def changes(self) -> int:
         """Rows changed by this transaction's statements so far."""
+        await self._send(None, None)
         return self.changed
 
-    async def _cursor(self, statement: str, params: Params | None) -> AsyncClientCursor[PgRow]:
-        cursor = AsyncClientCursor(self.pg, row_factory=_row_factory)
+    def _count(self, cursor: AsyncClientCursor[PgRow]) -> None:
+        if cursor.rowcount > 0 and (cursor.statusmessage or "").startswith(_WRITES):
+            self.changed += cursor.rowcount
+
+    async def _send(
+        self, statement: str | None, params: Params | None
+    ) -> AsyncClientCursor[PgRow] | None:
+        """The waiting statements, then `statement` (if any), in one round trip."""
+        waiting, self._waiting = self._waiting, []
+        cursor = None if statement is None else AsyncClientCursor(self.pg, row_factory=_row_factory)
+        if cursor is None and not waiting:
+            return None
+        sent: list[AsyncClientCursor[PgRow]] = []
         try:
-            await cursor.execute(statement, params)
+            if not waiting:
+                assert cursor is not None
+                await cursor.execute(statement, params)  # type: ignore[arg-type]
+            else:
+                async with self.pg.pipeline():
+                    for text, values in waiting:
+                        sent.append(AsyncClientCursor(self.pg, row_factory=_row_factory))
+                        await sent[-1].execute(text, values)
+                    if cursor is not None:
+                        await cursor.execute(statement, params)  # type: ignore[arg-type]
         except RETRYABLE as exc:
             self.lost_race = exc
             raise
         except psycopg.IntegrityError as exc:
             raise ConstraintError(_first_line(exc)) from exc
-        if cursor.rowcount > 0 and (cursor.statusmessage or "").startswith(_WRITES):
-            self.changed += cursor.rowcount
+        for done in sent:
+            self._count(done)
+        if cursor is not None:
+            self._count(cursor)
         return cursor
+
+    async def _cursor(self, statement: str, params: Params | None) -> AsyncClientCursor[PgRow]:
+        cursor = await self._send(statement, params)
+        assert cursor is not None
+        return cursor
+
+    async def finish(self, statement: str) -> None:
+        """End the transaction (COMMIT or ROLLBACK) with what still waits, in one round trip."""
+        if self._waiting == self._opening:
+            self._waiting = []  # nothing ran: BEGIN and COMMIT need not travel
+            return
+        await self._send(statement, None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; for an INSERT into a table with an `id`, return the new id."""
@@ -163,7 +215,8 @@ class PgTx(Tx):
             cursor = await self._cursor(f"{statement} RETURNING id", params)
             row = await cursor.fetchone()
             return int(row[0]) if row is not None else 0
-        await self._cursor(statement, params)
+        # Nothing is read back: it goes with the next statement that needs an answer.
+        self._waiting.append((statement, params))
         return 0
 
     async def execute_count(self, sql: str, params: Params = ()) -> int:
@@ -174,6 +227,7 @@ class PgTx(Tx):
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many parameter rows."""
         statement = to_postgres(sql)
+        await self._send(None, None)
         cursor = AsyncClientCursor(self.pg, row_factory=_row_factory)
         try:
             await cursor.executemany(statement, list(rows))
@@ -301,7 +355,8 @@ class PgDatabase(Database):
             max_size=self.pool_size,
             kwargs={"autocommit": True, "row_factory": _row_factory},
             configure=self._configure,
-            check=AsyncConnectionPool.check_connection,
+            check=_check_if_idle,
+            reset=_mark_returned,
             open=False,
             name="bietphai",
         )
@@ -338,8 +393,7 @@ class PgDatabase(Database):
     @asynccontextmanager
     async def _tx(self, begin: str) -> AsyncIterator[PgTx]:
         async with self.pool.connection() as conn:
-            await conn.execute(begin)
-            tx = PgTx(conn, self._id_tables)
+            tx = PgTx(conn, self._id_tables, begin)
             try:
                 yield tx
             except BaseException:
@@ -350,9 +404,10 @@ class PgDatabase(Database):
                 await _rollback(conn)
                 raise tx.lost_race or StorageError("giao dịch bị hủy do một lệnh SQL lỗi")
             try:
-                await conn.execute("COMMIT")
-            except RETRYABLE as exc:
-                tx.lost_race = exc
+                await tx.finish("COMMIT")
+            except BaseException:
+                # A waiting statement failed before COMMIT (or COMMIT lost a race).
+                await _rollback(conn)
                 raise
 
     @asynccontextmanager
@@ -368,9 +423,8 @@ class PgDatabase(Database):
     async def read(self) -> AsyncIterator[Tx]:
         """A consistent read-only snapshot (REPEATABLE READ), like SQLite's read transaction."""
         async with self.pool.connection() as conn:
-            await conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                yield PgTx(conn, self._id_tables)
+                yield PgTx(conn, self._id_tables, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             finally:
                 await _rollback(conn)
 
@@ -466,6 +520,21 @@ class PgDatabase(Database):
                     await conn.execute(ddl_to_postgres(statement))
                 await record_migration(record, number)
             log.info("PostgreSQL migration %04d applied", number)
+
+
+async def _mark_returned(conn: AsyncConnection[Any]) -> None:
+    """Remember when the pool got this connection back (see `_check_if_idle`)."""
+    _RETURNED[conn] = time.monotonic()
+
+
+async def _check_if_idle(conn: AsyncConnection[Any]) -> None:
+    """Check a connection that sat idle in the pool; one used a moment ago is alive.
+
+    Checking each one handed out costs a round trip per transaction; a connection the server
+    dropped while idle (a restart, a network cut) is what the check is for.
+    """
+    if time.monotonic() - _RETURNED.get(conn, 0.0) > CHECK_IDLE_AFTER:
+        await AsyncConnectionPool.check_connection(conn)
 
 
 async def _rollback(conn: AsyncConnection[Any]) -> None:
