@@ -9,7 +9,9 @@ a statement is rewritten once per process, not once per call.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -38,26 +40,39 @@ def _scan(sql: str) -> list[tuple[str, str]]:
     return [p for p in pieces if p[1]]
 
 
-def _placeholders(code: str) -> str:
-    """`?` → `%s`, `:name` → `%(name)s`, `%` → `%%` (psycopg's placeholder syntax)."""
+# A parameter that only meets IS [NOT] NULL gives PostgreSQL no type to infer when the
+# statement is prepared ("could not determine data type"): it is read as text, which any value
+# sent as text can be, and only its NULL-ness matters there.
+_NULL_TEST = re.compile(r"\s*IS\s+(?:NOT\s+)?NULL\b", re.IGNORECASE)
+
+
+def _placeholders(code: str, names: list[str]) -> str:
+    """`?` and `:name` → `%s` (psycopg's positional placeholder), `%` → `%%`.
+
+    Each `:name` becomes its own `%s` (its name appended to `names`), so each place gets its
+    own parameter and its own inferred type: `:division IS NULL OR code = :division`.
+    """
     out: list[str] = []
     i = 0
     while i < len(code):
         ch = code[i]
+        placeholder = False
         if ch == "%":
             out.append("%%")
         elif ch == "?":
-            out.append("%s")
+            placeholder = True
         elif ch == ":" and i + 1 < len(code) and code[i + 1] == ":":
             out.append("::")  # a PostgreSQL cast, kept
             i += 1
         elif ch == ":" and (match := _WORD.match(code, i + 1)) and (i == 0 or code[i - 1] != ":"):
-            out.append(f"%({match.group()})s")
-            i = match.end()
-            continue
+            names.append(match.group())
+            placeholder = True
+            i = match.end() - 1
         else:
             out.append(ch)
         i += 1
+        if placeholder:
+            out.append("CAST(%s AS TEXT)" if _NULL_TEST.match(code, i) else "%s")
     return "".join(out)
 
 
@@ -116,8 +131,11 @@ def _group_concat(sql: str) -> str:
 _OR_IGNORE = re.compile(r"\bINSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 # SQLite compares any two values with IS / IS NOT; PostgreSQL spells it IS [NOT] DISTINCT FROM.
-_IS_NOT_VALUE = re.compile(r"\bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.IGNORECASE)
-_IS_VALUE = re.compile(r"\bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.IGNORECASE)
+# (?=\S): `IS  NULL` with two spaces is a NULL test too, not `IS` followed by ` NULL`.
+_IS_NOT_VALUE = re.compile(
+    r"\bIS\s+NOT\s+(?=\S)(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.IGNORECASE
+)
+_IS_VALUE = re.compile(r"\bIS\s+(?=\S)(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)", re.IGNORECASE)
 
 
 # SQLite's CROSS JOIN … ON is an inner join that fixes the join order (a planner hint);
@@ -134,17 +152,38 @@ def _code_rewrites(code: str) -> str:
     return _IS_VALUE.sub("IS NOT DISTINCT FROM ", code)
 
 
+@dataclass(frozen=True)
+class PgStatement:
+    """A statement as PostgreSQL takes it: `%s` placeholders, prepared on the server once."""
+
+    text: str
+    # For a statement written with `:name` placeholders: the name each `%s` takes, in order.
+    names: tuple[str, ...] | None = None
+    # Statements made up once (a cursor's own name) are not worth preparing.
+    prepare: bool = True
+
+    def values(self, params: Any) -> Any:
+        """The parameters in placeholder order (a mapping becomes a tuple)."""
+        if self.names is None or params is None:
+            return params
+        return tuple(params[name] for name in self.names)
+
+    def returning_id(self) -> PgStatement:
+        """The same INSERT, returning the new row's id (SQLite's lastrowid)."""
+        return replace(self, text=f"{self.text} RETURNING id")
+
+
 @lru_cache(maxsize=4096)
-def to_postgres(sql: str) -> str:
+def to_postgres(sql: str) -> PgStatement:
     """The statement as PostgreSQL (with psycopg placeholders) understands it."""
     ignore = bool(_OR_IGNORE.search(sql))
     if ignore:
         sql = _OR_IGNORE.sub("INSERT INTO", sql)
     sql = _group_concat(sql)
-    pieces = _scan(sql)
+    names: list[str] = []
     out = "".join(
-        _placeholders(_code_rewrites(text)) if kind == "code" else text.replace("%", "%%")
-        for kind, text in pieces
+        _placeholders(_code_rewrites(text), names) if kind == "code" else text.replace("%", "%%")
+        for kind, text in _scan(sql)
     )
     if ignore:
         returning = _RETURNING.search(out)
@@ -152,7 +191,7 @@ def to_postgres(sql: str) -> str:
             out = f"{out[: returning.start()]}ON CONFLICT DO NOTHING {out[returning.start() :]}"
         else:
             out = f"{out.rstrip()} ON CONFLICT DO NOTHING"
-    return out
+    return PgStatement(out, tuple(names) if names else None)
 
 
 # DDL: SQLite's column types and rowid keys in PostgreSQL's terms.
@@ -179,7 +218,7 @@ def ddl_to_postgres(statement: str) -> str:
             for pattern, replacement in _TYPES:
                 text = pattern.sub(replacement, text)
         pieces.append(text)
-    return to_postgres("".join(pieces)).replace("%%", "%")
+    return to_postgres("".join(pieces)).text.replace("%%", "%")
 
 
 _ROW_LOCKS = re.compile(r"\s+FOR\s+UPDATE(?:\s+SKIP\s+LOCKED)?\b", re.IGNORECASE)

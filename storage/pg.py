@@ -19,11 +19,12 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import AsyncClientCursor, AsyncConnection, errors
+from psycopg import AsyncConnection, AsyncCursor, errors
 from psycopg.abc import AdaptContext
 from psycopg.adapt import Dumper
 from psycopg.conninfo import conninfo_to_dict
@@ -44,7 +45,7 @@ from storage.db import (
     migrations,
     split_sql,
 )
-from storage.dialect import ddl_to_postgres, to_postgres
+from storage.dialect import PgStatement, ddl_to_postgres, to_postgres
 from storage.schema import pending_migrations, record_migration
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ _CURSOR_NUMBERS = itertools.count(1)
 # Turns run again after losing a race, since the process started (printed by the benches).
 RETRIES = [0]
 _WRITES = ("INSERT", "UPDATE", "DELETE")
+PREPARED_MAX = 500
+# PostgreSQL's words when a table changed under a prepared statement (another process migrated).
+STALE_PLAN = "cached plan must not change result type"
 # A pooled connection idle longer than this is checked before use (seconds).
 CHECK_IDLE_AFTER = 2.0
 _RETURNED: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = weakref.WeakKeyDictionary()
@@ -152,7 +156,9 @@ class PgTx(Tx):
         self.lost_race: BaseException | None = None
         self.changed = 0
         # Statements sent with the next one that needs an answer; BEGIN waits first.
-        self._opening: list[tuple[str, Params | None]] = [] if begin is None else [(begin, None)]
+        self._opening: list[tuple[PgStatement, Params | None]] = (
+            [] if begin is None else [(_command(begin), None)]
+        )
         self._waiting = list(self._opening)
 
     async def changes(self) -> int:
@@ -160,59 +166,61 @@ class PgTx(Tx):
         await self._send(None, None)
         return self.changed
 
-    def _count(self, cursor: AsyncClientCursor[PgRow]) -> None:
+    def _count(self, cursor: AsyncCursor[PgRow]) -> None:
         if cursor.rowcount > 0 and (cursor.statusmessage or "").startswith(_WRITES):
             self.changed += cursor.rowcount
 
     async def _send(
-        self, statement: str | None, params: Params | None
-    ) -> AsyncClientCursor[PgRow] | None:
+        self, statement: PgStatement | None, params: Params | None
+    ) -> AsyncCursor[PgRow] | None:
         """The waiting statements, then `statement` (if any), in one round trip."""
         waiting, self._waiting = self._waiting, []
-        cursor = None if statement is None else AsyncClientCursor(self.pg, row_factory=_row_factory)
-        if cursor is None and not waiting:
+        if statement is not None:
+            waiting.append((statement, params))
+        if not waiting:
             return None
-        sent: list[AsyncClientCursor[PgRow]] = []
+        cursors = [AsyncCursor(self.pg, row_factory=_row_factory) for _ in waiting]
         try:
-            if not waiting:
-                assert cursor is not None
-                await cursor.execute(statement, params)  # type: ignore[arg-type]
+            if len(waiting) == 1:
+                await _run(cursors[0], *waiting[0])
             else:
                 async with self.pg.pipeline():
-                    for text, values in waiting:
-                        sent.append(AsyncClientCursor(self.pg, row_factory=_row_factory))
-                        await sent[-1].execute(text, values)
-                    if cursor is not None:
-                        await cursor.execute(statement, params)  # type: ignore[arg-type]
+                    for cursor, (text, values) in zip(cursors, waiting, strict=True):
+                        await _run(cursor, text, values)
         except RETRYABLE as exc:
+            self.lost_race = exc
+            raise
+        except errors.FeatureNotSupported as exc:
+            if STALE_PLAN not in str(exc):
+                raise
+            # Another process changed a table under a statement prepared here: the rollback
+            # drops this connection's prepared statements, and the turn runs again.
             self.lost_race = exc
             raise
         except psycopg.IntegrityError as exc:
             raise ConstraintError(_first_line(exc)) from exc
-        for done in sent:
-            self._count(done)
-        if cursor is not None:
+        for cursor in cursors:
             self._count(cursor)
-        return cursor
+        return cursors[-1] if statement is not None else None
 
-    async def _cursor(self, statement: str, params: Params | None) -> AsyncClientCursor[PgRow]:
+    async def _cursor(self, statement: PgStatement, params: Params | None) -> AsyncCursor[PgRow]:
         cursor = await self._send(statement, params)
         assert cursor is not None
         return cursor
 
-    async def finish(self, statement: str) -> None:
+    async def finish(self, command: str) -> None:
         """End the transaction (COMMIT or ROLLBACK) with what still waits, in one round trip."""
         if self._waiting == self._opening:
             self._waiting = []  # nothing ran: BEGIN and COMMIT need not travel
             return
-        await self._send(statement, None)
+        await self._send(_command(command), None)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; for an INSERT into a table with an `id`, return the new id."""
         statement = to_postgres(sql)
         table = _inserted_table(sql)
-        if table in self.id_tables and " RETURNING " not in statement.upper():
-            cursor = await self._cursor(f"{statement} RETURNING id", params)
+        if table in self.id_tables and " RETURNING " not in statement.text.upper():
+            cursor = await self._cursor(statement.returning_id(), params)
             row = await cursor.fetchone()
             return int(row[0]) if row is not None else 0
         # Nothing is read back: it goes with the next statement that needs an answer.
@@ -228,9 +236,9 @@ class PgTx(Tx):
         """Run one statement for many parameter rows."""
         statement = to_postgres(sql)
         await self._send(None, None)
-        cursor = AsyncClientCursor(self.pg, row_factory=_row_factory)
+        cursor = AsyncCursor(self.pg, row_factory=_row_factory)
         try:
-            await cursor.executemany(statement, list(rows))
+            await cursor.executemany(statement.text, [statement.values(row) for row in rows])
         except RETRYABLE as exc:
             self.lost_race = exc
             raise
@@ -251,26 +259,44 @@ class PgTx(Tx):
     async def stream(self, sql: str, params: Params, batch: int) -> AsyncIterator[Row]:
         """The rows of one query, fetched `batch` at a time through a server-side cursor."""
         name = f"bietphai_stream_{next(_CURSOR_NUMBERS)}"
-        await self._cursor(f"DECLARE {name} NO SCROLL CURSOR FOR {to_postgres(sql)}", params)
+        query = to_postgres(sql)
+        declare = replace(query, text=f"DECLARE {name} NO SCROLL CURSOR FOR {query.text}")
+        await self._cursor(replace(declare, prepare=False), params)
         try:
             while rows := await (
-                await self._cursor(f"FETCH {int(batch)} FROM {name}", None)
+                await self._cursor(_command(f"FETCH {int(batch)} FROM {name}"), None)
             ).fetchall():
                 for row in rows:
                     yield row
         finally:
             if self.pg.info.transaction_status == TransactionStatus.INTRANS:
-                await self._cursor(f"CLOSE {name}", None)
+                await self._cursor(_command(f"CLOSE {name}"), None)
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends (other processes wait for it)."""
-        await self._cursor("SELECT pg_advisory_xact_lock(%s)", (lock_number(key),))
+        await self._cursor(_LOCK, (lock_number(key),))
 
     async def try_lock(self, key: str) -> bool:
         """Take `key` for this transaction unless another transaction holds it."""
-        cursor = await self._cursor("SELECT pg_try_advisory_xact_lock(%s)", (lock_number(key),))
+        cursor = await self._cursor(_TRY_LOCK, (lock_number(key),))
         row = await cursor.fetchone()
         return bool(row and row[0])
+
+
+_LOCK = PgStatement("SELECT pg_advisory_xact_lock(%s)")
+_TRY_LOCK = PgStatement("SELECT pg_try_advisory_xact_lock(%s)")
+
+
+def _command(text: str) -> PgStatement:
+    """BEGIN, COMMIT, FETCH …: sent as they are, never prepared."""
+    return PgStatement(text, prepare=False)
+
+
+async def _run(cursor: AsyncCursor[PgRow], statement: PgStatement, params: Params | None) -> None:
+    """Execute on the server's side: a statement is parsed and planned once per connection."""
+    await cursor.execute(
+        statement.text, statement.values(params), prepare=statement.prepare
+    )
 
 
 def _inserted_table(sql: str) -> str | None:
@@ -372,6 +398,8 @@ class PgDatabase(Database):
 
     async def _configure(self, conn: AsyncConnection[PgRow]) -> None:
         _adapt(conn)
+        # Room for every statement the bot runs, so none is prepared twice on a connection.
+        conn.prepared_max = PREPARED_MAX
 
     async def close(self) -> None:
         """Close the pool; safe to call twice."""
@@ -423,10 +451,16 @@ class PgDatabase(Database):
     async def read(self) -> AsyncIterator[Tx]:
         """A consistent read-only snapshot (REPEATABLE READ), like SQLite's read transaction."""
         async with self.pool.connection() as conn:
+            tx = PgTx(conn, self._id_tables, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                yield PgTx(conn, self._id_tables, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield tx
             finally:
-                await _rollback(conn)
+                if conn.info.transaction_status == TransactionStatus.INTRANS:
+                    # Nothing to undo; COMMIT keeps psycopg's prepared statements, which it
+                    # forgets after any ROLLBACK.
+                    await tx.finish("COMMIT")
+                else:
+                    await _rollback(conn)
 
     async def run(self, body: Callable[[Tx, int], Awaitable[T]]) -> T:
         """Run `body(tx, attempt)` serializable; again (attempt + 1) when it lost a race."""
