@@ -173,6 +173,11 @@ class PgStatement:
         return replace(self, text=f"{self.text} RETURNING id")
 
 
+# `SELECT *` / `d.*`: a column added by a migration in another process would change the row
+# type under a prepared statement ("cached plan must not change result type"); not prepared.
+_ALL_COLUMNS = re.compile(r"(?:\bSELECT|,)\s*(?:DISTINCT\s+)?(?:[A-Za-z_][A-Za-z0-9_]*\.)?\*", re.I)
+
+
 @lru_cache(maxsize=4096)
 def to_postgres(sql: str) -> PgStatement:
     """The statement as PostgreSQL (with psycopg placeholders) understands it."""
@@ -191,7 +196,8 @@ def to_postgres(sql: str) -> PgStatement:
             out = f"{out[: returning.start()]}ON CONFLICT DO NOTHING {out[returning.start() :]}"
         else:
             out = f"{out.rstrip()} ON CONFLICT DO NOTHING"
-    return PgStatement(out, tuple(names) if names else None)
+    every_column = any(kind == "code" and _ALL_COLUMNS.search(text) for kind, text in _scan(sql))
+    return PgStatement(out, tuple(names) if names else None, prepare=not every_column)
 
 
 # DDL: SQLite's column types and rowid keys in PostgreSQL's terms.

@@ -294,9 +294,7 @@ def _command(text: str) -> PgStatement:
 
 async def _run(cursor: AsyncCursor[PgRow], statement: PgStatement, params: Params | None) -> None:
     """Execute on the server's side: a statement is parsed and planned once per connection."""
-    await cursor.execute(
-        statement.text, statement.values(params), prepare=statement.prepare
-    )
+    await cursor.execute(statement.text, statement.values(params), prepare=statement.prepare)
 
 
 def _inserted_table(sql: str) -> str | None:
