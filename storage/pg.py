@@ -223,6 +223,10 @@ class PgTx(Tx):
             cursor = await self._cursor(statement.returning_id(), params)
             row = await cursor.fetchone()
             return int(row[0]) if row is not None else 0
+        if not self._opening:
+            # Not a transaction of ours (a migration's): nothing would send what waits.
+            await self._send(statement, params)
+            return 0
         # Nothing is read back: it goes with the next statement that needs an answer.
         self._waiting.append((statement, params))
         return 0
