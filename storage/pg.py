@@ -96,9 +96,20 @@ class PgRow:
         return f"PgRow{self._values!r}"
 
 
+# Column names → positions, one dict per distinct result shape (a statement's), reused by
+# every row and every execution: psycopg's `description` builds column objects each time.
+_INDEXES: dict[tuple[bytes | None, ...], dict[str, int]] = {}
+
+
 def _row_factory(cursor: Any) -> RowMaker[PgRow]:
-    description = cursor.description or ()
-    index = {column.name: i for i, column in enumerate(description)}
+    result = cursor.pgresult
+    names = tuple(result.fname(i) for i in range(result.nfields)) if result is not None else ()
+    index = _INDEXES.get(names)
+    if index is None:
+        if len(_INDEXES) > 4096:
+            _INDEXES.clear()
+        index = {column.name: i for i, column in enumerate(cursor.description or ())}
+        _INDEXES[names] = index
 
     def make(values: Sequence[Any]) -> PgRow:
         return PgRow(values, index)
