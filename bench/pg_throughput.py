@@ -97,9 +97,11 @@ def report(lite: BotResult, pg: BotResult) -> str:
     """The comparison as a small table and the ratio against the goal."""
     ratio = pg.per_second / lite.per_second if lite.per_second else 0.0
     lines = [
-        "backend      updates/s   p50 ms   p95 ms",
-        f"SQLite       {lite.per_second:9.1f} {lite.p50:8.1f} {lite.p95:8.1f}",
-        f"PostgreSQL   {pg.per_second:9.1f} {pg.p50:8.1f} {pg.p95:8.1f}",
+        "backend      updates/s   p50 ms   p95 ms   CPU ms/update (this process)",
+        f"SQLite       {lite.per_second:9.1f} {lite.p50:8.1f} {lite.p95:8.1f} "
+        f"{lite.cpu_ms_per_update:8.2f}",
+        f"PostgreSQL   {pg.per_second:9.1f} {pg.p50:8.1f} {pg.p95:8.1f} "
+        f"{pg.cpu_ms_per_update:8.2f}",
         f"PostgreSQL ÷ SQLite = {ratio:.2f} (goal ≥ {GOAL})",
     ]
     return "\n".join(lines)
@@ -117,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     officials, messages, rounds = (20, 100, 1) if args.quick else (200, 2000, 3)
     server = args.server or os.environ.get("BOT_TEST_DATABASE_URL") or DEFAULT_SERVER
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from storage.pg import RETRIES
+
     lite, pg = asyncio.run(
         run_bench(
             server,
@@ -126,8 +130,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     )
     print(report(lite, pg))
-    from storage.pg import RETRIES
-
     print(f"turns run again after a lost race on PostgreSQL: {RETRIES[0]}")
     return 0
 
