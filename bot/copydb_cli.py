@@ -49,5 +49,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     for table in copied:
         print(f"  {table.name}: {table.rows}")
+    print(
+        f"Đã cập nhật thống kê (ANALYZE) cho {len(copied)} bảng, để PostgreSQL lập kế hoạch "
+        "truy vấn đúng ngay từ đầu."
+    )
     print("Tiếp theo: đặt BOT_DATABASE_URL trong .env rồi khởi động lại bot (xem README).")
     return 0

@@ -3,7 +3,8 @@
 Both sides are brought to the same schema version first (opening a Database migrates it), so
 the tables and columns match. Rows keep their ids; afterwards every identity sequence starts
 after the largest id copied, so new rows never collide with copied ones. Row counts are
-compared table by table inside the transaction: any difference rolls everything back.
+compared table by table inside the transaction: any difference rolls everything back. Once
+committed, the copied tables are analysed, so the first queries are planned with statistics.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ async def target_is_empty(target: PgDatabase) -> tuple[str, int] | None:
 
 
 async def copy_database(source: Database, target: PgDatabase) -> list[CopiedTable]:
-    """Copy every row of `source` into the empty `target`; all or nothing."""
+    """Copy every row of `source` into the empty `target`, all or nothing, then ANALYZE it."""
     if await source.schema_version() != await target.schema_version():
         raise StorageError("hai cơ sở dữ liệu không cùng phiên bản lược đồ; chạy lại bản mới")
     found = await target_is_empty(target)
@@ -83,7 +84,27 @@ async def copy_database(source: Database, target: PgDatabase) -> list[CopiedTabl
         except psycopg.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise StorageError(f"chép dữ liệu thất bại, PostgreSQL không đổi gì: {first}") from exc
+        await _analyze(conn, [t.name for t in copied])
     return copied
+
+
+async def _analyze(conn: AsyncConnection[Any], tables: list[str]) -> None:
+    """Statistics for the copied tables now, not when autovacuum first comes by.
+
+    Rows written by COPY leave the planner without estimates (reltuples -1, no histograms), and
+    the digest queries choose their plans from those estimates.
+    """
+    if not tables:
+        return
+    try:
+        # Autocommit connection, after the commit: ANALYZE sees the copied rows.
+        await conn.execute("ANALYZE " + ", ".join(f'"{t}"' for t in tables))
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+        raise StorageError(
+            "đã chép xong và giữ nguyên dữ liệu trên PostgreSQL, nhưng chưa cập nhật được "
+            f"thống kê: {first}; hãy chạy ANALYZE trên cơ sở dữ liệu đó (psql) trước khi dùng"
+        ) from exc
 
 
 async def _copy_table(source: Database, conn: AsyncConnection[Any], table: str) -> CopiedTable:

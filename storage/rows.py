@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from storage.db import POSTGRESQL, Tx
@@ -42,3 +44,22 @@ async def snapshot(tx: Tx) -> dict[str, list[tuple[Any, ...]]]:
         table: sorted(tuple(row.values()) for row in await rows_of(tx, table))
         for table in await table_names(tx)
     }
+
+
+@dataclass(frozen=True)
+class PlannerStatistics:
+    """What PostgreSQL's planner knows of one table: when ANALYZE last ran and its row estimate."""
+
+    analysed_at: datetime | None  # an ANALYZE command's, not autovacuum's
+    estimated_rows: float  # pg_class.reltuples: -1 until the table was first analysed
+
+
+async def planner_statistics(tx: Tx) -> dict[str, PlannerStatistics]:
+    """The planner's statistics of every table of the schema (PostgreSQL only)."""
+    if tx.dialect != POSTGRESQL:
+        raise ValueError("planner statistics are PostgreSQL's")
+    rows = await tx.all(
+        "SELECT s.relname, s.last_analyze, c.reltuples FROM pg_stat_user_tables s "
+        "JOIN pg_class c ON c.oid = s.relid WHERE s.schemaname = current_schema()"
+    )
+    return {str(r[0]): PlannerStatistics(r[1], float(r[2])) for r in rows}

@@ -3,7 +3,9 @@ sample organisation, chats.
 
 Tests marked `both_backends` (or every test, with BOT_TEST_BACKENDS=all) run twice: on SQLite
 and on PostgreSQL (see tests/pgserver.py). Without a PostgreSQL server those runs fail, saying
-what to start; they are never skipped.
+what to start; they are never skipped. A test that is about the SQLite file itself (it opens the
+file, or copies it to PostgreSQL) says so with `@pytest.mark.sqlite_only("why")`: it runs once,
+on SQLite, whatever BOT_TEST_BACKENDS asks.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker that runs a test on both backends."""
+    """Register the markers that choose a test's backends."""
     config.addinivalue_line(
         "markers", "both_backends: run the test on SQLite and on PostgreSQL (fixture `backend`)"
+    )
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about the SQLite file; never on PostgreSQL"
     )
 
 
@@ -43,6 +48,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests marked both_backends (all of them with BOT_TEST_BACKENDS=all) get both backends."""
     if "backend" not in metafunc.fixturenames:
         return
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only")
+    if sqlite_only is not None:
+        if not sqlite_only.args or metafunc.definition.get_closest_marker("both_backends"):
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: sqlite_only needs a reason and no both_backends"
+            )
+        return  # the `backend` fixture's default, SQLite
     for marker in metafunc.definition.iter_markers("parametrize"):
         if marker.args and marker.args[0] == "backend":
             return  # the test names its backends itself

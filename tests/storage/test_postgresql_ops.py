@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.orgservice import create_invite, import_org
-from storage import Database, StorageError, worklog
+from storage import Database, StorageError, rows, worklog
 from storage.db import migrations
 from storage.org_import import resolve_person
 from storage.pg import PgDatabase
@@ -66,6 +66,7 @@ def test_a_missing_database_a_refused_server_and_a_bad_url_are_one_line(
         assert "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only("copy-db copies an SQLite file into PostgreSQL")
 async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     linked_chat: MakeChat, org_db: Database, fresh_pg: str, tmp_path: Path
 ) -> None:
@@ -77,7 +78,8 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert "Đã ghi" in await chat.say("Họp giao ban")
     await chat.say("/khokhan Xã chưa có hướng dẫn")
     await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
-    before = {t: await rows_of(org_db, t) for t in await org_db.table_names()}
+    async with org_db.read() as tx:
+        before = await rows.snapshot(tx)
     await org_db.close()
 
     result = bietphai(
@@ -86,11 +88,17 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert result.returncode == 0, result.stderr
     assert "số dòng từng bảng đã khớp" in result.stdout
     assert f"  work_logs: {len(before['work_logs'])}" in result.stdout
+    assert f"Đã cập nhật thống kê (ANALYZE) cho {len(before)} bảng" in result.stdout
 
     target = await PgDatabase(fresh_pg).open()
     try:
-        after = {t: await rows_of(target, t) for t in await target.table_names()}
+        async with target.read() as tx:
+            after = await rows.snapshot(tx)
+            statistics = await rows.planner_statistics(tx)
         assert after == before
+        # Analysed by the copy itself: the first digest is planned on estimates, not guesses.
+        assert {t for t, s in statistics.items() if s.analysed_at is not None} == set(before)
+        assert statistics["work_logs"].estimated_rows == len(before["work_logs"])
         # New rows continue after the copied ids instead of colliding with them.
         async with target.transaction() as tx:
             an = await resolve_person(tx, AN)
@@ -115,12 +123,6 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert again.returncode == 1
     assert "cơ sở dữ liệu đích không trống" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
-
-
-async def rows_of(db: Database, table: str) -> list[tuple[object, ...]]:
-    """Every row of a table, sorted (storage's own read transaction)."""
-    async with db.read() as tx:
-        return sorted(tuple(r) for r in await tx.all(f"SELECT * FROM {table}"))
 
 
 def test_backup_on_postgresql_names_pg_dump_and_pg_restore(pg_url: str, tmp_path: Path) -> None:
@@ -194,7 +196,7 @@ async def test_a_duty_is_freed_when_its_holder_dies(pg_server: PgServer, pg_url:
         await standby.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.sqlite_only("one SQLite file is one process's: its duties are always held")
 async def test_sqlite_always_holds_its_duties(org_db: Database) -> None:
     async with org_db.exclusive("job:reminders") as duty:
         assert duty.held and await duty.still_held()
