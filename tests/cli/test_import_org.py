@@ -17,6 +17,8 @@ from tests.helpers.cli import OrgBook, query
 from tests.helpers.sample import SAMPLE_CSV, SAMPLE_XLSX
 
 NOW = local("2026-11-01 08:00")
+# These stories check the result by reading the SQLite file itself (query, table_rows).
+FILE_CHECKS = pytest.mark.sqlite_only("reads the SQLite file directly")
 SAMPLE_COUNTS = {
     "divisions": 5,
     "communes": 19,
@@ -55,6 +57,7 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # --- The sample organisation ---
 
 
+@FILE_CHECKS
 async def test_the_sample_workbook_imports_the_whole_organisation(db: Database) -> None:
     result = await import_org(db, SAMPLE_XLSX, NOW)
     assert result.counts == SAMPLE_COUNTS
@@ -89,6 +92,7 @@ async def test_the_sample_workbook_imports_the_whole_organisation(db: Database) 
     ]
 
 
+@FILE_CHECKS
 async def test_importing_the_same_workbook_twice_changes_nothing(db: Database) -> None:
     first = await import_org(db, SAMPLE_XLSX, NOW)
     before = table_rows(db.path)
@@ -103,6 +107,7 @@ async def test_importing_the_same_workbook_twice_changes_nothing(db: Database) -
     ]
 
 
+@FILE_CHECKS
 async def test_the_csv_folder_gives_the_same_organisation_as_the_workbook(
     db: Database, tmp_path: Path
 ) -> None:
@@ -129,6 +134,7 @@ def test_the_command_line_reports_the_counts_then_no_change(
 # --- A workbook with mistakes ---
 
 
+@FILE_CHECKS
 async def test_a_workbook_with_bad_rows_is_rejected_and_every_row_reported(
     db: Database, tmp_path: Path
 ) -> None:
@@ -183,6 +189,7 @@ def test_the_command_line_lists_every_bad_row_and_imports_nothing(
     assert query(db_path, "SELECT count(*) FROM people") == [(0,)]
 
 
+@FILE_CHECKS
 async def test_a_workbook_without_a_required_sheet_is_rejected(
     db: Database, tmp_path: Path
 ) -> None:
@@ -259,6 +266,7 @@ def test_a_missing_column_on_the_command_line_is_one_line(
 # --- Cells as Excel writes them ---
 
 
+@FILE_CHECKS
 async def test_a_phone_typed_as_a_number_keeps_its_leading_zero(
     db: Database, tmp_path: Path
 ) -> None:
@@ -274,6 +282,7 @@ async def test_a_phone_typed_as_a_number_keeps_its_leading_zero(
     assert invite.person.full_name == "Nguyễn Văn An"
 
 
+@FILE_CHECKS
 async def test_an_assignment_may_name_the_person_by_phone(db: Database, tmp_path: Path) -> None:
     book = OrgBook.sample()
     book.set("assignments", 10, person=900000001)  # An's Đợt 2 row, phone typed as a number
@@ -288,6 +297,7 @@ async def test_an_assignment_may_name_the_person_by_phone(db: Database, tmp_path
     assert query(db.path, by_person, "Lý Thị Oanh") == [("XA12",)]
 
 
+@FILE_CHECKS
 async def test_dates_may_be_real_excel_dates_or_text(db: Database, tmp_path: Path) -> None:
     book = OrgBook.sample()
     book.set("waves", 2, start=datetime(2026, 9, 15), end="31/10/2026")

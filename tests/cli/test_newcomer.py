@@ -193,6 +193,7 @@ async def test_a_bad_gender_is_one_line_naming_the_accepted_values(
     ]
 
 
+@pytest.mark.sqlite_only("reads the SQLite file directly (query)")
 async def test_assignments_and_working_groups_may_name_a_commune(
     db: Database, tmp_path: Path
 ) -> None:
