@@ -29,6 +29,7 @@ from storage.db import Database
 from storage.instance_lock import InstanceLock
 from storage.schema import migrations
 from tests.chat import local
+from tests.helpers.cli import clean_env
 from tests.helpers.sample import SAMPLE_XLSX
 
 OFFICIALS = 20
@@ -43,7 +44,7 @@ def contents(path: Path) -> tuple[int, list[str]]:
 
 def bietphai(*args: str, db_path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """One CLI command in its own process, with only BOT_DB_PATH set."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
+    env = clean_env()
     env["BOT_DB_PATH"] = str(db_path)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -197,7 +198,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing_that_looks_like_a_backup(
     assert db_path.stat().st_size > 300_000
     small = tmp_path / "nho"
     small.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_", "ZALO_"))}
+    env = clean_env()
     env["BOT_DB_PATH"] = str(db_path)
     script = (
         f"mount -t tmpfs -o size=200k tmpfs {small} && "

@@ -38,10 +38,16 @@ def commands() -> dict[str, argparse.ArgumentParser]:
     return found
 
 
+# The checkout these tests belong to: `python -m bot` in a subprocess runs its code, whatever
+# the interpreter has installed (a worktree's tests may run with another checkout's venv).
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def clean_env() -> dict[str, str]:
     """This process's environment without any bietphai setting (no token, no database)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(OPERATOR_SETTINGS)}
     env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     return env
 
 
