@@ -319,14 +319,16 @@ async def test_three_processes_one_killed_nothing_lost_nothing_twice(
             )
         )
         try:
-            async with asyncio.timeout(150):
+            async with asyncio.timeout(300):
                 await asyncio.gather(*(bot.start() for bot in bots))
                 victim = await kill_the_poller_in_the_middle(bots, fake, morning)
                 confirmed_at_kill = len(morning.confirmed)
                 await officials
                 await fake.wait_for(
                     every_official_reminded,
-                    max(5.0, (due - datetime.now(UTC)).total_seconds() + 20),
+                    # Generous: a reminder claimed by the killed process waits out its lease,
+                    # and a loaded machine runs everything slower; the wait ends when all came.
+                    max(60.0, (due - datetime.now(UTC)).total_seconds() + 60),
                 )
                 assert datetime.now(UTC) >= due
                 # A second copy of anything would come within moments: give it the time.
