@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from handlers.core import drafts
+from handlers.core.dates import local_date
 from handlers.core.logcontext import about_person, about_update
 from handlers.core.messages import Choice, Incoming, Kind, Reply
 from handlers.core.routes import Routes, merge
@@ -109,6 +110,8 @@ class Router:
             chat_id=msg.chat_id,
             now=now,
             refresh=LAST_SEEN_REFRESH,
+            # Most turns offer or save an entry for today: its communes come in the same read.
+            day=local_date(msg.sent_at, self.config.zone),
         )
         seen, person, state = context.seen, context.person, context.state
         about_person(person.id if person is not None else None)
@@ -120,7 +123,16 @@ class Router:
                 return [], "duplicate"
             again = [] if seen.replied else [Reply.from_json(r) for r in seen.replies]
             return again, "duplicate"
-        turn = Turn(msg, tx, person, state, self.config, now, outside_flow=worklog.offer)
+        turn = Turn(
+            msg,
+            tx,
+            person,
+            state,
+            self.config,
+            now,
+            outside_flow=worklog.offer,
+            communes_today=context.communes,
+        )
         replies = await self._dispatch(turn)
         if turn.person is None:
             # Nothing of an unregistered person is kept beyond the audit line.

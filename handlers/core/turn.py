@@ -12,8 +12,9 @@ from handlers.core.dates import format_day, local_date
 from handlers.core.deadlines import DeadlinePolicy
 from handlers.core.messages import Choice, Incoming, Reply
 from handlers.core.texts import TEXTS, t
+from storage import org
 from storage.db import Tx
-from storage.models import ConversationState, Person
+from storage.models import Commune, ConversationState, Person
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Turn:
     # The router's answer to a message outside any flow (plain text is offered as a log
     # entry); a flow hands back a message that is not for it through `as_new_message`.
     outside_flow: Callable[[Turn], Awaitable[list[Reply]]] | None = field(default=None)
+    # The person's communes on `today`, read by the router with the turn (None: not read).
+    communes_today: tuple[Commune, ...] | None = field(default=None)
 
     @property
     def lang(self) -> str:
@@ -85,6 +88,12 @@ class Turn:
     def today(self) -> date:
         """The local date on which the person sent this message."""
         return local_date(self.msg.sent_at, self.config.zone)
+
+    async def communes_on(self, day: date) -> list[Commune]:
+        """The person's communes on `day`; today's come with the turn's first read."""
+        if day == self.today and self.communes_today is not None:
+            return list(self.communes_today)
+        return await org.communes_of_person_on(self.tx, self.person_id, day)
 
     def t(self, key: str, **values: object) -> str:
         """A catalog text in the person's language.

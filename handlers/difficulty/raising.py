@@ -92,7 +92,7 @@ def parse_reference(text: str) -> int | None:
 
 async def advance(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     """Ask for what is missing (commune, topic, kind, urgency, text), or save."""
-    communes = await org.communes_of_person_on(turn.tx, turn.person_id, turn.today)
+    communes = await turn.communes_on(turn.today)
     if not communes:
         # An official between assignments may still raise about their last commune.
         communes = await org.current_and_next_communes(turn.tx, turn.person_id, turn.today)

@@ -14,7 +14,7 @@ from handlers.core.topics import OTHER, TOPICS, is_topic, topic_label
 from handlers.core.turn import Turn
 from handlers.difficulty.raising import start_raise
 from handlers.onboarding.role_answers import plain_text_answer
-from storage import org, worklog
+from storage import worklog
 from storage.models import Role
 from storage.worklog import NewAttachment
 
@@ -79,7 +79,7 @@ async def check_day(turn: Turn, day: date) -> list[Reply] | None:
         return turn.say("log.future", day=turn.day(day), days=limit)
     if turn.today - day > timedelta(days=limit):
         return turn.say("log.too_old", day=turn.day(day), days=limit)
-    if not await org.communes_of_person_on(turn.tx, turn.person_id, day):
+    if not await turn.communes_on(day):
         return turn.say("log.no_assignment", day=turn.day(day))
     return None
 
@@ -87,7 +87,7 @@ async def check_day(turn: Turn, day: date) -> list[Reply] | None:
 async def advance(turn: Turn, data: dict[str, Any]) -> list[Reply]:
     """Ask for whatever the entry still lacks (commune, topic, text), or save it."""
     day = date.fromisoformat(data["day"])
-    communes = await org.communes_of_person_on(turn.tx, turn.person_id, day)
+    communes = await turn.communes_on(day)
     if not communes:
         turn.finish()
         return turn.say("log.no_assignment", day=turn.day(day))

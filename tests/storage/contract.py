@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -17,10 +18,12 @@ import pytest
 import storage
 from bot.orgservice import create_invite
 from handlers.onboarding.start import hash_code
-from storage import Database, audit, conversation, invites, rows, updates, worklog
+from storage import Database, audit, conversation, invites, org, rows, turns, updates, worklog
 from storage.constraints import CONSTRAINT_ERRORS
 from storage.models import ConversationState
 from storage.org_import import (
+    AssignmentRow,
+    CommuneRow,
     apply_org,
     resolve_person,
 )
@@ -246,6 +249,61 @@ class StorageContract:
         assert counts == {with_photos: 3, without: 0}
 
     # --- Conversation state, update keys, invites, audit ---
+
+    async def test_a_turn_reads_the_senders_communes_of_the_day_with_it(
+        self, database: Database
+    ) -> None:
+        wave = ORG.waves[0]
+        two = replace(
+            ORG,
+            communes=[
+                *ORG.communes,
+                CommuneRow("XA09", "Xã A Lưới", "Khu vực Biên giới phía Tây", False),
+            ],
+            assignments=[
+                *ORG.assignments,
+                AssignmentRow(AN, "XA09", wave.name, wave.start, date(2026, 11, 30)),
+                # Twice at one commune (two rows cover the day): named once.
+                AssignmentRow(AN, "XA09", wave.name, date(2026, 11, 20), date(2026, 11, 26)),
+            ],
+        )
+        async with database.transaction() as tx:
+            await apply_org(tx, two, NOW)
+            an = await resolve_person(tx, AN)
+            await org.link_identity(
+                tx,
+                channel="telegram",
+                user_id="42",
+                chat_id="42",
+                person_id=an,
+                display_name="An",
+                now=NOW,
+            )
+
+        async def load(user: str, day: date | None) -> turns.TurnContext:
+            async with database.read() as tx:
+                return await turns.load_turn(
+                    tx,
+                    update_key="telegram:1",
+                    channel="telegram",
+                    user_id=user,
+                    chat_id=user,
+                    now=NOW,
+                    refresh=timedelta(days=1),
+                    day=day,
+                )
+
+        day = date(2026, 11, 25)
+        both = await load("42", day)
+        async with database.read() as tx:
+            assert both.communes == tuple(await org.communes_of_person_on(tx, an, day))
+        assert both.person is not None and both.person.id == an
+        assert [c.name for c in both.communes or ()] == ["Xã A Lưới", "Xã Pa Lang"]
+        assert [c.code for c in (await load("42", date(2026, 12, 10))).communes or ()] == ["XA08"]
+        assert (await load("42", date(2027, 1, 5))).communes == ()
+        assert (await load("42", None)).communes is None
+        stranger = await load("7", day)
+        assert stranger.person is None and stranger.communes is None
 
     async def test_conversation_state_survives_a_restart_with_vietnamese_text(
         self, database: Database, open_database: OpenDatabase, an: int
