@@ -1,10 +1,11 @@
 """The storage work of one Telegram turn alone, on SQLite and on PostgreSQL, in the same run.
 
 What bench.pg_throughput's turns do in the database, without the bot around it: read the
-update key, the sender and the chat's state, the sender's communes of the day, store the next
-state and the update key, in one `Database.run`, N times on each backend (rounds alternate).
-Reported per turn: the CPU of this process, the CPU of the PostgreSQL server processes of the
-bench database (read from /proc, so only with the server on this machine) and the wall time.
+update key, the sender, the chat's state and the sender's communes of the day (one query),
+store the next state and the update key, in one `Database.run`, N times on each backend
+(rounds alternate). Reported per turn: the CPU of this process, the CPU of the PostgreSQL
+server's processes of the bench database (read from /proc, so only with the server on this
+machine) and the wall time.
 The figure: PostgreSQL ÷ SQLite of the CPU (process + server) and of the wall time. It shows
 where bench.pg_throughput's gap comes from (see the README's "PostgreSQL figures").
 
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from bench.pg_throughput import DEFAULT_SERVER, create_database, database_url, drop_database
 from bench.telegram_throughput import ZONE, prepare_database
-from storage import conversation, org, turns, updates
+from storage import conversation, turns, updates
 from storage.db import Database, Tx
 from storage.models import ConversationState
 from storage.pg import PgDatabase
@@ -71,9 +72,9 @@ async def one_turn(tx: Tx, key: str, user_id: int, now: datetime) -> None:
         chat_id=str(user_id),
         now=now,
         refresh=timedelta(minutes=10),
+        day=now.astimezone(ZONE).date(),
     )
-    assert context.person is not None
-    await org.communes_of_person_on(tx, context.person.id, now.astimezone(ZONE).date())
+    assert context.person is not None and context.communes
     await conversation.save_state(tx, "telegram", str(user_id), context.person.id, STATE, now)
     await updates.record_update(tx, key, str(user_id), [{"text": "Lưu nội dung này?"}], now)
 
