@@ -53,6 +53,7 @@ from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
 
 WEBHOOK_PATH = "/telegram"
+RETRIES_METRIC = "bietphai_database_retries_total"
 READY_TIMEOUT = 60.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -166,6 +167,8 @@ class WebhookDriver(Driver):
     session: aiohttp.ClientSession | None = None
     meter: CpuMeter | None = None
     cpu: CpuUse = field(default_factory=CpuUse)
+    metrics: list[str] = field(default_factory=list)
+    retried: int = 0
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _turns: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -190,13 +193,31 @@ class WebhookDriver(Driver):
     async def run(
         self, converse: Converse, per_official: Sequence[int]
     ) -> tuple[float, float, list[float], int]:
-        """Driver.run, with the CPU of every part read around it (the last run is kept)."""
+        """Driver.run, with the CPU of every part and the bots' lost races read around it
+        (the last run is kept)."""
+        retried = await self.retries()
         if self.meter is not None:
             self.meter.start()
         outcome = await super().run(converse, per_official)
         if self.meter is not None:
             self.cpu = self.meter.stop()
+        self.retried = await self.retries() - retried
         return outcome
+
+    async def retries(self) -> int:
+        """Transactions the bots ran again after losing a serializable race, so far (/metrics)."""
+        assert self.session is not None
+        total = 0
+        for url in self.metrics:
+            async with self.session.get(url) as response:
+                text = await response.text()
+            values = [
+                line.split()[1] for line in text.splitlines() if line.startswith(RETRIES_METRIC)
+            ]
+            if not values:
+                raise RuntimeError(f"{url} does not show {RETRIES_METRIC}")
+            total += int(float(values[0]))
+        return total
 
 
 # --------------------------------------------------------------------------- one phase
@@ -209,6 +230,7 @@ class Phase:
     workers: int
     result: BotResult
     cpu: CpuUse
+    retried: int = 0
 
     def ms_per_update(self, cores_busy: float) -> float:
         """CPU milliseconds per update of a part that kept `cores_busy` cores busy."""
@@ -260,6 +282,7 @@ def bot_settings(url: str, secret: str, officials: int) -> dict[str, str]:
     return {
         "BOT_DATABASE_URL": url,
         "BOT_LOG_LEVEL": "WARNING",
+        "BOT_METRICS_ENABLED": "true",  # the bench reads the lost races there
         "TELEGRAM_WEBHOOK_URL": f"https://bot.example.org{WEBHOOK_PATH}",
         "TELEGRAM_WEBHOOK_SECRET": secret,
         # The fake has no flood limit; production's 30/s would make this a bench of the limiter.
@@ -312,12 +335,13 @@ async def run_phase(
                     secret=secret,
                     session=session,
                     meter=CpuMeter(server, name, pids),
+                    metrics=[f"http://127.0.0.1:{bot.http_port}/metrics" for bot in bots],
                 )
                 label = "1 process" if workers == 1 else f"{workers} processes"
                 result = await timed_run(
                     label, driver, converse_offer, messages=messages, warmup=warmup
                 )
-                return Phase(workers, result, driver.cpu)
+                return Phase(workers, result, driver.cpu, driver.retried)
             finally:
                 for bot in bots:
                     await stop_bot(bot)
@@ -414,6 +438,11 @@ def format_report(result: WorkersResult, cores: int | None = None) -> str:
             each = " / ".join(f"{p.result.per_second:.0f}" for p in runs)
             lines.append(f"  {runs[0].result.bot} updates/s by round: {each}")
     lines.append(f"two processes ÷ one (updates/s): {result.ratio:.2f}")
+    for phase in (result.one, result.two):
+        lines.append(
+            f"  {phase.result.bot}: {phase.retried} turns run again after losing a "
+            "serializable race (bots' /metrics)"
+        )
     lines.append(f"{'CPU ms per update':<17} {'bots':>6} {'pg':>6} {'bench':>6} {'total':>6}")
     for phase in (result.one, result.two):
         parts = [phase.ms_per_update(c) for c in (phase.cpu.bots, phase.cpu.postgres)]

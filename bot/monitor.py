@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 from storage import outbox
 from storage.db import Database
+from storage.pg import RETRIES
 
 # Handling one update is a short transaction; anything past a second is worth seeing.
 HANDLING_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -90,6 +93,7 @@ class Monitor:
             buckets=EXPORT_BUCKETS,
             registry=registry,
         )
+        registry.register(_Retries())
 
     # Reported by the parts of the bot --------------------------------------------------
 
@@ -158,3 +162,14 @@ class Monitor:
     def exposition(self) -> bytes:
         """Every metric in the Prometheus text format."""
         return generate_latest(self.registry)
+
+
+class _Retries(Collector):
+    """Transactions run again after losing a serializable race (PostgreSQL), read at a scrape."""
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        yield CounterMetricFamily(
+            "bietphai_database_retries",
+            "Transactions this process ran again after losing a serializable race (PostgreSQL).",
+            value=RETRIES[0],
+        )
