@@ -37,10 +37,15 @@ from bench.digest_cost import (
 from bot.http.server import Address, HttpServer
 from bot.web import Dashboard, mount
 from bot.web.app import COOKIE
+from bot.web.pages import ROWS_SHOWN
 from bot.web.photos import PhotoStore, Platforms
 from handlers.core.turn import HandlerConfig, WebConfig
+from handlers.core.workcal import calendar_from
+from handlers.export.command import named_period
 from handlers.web.links import keyed_hash, new_token
-from storage import org, web_sessions
+from storage import calendar as calendar_reads
+from storage import digest as digest_reads
+from storage import org, web_overview, web_sessions
 from storage.db import Database
 
 KEY = b"bench-key-" * 4
@@ -49,16 +54,22 @@ GOAL = 3.0
 
 @dataclass(frozen=True)
 class PageTimes:
-    """Milliseconds of each timed request for one database."""
+    """Milliseconds of each timed request for one database, and of the page's reads alone."""
 
     database: GeneratedDatabase
     times: list[float]
     size: int  # bytes of the page
+    reads: list[float]  # the overview's storage reads, called directly (no HTTP, no charts)
 
     @property
     def median(self) -> float:
         """Median milliseconds."""
         return statistics.median(self.times)
+
+    @property
+    def reads_median(self) -> float:
+        """Median milliseconds of the reads alone."""
+        return statistics.median(self.reads)
 
     @property
     def p95(self) -> float:
@@ -116,10 +127,30 @@ async def time_overview(generated: GeneratedDatabase, repeat: int, folder: Path)
                 if run:
                     times.append((time.perf_counter() - started) * 1000)
                 size = len(body)
-        return PageTimes(generated, times, size)
+        reads = [await time_reads(db, leader.id, now) for _ in range(len(times))]
+        return PageTimes(generated, times, size, reads)
     finally:
         await server.stop()
         await db.close()
+
+
+async def time_reads(db: Database, leader_id: int, now: datetime) -> float:
+    """Milliseconds of the overview's storage reads for this week, as the page makes them."""
+    today = now.date()
+    started = time.perf_counter()
+    async with db.read() as tx:
+        calendar = calendar_from(ZONE, await calendar_reads.declared_days(tx))
+        found = named_period("tuannay", today)
+        assert found is not None
+        days = calendar.working_days(found[0], min(found[1], today))
+        await digest_reads.scope_of(tx, leader_id)
+        counts = await web_overview.rate_counts(tx, leader_id, days, today, lowest=ROWS_SHOWN)
+        if counts.today is None:
+            await web_overview.today(tx, leader_id, today)
+        start = datetime.combine(found[0], datetime.min.time(), ZONE)
+        await web_overview.difficulty_counts(tx, leader_id, now, start, start + timedelta(days=7))
+        await digest_reads.unreachable_officials(tx, leader_id, today)
+    return (time.perf_counter() - started) * 1000
 
 
 async def run(
@@ -150,6 +181,10 @@ def report(small: PageTimes, large: PageTimes) -> str:
         f"  {large.database.officials:,} officials ({large.database.entries:,} entries): median "
         f"{large.median:.1f} ms, p95 {large.p95:.1f} ms, page {large.size / 1000:.0f} kB",
         f"  ratio large/sample (medians): {ratio:.2f} (goal ≤ {GOAL:g}: {verdict})",
+        f"  the page's database reads alone (medians): sample {small.reads_median:.1f} ms, "
+        f"{large.database.officials:,} officials {large.reads_median:.1f} ms; the rest of the "
+        f"page (charts, template, HTTP) {small.median - small.reads_median:.0f} ms and "
+        f"{large.median - large.reads_median:.0f} ms",
     ]
     return "\n".join(lines)
 

@@ -146,8 +146,14 @@ _CROSS_JOIN_ON = re.compile(
 )
 
 
+# SQLite's BINARY collation orders text by code point, as PostgreSQL's "C" collation does
+# (the database's default collation may follow a language's rules instead).
+_COLLATE_BINARY = re.compile(r"\bCOLLATE\s+BINARY\b", re.IGNORECASE)
+
+
 def _code_rewrites(code: str) -> str:
     code = _CROSS_JOIN_ON.sub(r"JOIN \1", code)
+    code = _COLLATE_BINARY.sub('COLLATE "C"', code)
     code = _IS_NOT_VALUE.sub("IS DISTINCT FROM ", code)
     return _IS_VALUE.sub("IS NOT DISTINCT FROM ", code)
 

@@ -21,8 +21,11 @@ _LOGGED = (
     "EXISTS (SELECT 1 FROM work_logs w WHERE w.person_id = x.person_id AND w.work_date = x.d "
     "AND w.deleted_at IS NULL)"
 )
+# Only those with leave in the period are looked up day by day (a handful of 20,000).
 _ON_LEAVE = (
-    "EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = x.person_id AND l.cancelled_at IS NULL "
+    "x.person_id IN (SELECT person_id FROM leaves WHERE cancelled_at IS NULL "
+    "AND start_date <= :last AND end_date >= :first) "
+    "AND EXISTS (SELECT 1 FROM leaves l WHERE l.person_id = x.person_id AND l.cancelled_at IS NULL "
     "AND l.start_date <= x.d AND l.end_date >= x.d)"
 )
 # Every (official, commune, day) of the scope with its two flags, computed once and counted
@@ -36,25 +39,45 @@ _OFFICIAL_DAYS = (
     "JOIN people p ON p.id = x.person_id WHERE p.role = 'official' AND p.active = 1)"
 )
 # An official counts once a day for the division (however many communes); each assignment
-# counts for its commune. The communes are grouped before their names are joined (thousands
-# of groups, tens of thousands of rows).
-_RATES = (
-    "SELECT 'day', division_code, d, count(DISTINCT person_id), "
+# counts for its commune. Only the `:lowest` lowest rates of divisions and of communes are
+# returned, with how many there are: the page shows 30, and a department-wide period has
+# thousands of communes. The order is the page's (rate as a double, then the name by code
+# point), so the rows chosen here are the ones it would have chosen from all of them.
+_RATE_TABLES = (
+    "per_division_day (division_code, d, expected, logged) AS MATERIALIZED ("
+    "SELECT division_code, d, count(DISTINCT person_id), "
     "count(DISTINCT CASE WHEN logged = 1 THEN person_id END) FROM official_days "
-    "WHERE on_leave = 0 GROUP BY division_code, d "
-    "UNION ALL "
-    "SELECT 'commune', g.commune_code, c.name, g.expected, g.logged FROM ("
+    "WHERE on_leave = 0 GROUP BY division_code, d), "
+    "division_rates (code, name, expected, logged) AS ("
+    "SELECT g.division_code, coalesce(dv.name, g.division_code, '—'), "
+    "sum(g.expected), sum(g.logged) FROM per_division_day g "
+    "LEFT JOIN divisions dv ON dv.code = g.division_code GROUP BY g.division_code, dv.name), "
+    "commune_rates (code, name, expected, logged) AS ("
+    "SELECT g.commune_code, c.name, g.expected, g.logged FROM ("
     "SELECT commune_code, count(*) AS expected, sum(logged) AS logged FROM official_days "
-    "WHERE on_leave = 0 GROUP BY commune_code) g JOIN communes c ON c.code = g.commune_code"
+    "WHERE on_leave = 0 GROUP BY commune_code) g JOIN communes c ON c.code = g.commune_code), "
+    "ranked (kind, code, name, expected, logged, place, places) AS ("
+    "SELECT 'division', code, name, expected, logged, row_number() OVER ("
+    "ORDER BY CAST(logged AS DOUBLE PRECISION) / expected, name COLLATE BINARY), "
+    "count(*) OVER () FROM division_rates "
+    "UNION ALL "
+    "SELECT 'commune', code, name, expected, logged, row_number() OVER ("
+    "ORDER BY CAST(logged AS DOUBLE PRECISION) / expected, name COLLATE BINARY), "
+    "count(*) OVER () FROM commune_rates)"
+)
+_RATES = (
+    "SELECT 'day', d, NULL, sum(expected), sum(logged), 0 FROM per_division_day GROUP BY d "
+    "UNION ALL "
+    "SELECT kind, code, name, expected, logged, places FROM ranked WHERE place <= :lowest"
 )
 # Today's officials: everyone expected, those on leave (and not logged), and the names and
 # communes of those neither logged nor on leave (the list the page shows).
 _TODAY = (
     "SELECT 'today', NULL, NULL, count(DISTINCT person_id), "
-    "count(DISTINCT CASE WHEN on_leave = 1 AND logged = 0 THEN person_id END) "
+    "count(DISTINCT CASE WHEN on_leave = 1 AND logged = 0 THEN person_id END), 0 "
     "FROM official_days WHERE d = :today "
     "UNION ALL "
-    "SELECT 'missing', p.full_name, group_concat(c.name, '; '), o.person_id, 0 "
+    "SELECT 'missing', p.full_name, group_concat(c.name, '; '), o.person_id, 0, 0 "
     "FROM official_days o JOIN people p ON p.id = o.person_id "
     "JOIN communes c ON c.code = o.commune_code "
     "WHERE o.d = :today AND o.on_leave = 0 AND o.logged = 0 GROUP BY o.person_id, p.full_name"
@@ -63,20 +86,19 @@ _TODAY = (
 
 @dataclass(frozen=True)
 class DayCount:
-    """Official-days expected and logged for one division on one working day."""
+    """Official-days expected and logged on one working day."""
 
-    division_code: str | None
     day: date
     expected: int
     logged: int
 
 
 @dataclass(frozen=True)
-class CommuneCount:
-    """Official-days expected and logged at one commune over the period."""
+class PlaceCount:
+    """Official-days expected and logged in one division or at one commune over the period."""
 
-    code: str
-    name: str
+    code: str | None
+    name: str | None
     expected: int
     logged: int
 
@@ -103,31 +125,49 @@ class DifficultyCounts:
 
 @dataclass(frozen=True)
 class PeriodCounts:
-    """The period's rates per division and day and per commune, and today when in the period."""
+    """The period's rates per day, and for the divisions and communes with the lowest rates
+    (how many of each there are beside them); today's officials when today is in the period."""
 
     days: list[DayCount]
-    communes: list[CommuneCount]
+    divisions: list[PlaceCount]
+    division_count: int
+    communes: list[PlaceCount]
+    commune_count: int
     today: Today | None
 
 
 async def rate_counts(
-    tx: Tx, supervisor_id: int, working_days: Sequence[date], today: date | None = None
+    tx: Tx,
+    supervisor_id: int,
+    working_days: Sequence[date],
+    today: date | None = None,
+    lowest: int = 30,
 ) -> PeriodCounts:
-    """Expected and logged official-days per division and day and per commune; with `today`
-    among the working days, today's officials too (as `today()` counts them), in one read."""
+    """Expected and logged official-days per day, and for the `lowest` divisions and communes
+    by rate; with `today` among the working days, today's officials too (counted
+    as `today()` counts them), in one read."""
     if not working_days:
-        return PeriodCounts([], [], None)
+        return PeriodCounts([], [], 0, [], 0, None)
     with_today = today is not None and today in working_days
     rows = await tx.all(
-        f"WITH {_SCOPE_ASSIGNMENTS}, {_days(len(working_days))}, {_OFFICIAL_DAYS} {_RATES}"
-        + (f" UNION ALL {_TODAY}" if with_today else ""),
-        _params(supervisor_id, working_days, today),
+        f"WITH {_SCOPE_ASSIGNMENTS}, {_days(len(working_days))}, {_OFFICIAL_DAYS}, "
+        f"{_RATE_TABLES} {_RATES}" + (f" UNION ALL {_TODAY}" if with_today else ""),
+        _params(supervisor_id, working_days, today) | {"lowest": lowest},
     )
+    divisions = [_place(r) for r in rows if r[0] == "division"]
+    communes = [_place(r) for r in rows if r[0] == "commune"]
     return PeriodCounts(
-        [DayCount(r[1], from_db_date(r[2]), int(r[3]), int(r[4])) for r in rows if r[0] == "day"],
-        [CommuneCount(r[1], r[2], int(r[3]), int(r[4])) for r in rows if r[0] == "commune"],
+        [DayCount(from_db_date(r[1]), int(r[3]), int(r[4])) for r in rows if r[0] == "day"],
+        divisions,
+        int(next((r[5] for r in rows if r[0] == "division"), 0)),
+        communes,
+        int(next((r[5] for r in rows if r[0] == "commune"), 0)),
         _today(rows) if with_today else None,
     )
+
+
+def _place(row: Any) -> PlaceCount:
+    return PlaceCount(row[1], row[2], int(row[3]), int(row[4]))
 
 
 async def today(tx: Tx, supervisor_id: int, day: date) -> Today:
@@ -156,7 +196,7 @@ def _params(supervisor_id: int, days: Sequence[date], today: date | None) -> dic
 
 
 def _today(rows: list[Any]) -> Today:
-    [(_, _, _, expected, on_leave)] = [tuple(r) for r in rows if r[0] == "today"]
+    [(_, _, _, expected, on_leave, _)] = [tuple(r) for r in rows if r[0] == "today"]
     missing = [(int(r[3]), r[1], r[2] or "") for r in rows if r[0] == "missing"]
     return Today(int(expected), int(on_leave), missing)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from storage.web_overview import CommuneCount, DayCount
+from storage.web_overview import DayCount, PeriodCounts
 
 
 @dataclass(frozen=True)
@@ -25,45 +24,38 @@ class Rate:
 
 @dataclass
 class Rates:
-    """The period's rates: the whole scope, per division, per commune, per working day."""
+    """The period's rates: the whole scope, the lowest divisions and communes, each working day."""
 
     total: Rate = field(default_factory=lambda: Rate("", 0, 0))
     divisions: list[Rate] = field(default_factory=list)
     communes: list[Rate] = field(default_factory=list)
     days: list[tuple[date, Rate]] = field(default_factory=list)
+    division_count: int = 0  # divisions with an official expected, listed or not
+    commune_count: int = 0
 
 
-def rates(
-    by_day: list[DayCount],
-    by_commune: list[CommuneCount],
-    working_days: list[date],
-    division_names: dict[str, str],
-) -> Rates:
+def rates(counts: PeriodCounts, working_days: list[date]) -> Rates:
     """The tables of the overview from the database's counts, lowest rate first."""
-    division_expected: Counter[str] = Counter()
-    division_logged: Counter[str] = Counter()
-    day_expected: Counter[date] = Counter()
-    day_logged: Counter[date] = Counter()
-    for row in by_day:
-        code = row.division_code or ""
-        division_expected[code] += row.expected
-        division_logged[code] += row.logged
-        day_expected[row.day] += row.expected
-        day_logged[row.day] += row.logged
+    by_day = {c.day: c for c in counts.days}
+    days = [(day, Rate("", *_tally(by_day.get(day)))) for day in working_days]
     return Rates(
-        total=Rate("", sum(day_expected.values()), sum(day_logged.values())),
+        total=Rate("", sum(r.expected for _, r in days), sum(r.logged for _, r in days)),
         divisions=sorted(
-            (
-                Rate(division_names.get(code, code) or "—", n, division_logged[code])
-                for code, n in division_expected.items()
-            ),
+            (Rate(c.name or c.code or "—", c.expected, c.logged) for c in counts.divisions),
             key=_lowest_first,
         ),
         communes=sorted(
-            (Rate(c.name, c.expected, c.logged) for c in by_commune), key=_lowest_first
+            (Rate(c.name or c.code or "—", c.expected, c.logged) for c in counts.communes),
+            key=_lowest_first,
         ),
-        days=[(day, Rate("", day_expected[day], day_logged[day])) for day in working_days],
+        days=days,
+        division_count=counts.division_count,
+        commune_count=counts.commune_count,
     )
+
+
+def _tally(count: DayCount | None) -> tuple[int, int]:
+    return (count.expected, count.logged) if count else (0, 0)
 
 
 def _lowest_first(rate: Rate) -> tuple[float, str]:

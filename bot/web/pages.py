@@ -148,9 +148,10 @@ async def overview(d: Dashboard, request: web.Request, viewer: Viewer) -> web.St
     empty = "Chưa có số liệu trong kỳ này"
     async with d.db.read() as tx:
         scope_name = await reads.scope_of(tx, me)
-        period_counts = await overview_reads.rate_counts(tx, me, working_days, today)
-        division_names = dict(await org_reads.divisions(tx))
-        figures = rates(period_counts.days, period_counts.communes, working_days, division_names)
+        period_counts = await overview_reads.rate_counts(
+            tx, me, working_days, today, lowest=ROWS_SHOWN
+        )
+        figures = rates(period_counts, working_days)
         # The charts are drawn in a worker thread while the database answers the rest.
         drawing = asyncio.ensure_future(asyncio.to_thread(_overview_charts, figures, empty))
         try:

@@ -13,3 +13,4 @@ async def test_the_overview_bench_serves_the_page_on_both_databases(tmp_path: Pa
     assert len(small.times) == 2 and len(large.times) == 5
     assert small.size > 10_000 and large.size > 10_000
     assert "ratio large/sample" in report(small, large)
+    assert len(small.reads) == 2 and "database reads alone" in report(small, large)

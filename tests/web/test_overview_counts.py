@@ -70,8 +70,36 @@ async def test_rates_match_the_weekly_digest(week: Database, name: str) -> None:
         )
     assert sum(r.expected for r in counts.days) == figures.expected > 0
     assert sum(r.logged for r in counts.days) == figures.reported > 0
+    # Fewer than 30 communes: every one is returned.
     assert {c.code: (c.expected, c.logged) for c in counts.communes} == figures.commune_rates
-    assert counts.today is None
+    assert counts.commune_count == len(figures.commune_rates)
+    assert sum(d.expected for d in counts.divisions) == figures.expected
+    assert counts.division_count == len(counts.divisions) and counts.today is None
+
+
+async def test_only_the_lowest_rates_are_read_in_the_pages_order(week: Database) -> None:
+    days = WorkingCalendar(ZONE).working_days(MONDAY, FRIDAY)
+    async with week.read() as tx:
+        thanh = await resolve_person(tx, THANH)
+        every = await web_overview.rate_counts(tx, thanh, days)
+        lowest = await web_overview.rate_counts(tx, thanh, days, lowest=10)
+
+    def page_order(c: web_overview.PlaceCount) -> tuple[float, str]:
+        return (c.logged / c.expected, c.name or "")
+
+    # The ten the page would pick from all of them: twelve communes have no entry, and ties
+    # are broken by name in code point order on both backends ("Xã Trà…" before "Xã Tà…",
+    # "Xã Đèo Gió" last), so those two are left out. The counts still say how many there are.
+    chosen = sorted(every.communes, key=page_order)[:10]
+    assert {c.name for c in every.communes} - {c.name for c in chosen} >= {
+        "Xã Tà Rồng",
+        "Xã Đèo Gió",
+    }
+    assert sorted(lowest.communes, key=page_order) == chosen
+    assert sorted(lowest.divisions, key=page_order) == sorted(every.divisions, key=page_order)[:10]
+    assert lowest.commune_count == len(every.communes) == 16
+    assert lowest.division_count == len(every.divisions)
+    assert lowest.days == every.days
 
 
 async def test_today_names_who_has_not_logged_and_counts_leave(week: Database) -> None:
