@@ -5,7 +5,8 @@ The databases are the digest bench's (bench/digest_cost.py), kept in their own c
 (this bench's migrations are applied to them). The overview of "this week" (Monday to the
 digest bench's Thursday, 24/12/2026) is requested over HTTP from the dashboard mounted on the
 bot's file server, as a signed-in leader's browser would, after one untimed request; the time
-is from sending the request to the last byte of the page (charts included).
+is from sending the request to the last byte of the page (charts included). The two pages are
+requested in turn (both servers up at once), then the page's storage reads are timed alone.
 
 Run: python -m bench.web_overview [--quick] [--officials 20000] [--days 120] [--repeat 20]
 """
@@ -17,6 +18,8 @@ import asyncio
 import shutil
 import statistics
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -96,42 +99,70 @@ def borrow(officials: int, days: int) -> None:
     partial.rename(target)
 
 
-async def time_overview(generated: GeneratedDatabase, repeat: int, folder: Path) -> PageTimes:
-    """Serve the dashboard on this database and time leadership's overview."""
-    db = await Database(generated.path).open()
-    now = datetime.combine(DIGEST_DAY, datetime.min.time(), ZONE) + timedelta(hours=17)
-    config = WebConfig("http://127.0.0.1", KEY)
-    handlers = HandlerConfig(zone=ZONE, web=config)
-    dashboard = Dashboard(
-        db, config, handlers, PhotoStore(folder, Platforms()), prefix="", clock=lambda: now
-    )
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.mount_routes(lambda app: mount(app, dashboard))
-    token = new_token()
-    try:
-        async with db.transaction() as tx:
-            [leader] = await org.people_matching(tx, LEADER)
-            await web_sessions.add_session(
-                tx, keyed_hash(KEY, "session", token), leader.id, now, now + timedelta(hours=1)
-            )
-        await server.start()
-        url = f"http://127.0.0.1:{server.bound_port}/web/?ky=tuannay"
-        times = []
-        size = 0
-        async with aiohttp.ClientSession(cookies={COOKIE: token}) as client:
-            for run in range(repeat + 1):
-                started = time.perf_counter()
-                async with client.get(url) as answer:
-                    body = await answer.read()
-                    assert answer.status == 200, answer.status
-                if run:
-                    times.append((time.perf_counter() - started) * 1000)
-                size = len(body)
-        reads = [await time_reads(db, leader.id, now) for _ in range(len(times))]
-        return PageTimes(generated, times, size, reads)
-    finally:
-        await server.stop()
-        await db.close()
+class ServedOverview:
+    """The dashboard served on one database, with a leader's session: one page at a time."""
+
+    def __init__(self, generated: GeneratedDatabase, folder: Path) -> None:
+        self.generated = generated
+        self.folder = folder
+        self.now = datetime.combine(DIGEST_DAY, datetime.min.time(), ZONE) + timedelta(hours=17)
+        self.times: list[float] = []
+        self.reads: list[float] = []
+        self.size = 0
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[ServedOverview]:
+        """Open the database, store the session, start the server (and stop it after)."""
+        self.db = await Database(self.generated.path).open()
+        config = WebConfig("http://127.0.0.1", KEY)
+        dashboard = Dashboard(
+            self.db,
+            config,
+            HandlerConfig(zone=ZONE, web=config),
+            PhotoStore(self.folder, Platforms()),
+            prefix="",
+            clock=lambda: self.now,
+        )
+        server = HttpServer(Address("127.0.0.1", 0))
+        server.mount_routes(lambda app: mount(app, dashboard))
+        token = new_token()
+        try:
+            async with self.db.transaction() as tx:
+                [leader] = await org.people_matching(tx, LEADER)
+                await web_sessions.add_session(
+                    tx,
+                    keyed_hash(KEY, "session", token),
+                    leader.id,
+                    self.now,
+                    self.now + timedelta(hours=1),
+                )
+            self.leader_id = leader.id
+            await server.start()
+            self.url = f"http://127.0.0.1:{server.bound_port}/web/?ky=tuannay"
+            async with aiohttp.ClientSession(cookies={COOKIE: token}) as self.client:
+                await self.request(timed=False)
+                yield self
+        finally:
+            await server.stop()
+            await self.db.close()
+
+    async def request(self, *, timed: bool = True) -> None:
+        """GET the overview, to the last byte of the page."""
+        started = time.perf_counter()
+        async with self.client.get(self.url) as answer:
+            body = await answer.read()
+            assert answer.status == 200, answer.status
+        if timed:
+            self.times.append((time.perf_counter() - started) * 1000)
+        self.size = len(body)
+
+    async def read(self) -> None:
+        """The page's storage reads alone."""
+        self.reads.append(await time_reads(self.db, self.leader_id, self.now))
+
+    def result(self) -> PageTimes:
+        """The times so far."""
+        return PageTimes(self.generated, self.times, self.size, self.reads)
 
 
 async def time_reads(db: Database, leader_id: int, now: datetime) -> float:
@@ -156,18 +187,27 @@ async def time_reads(db: Database, leader_id: int, now: datetime) -> float:
 async def run(
     officials: int, days: int, repeat: int, folder: Path | None = None
 ) -> tuple[PageTimes, PageTimes]:
-    """Both databases, small first (in `folder`, default this bench's cache)."""
+    """Both databases (in `folder`, default this bench's cache), requests alternating."""
     if folder is None:
         folder = own_folder()
         borrow(0, days)
         borrow(officials, days)
-    small = await prepared(folder, 0, days)
-    large = await prepared(folder, officials, days)
     photos = folder / "photos"
-    return (
-        await time_overview(small, repeat, photos),
-        await time_overview(large, max(5, repeat // 2), photos),
+    small = ServedOverview(await prepared(folder, 0, days), photos)
+    large = ServedOverview(await prepared(folder, officials, days), photos)
+    # The two alternate, spread evenly, so both medians see the machine's load of the same
+    # minutes (20 sample and 10 large requests by default: sample, large, sample, sample, …).
+    turns = sorted(
+        [(n / repeat, small) for n in range(repeat)]
+        + [(n / max(5, repeat // 2), large) for n in range(max(5, repeat // 2))],
+        key=lambda turn: turn[0],
     )
+    async with small.serving(), large.serving():
+        for _, served in turns:
+            await served.request()
+        for _, served in turns:
+            await served.read()
+    return small.result(), large.result()
 
 
 def report(small: PageTimes, large: PageTimes) -> str:
