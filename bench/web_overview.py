@@ -6,7 +6,7 @@ The databases are the digest bench's (bench/digest_cost.py), kept in their own c
 digest bench's Thursday, 24/12/2026) is requested over HTTP from the dashboard mounted on the
 bot's file server, as a signed-in leader's browser would, after one untimed request; the time
 is from sending the request to the last byte of the page (charts included). The two pages are
-requested in turn (both servers up at once), then the page's storage reads are timed alone.
+requested in turn (both servers up at once), each followed by the page's storage reads alone.
 
 Run: python -m bench.web_overview [--quick] [--officials 20000] [--days 120] [--repeat 20]
 """
@@ -205,8 +205,7 @@ async def run(
     async with small.serving(), large.serving():
         for _, served in turns:
             await served.request()
-        for _, served in turns:
-            await served.read()
+            await served.read()  # beside the page, under the same load
     return small.result(), large.result()
 
 
