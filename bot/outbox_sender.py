@@ -74,6 +74,11 @@ class SenderSettings:
 
 # How often a standing-by sender checks whether the sending duty is free.
 STANDBY_SECONDS = 1.0
+# A claim counts as ours for this share of the lease after it was taken or renewed (the rest
+# covers the clocks of two machines and the time a renewal takes to commit).
+OWN_SHARE = 0.8
+# While the platform takes its time over a send, the claim is renewed every third of the lease.
+RENEW_SHARE = 1 / 3
 # How late after its slot a send may still go; later, the slot is given up (no catch-up burst).
 LATE_TOLERANCE = 0.01
 
@@ -196,6 +201,8 @@ class OutboxSender:
     async def drain_once(self) -> int:
         """Claim a batch of due messages and send them; returns how many were handled."""
         now = datetime.now(UTC)
+        # Read before the claim commits: a slow commit must not stretch our share of the lease.
+        claimed_at = self.clock()
         async with self.db.transaction() as tx:
             claimed = await outbox.claim_due(
                 tx,
@@ -208,7 +215,7 @@ class OutboxSender:
         if not claimed:
             return 0
         # Past this moment another process may take the rows over: stop sending well before.
-        own_until = self.clock() + self.settings.lease.total_seconds() * 0.8
+        own_until = claimed_at + self.settings.lease.total_seconds() * OWN_SHARE
         by_chat: dict[str, list[OutboxMessage]] = defaultdict(list)
         for message in claimed:
             by_chat[message.chat_id].append(message)
@@ -245,14 +252,10 @@ class OutboxSender:
             if prepared is not None:
                 reply = prepared
                 # Building may have taken a while: hold the row afresh before sending it.
-                lease = self.settings.lease
-                async with self.db.transaction() as tx:
-                    kept = await outbox.renew_claim(
-                        tx, message.id, self.worker, datetime.now(UTC) + lease
-                    )
-                if not kept:
-                    return True  # another sender took it over meanwhile
-                own_until = self.clock() + lease.total_seconds() * 0.8
+                renewed_at = self.clock()
+                if not await self._renew(message):
+                    return True  # taken over meanwhile: left to the sender holding it
+                own_until = renewed_at + self.settings.lease.total_seconds() * OWN_SHARE
         pieces = self.channel.pieces(reply)
         try:
             for index in range(message.parts_sent, len(pieces)):
@@ -260,7 +263,8 @@ class OutboxSender:
                 await self.pacer.wait()
                 if self.clock() > own_until:
                     return False
-                await self.channel.deliver(message.chat_id, pieces[index])
+                if not await self._deliver_held(message, pieces[index]):
+                    return True  # the row is no longer ours: nothing more of it is ours to do
                 if index < len(pieces) - 1:
                     async with self.db.transaction() as tx:
                         await outbox.mark_parts_sent(tx, message.id, self.worker, index + 1)
@@ -289,6 +293,59 @@ class OutboxSender:
             await outbox.mark_sent(tx, message.id, self.worker, datetime.now(UTC))
         self.monitor.outbox_result(self.channel.name, "delivered")
         return True
+
+    async def _deliver_held(self, message: OutboxMessage, piece: Reply) -> bool:
+        """Send one piece only while the row's claim is ours; False when it was lost.
+
+        The claim is renewed just before the send (one UPDATE … WHERE claimed_by = us, which
+        changes nothing once another sender has taken the row) and again every third of the
+        lease while the platform is slow to answer, so no other sender can take the row over
+        while it is on its way. When a renewal finds the row taken, the send is abandoned and
+        the row left to the sender holding it. A deadline alone never abandons a send: after
+        a slow moment of our own the answer may be in and the message out, and abandoning it
+        then would only have it sent again.
+        """
+        if not await self._renew(message):
+            log.warning("outbox %s: taken over by another sender before sending", message.key)
+            return False
+        finished = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_claim(message, finished))
+        send = asyncio.ensure_future(self.channel.deliver(message.chat_id, piece))
+        try:
+            await asyncio.wait({send, keeper}, return_when=asyncio.FIRST_COMPLETED)
+            if not send.done():
+                # The keeper ended first: another sender has the row now.
+                log.warning("outbox %s: taken over while sending; send abandoned", message.key)
+                return False
+            send.result()  # a DeliveryError goes to the caller
+            return True
+        finally:
+            finished.set()
+            # The keeper ends on its own, never cut off half-way through a transaction.
+            await asyncio.gather(keeper, return_exceptions=True)
+            if not send.done():
+                send.cancel()
+            await asyncio.gather(send, return_exceptions=True)
+
+    async def _keep_claim(self, message: OutboxMessage, finished: asyncio.Event) -> None:
+        """Renew the claim every third of the lease until `finished`; returns when it is lost."""
+        every = self.settings.lease.total_seconds() * RENEW_SHARE
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(finished.wait(), every)
+                return
+            try:
+                if not await self._renew(message):
+                    return
+            except Exception as exc:
+                # The database did not answer: tried again at the next third, the send goes on.
+                log.warning("outbox %s: could not renew the claim (%s)", message.key, exc)
+
+    async def _renew(self, message: OutboxMessage) -> bool:
+        """Hold the row for a whole lease from now; False when another sender has taken it."""
+        now = datetime.now(UTC)
+        async with self.db.transaction() as tx:
+            return await outbox.renew_claim(tx, message.id, self.worker, now + self.settings.lease)
 
     async def _wait_for_chat(self, chat_id: str) -> None:
         """At most one message per chat per interval (Telegram: 1/s in a private chat)."""

@@ -141,7 +141,12 @@ async def enqueue_to_chat(
 
 
 async def renew_claim(tx: Tx, message_id: int, worker: str, until: datetime) -> bool:
-    """Keep a claimed row a while longer (a report took long to build); False if it was lost."""
+    """Hold a claimed row until `until`; False when another sender took it or it was settled.
+
+    One atomic row update, as the claim is: a claim that lapsed without anyone taking the row
+    is still ours to renew (a sender that takes it changes `claimed_by` first, and then this
+    changes nothing), so a slow moment never costs a send already on its way.
+    """
     changed = await tx.execute_count(
         "UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ? "
         "AND status = 'sending'",
