@@ -75,21 +75,8 @@ class HealthRoutes:
             reasons.append(f"database: no write within {WRITE_TIMEOUT_SECONDS:.0f} s")
         except Exception as exc:
             reasons.append(f"database: does not take a write ({_short(exc)})")
-        try:
-            async with self.db.read() as tx:
-                current, latest, missing = await health.schema_behind(tx)
-            if current != latest:
-                reasons.append(
-                    f"database: schema version {current}, this code needs {latest} "
-                    "(restart the bot or run bietphai migrate)"
-                )
-            elif missing:
-                reasons.append(
-                    f"database: migrations {', '.join(map(str, missing))} not applied "
-                    "(restart the bot or run bietphai migrate)"
-                )
-        except Exception as exc:
-            reasons.append(f"database: cannot be read ({_short(exc)})")
+        if not reasons:
+            reasons += await self._schema_reasons()
         for channel in self.channels:
             if self.monitor.stands_by(channel):
                 continue  # another process polls; this one does not reach the platform
@@ -99,6 +86,29 @@ class HealthRoutes:
             elif quiet > CONTACT_WINDOW_SECONDS:
                 reasons.append(f"{channel}: no contact with its platform for {quiet:.0f} s")
         return reasons
+
+    async def _schema_reasons(self) -> list[str]:
+        """Why the schema is not the one this code needs (empty when it is)."""
+        try:
+            # Bounded as the write is: a database that stopped answering (PostgreSQL: the pool
+            # waits 30 s for a connection) must not keep /readyz from answering.
+            async with asyncio.timeout(WRITE_TIMEOUT_SECONDS), self.db.read() as tx:
+                current, latest, missing = await health.schema_behind(tx)
+        except TimeoutError:
+            return [f"database: no read within {WRITE_TIMEOUT_SECONDS:.0f} s"]
+        except Exception as exc:
+            return [f"database: cannot be read ({_short(exc)})"]
+        if current != latest:
+            return [
+                f"database: schema version {current}, this code needs {latest} "
+                "(restart the bot or run bietphai migrate)"
+            ]
+        if missing:
+            return [
+                f"database: migrations {', '.join(map(str, missing))} not applied "
+                "(restart the bot or run bietphai migrate)"
+            ]
+        return []
 
     async def _write_probe(self) -> None:
         async with self.db.transaction() as tx:

@@ -1,0 +1,149 @@
+"""/readyz with two bot processes on one PostgreSQL database: the one that polls Telegram is
+ready, the one standing by is ready too and says so, and a process that loses its way to the
+database is not ready, and says so in time for a load balancer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.app import BotApp, build_app
+from bot.settings import Settings
+from testing.bot_process import free_port
+from testing.fakes.telegram_api import FakeTelegramAPI
+from tests.helpers.telegram import TOKEN, until
+
+pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
+
+# A load balancer's health-check timeout: /readyz must answer within it, ready or not.
+PROBE_TIMEOUT = 10.0
+
+
+class CuttableLink:
+    """A TCP relay to the database server that the test cuts (a network failure) and mends."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self.listen_port = free_port()
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def mend(self) -> None:
+        """Accept connections (again), on the same port."""
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", self.listen_port)
+
+    async def cut(self) -> None:
+        """Refuse new connections and break every open one."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(self.host, self.port)
+        self._writers |= {writer, up_writer}
+        await asyncio.gather(
+            _copy(reader, up_writer), _copy(up_reader, writer), return_exceptions=True
+        )
+        for each in (writer, up_writer):
+            self._writers.discard(each)
+            each.transport.abort()
+
+
+async def _copy(source: asyncio.StreamReader, target: asyncio.StreamWriter) -> None:
+    while data := await source.read(65536):
+        target.write(data)
+        await target.drain()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegramAPI]:
+    """The fake Bot API both processes talk to."""
+    async with FakeTelegramAPI() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def link(pg_url: str) -> AsyncIterator[CuttableLink]:
+    """The second process's way to the database server."""
+    parts = urlsplit(pg_url)
+    relay = CuttableLink(parts.hostname or "127.0.0.1", parts.port or 5432)
+    await relay.mend()
+    yield relay
+    await relay.cut()
+
+
+@contextlib.asynccontextmanager
+async def bot_process(url: str, telegram: FakeTelegramAPI, tmp_path: Path) -> AsyncIterator[BotApp]:
+    """A process on the database at `url`, as `bietphai run` assembles and starts it."""
+    settings = Settings(
+        _env_file=None,
+        BOT_DB_PATH=tmp_path / "unused.sqlite3",
+        BOT_DATABASE_URL=url,
+        BOT_SECRET_KEY=SecretStr("k" * 32),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=telegram.base_url,
+        TELEGRAM_POLL_TIMEOUT=1,
+        BOT_HTTP_PORT=free_port(),
+    )
+    app = await build_app(settings)
+    try:
+        await app.start()
+        yield app
+    finally:
+        await app.stop()
+
+
+async def readiness(app: BotApp) -> tuple[int, dict[str, Any]]:
+    """GET /readyz on the app's HTTP server, with a load balancer's patience: status and JSON."""
+    url = f"http://127.0.0.1:{app.settings.http_port}/readyz"
+    patience = aiohttp.ClientTimeout(total=PROBE_TIMEOUT)
+    async with aiohttp.ClientSession(timeout=patience) as http, http.get(url) as response:
+        return response.status, await response.json()
+
+
+async def test_a_process_that_cannot_reach_the_database_is_not_ready_the_standby_is(
+    pg_url: str, telegram: FakeTelegramAPI, link: CuttableLink, tmp_path: Path
+) -> None:
+    parts = urlsplit(pg_url)
+    user = f"{parts.username}@" if parts.username else ""
+    through_link = urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{link.listen_port}"))
+    async with bot_process(pg_url, telegram, tmp_path) as first:
+        # Only the process holding the polling duty calls getUpdates.
+        await until(lambda: bool(telegram.calls_of("getUpdates")))
+        async with bot_process(through_link, telegram, tmp_path) as second:
+            await until(lambda: second.monitor.stands_by("telegram"))
+            assert await readiness(first) == (200, {"status": "ready"})
+            assert await readiness(second) == (200, {"status": "ready", "standby": ["telegram"]})
+
+            # The standby loses its way to the database: not ready, and says so in time for
+            # a load balancer's probe (the database checks are bounded, the read not tried
+            # after the write failed); the first stays ready.
+            await link.cut()
+            # The first probe finds the pool's connections broken, the second finds none to
+            # be had (the pool would wait 30 s for one).
+            for _ in range(2):
+                status, body = await readiness(second)
+                assert (status, body["standby"]) == (503, ["telegram"])
+                [reason] = body["reasons"]
+                assert reason.startswith("database: "), reason
+            assert await readiness(first) == (200, {"status": "ready"})
+
+            # Mended: ready again once its pool has reconnected.
+            await link.mend()
+            for _ in range(150):
+                if (await readiness(second))[0] == 200:
+                    break
+                await asyncio.sleep(0.2)
+            assert await readiness(second) == (200, {"status": "ready", "standby": ["telegram"]})
