@@ -22,6 +22,7 @@ from bot.http.server import Address, HttpServer
 from bot.http.webhooks import TelegramWebhook, ZaloWebhook
 from bot.image_links import ImageLinks
 from bot.jobs import Jobs, Schedule
+from bot.liveness import Liveness, owner_token
 from bot.monitor import Monitor
 from bot.nightly_backup import NightlyBackup
 from bot.outbox_sender import OutboxSender, SenderSettings
@@ -127,12 +128,15 @@ async def build_app(settings: Settings) -> BotApp:
     """Open the database and assemble the HTTP server and every configured channel."""
     db = await open_database(settings.db_path, settings.database_url).open()
     monitor = Monitor()
-    router = Router(db, handler_config(settings), observe=monitor.update_handled)
+    owner = owner_token()
+    router = Router(db, handler_config(settings), observe=monitor.update_handled, owner=owner)
     http = http_server(settings)
     app = BotApp(settings, db, router, monitor, http)
     guard = app.guard
     # First: health answers while the channels start (webhooks answer 503 until theirs is up).
     app.services.append(http)
+    # Before anything decides an update under the token; freed after the replies are out.
+    app.services.append(Liveness(db, owner))
     links = None
     if settings.public_base_url:
         http.add_routes(
@@ -221,7 +225,6 @@ def telegram_services(app: BotApp, settings: Settings) -> OutboxSender:
         settings.language,
         parallel_sends=settings.telegram_parallel_sends,
         monitor=app.monitor,
-        recover_at_start=bool(settings.telegram_webhook_url),
     )
     app.services.append(channel)
     if settings.telegram_webhook_url:

@@ -63,11 +63,19 @@ class Router:
     """Handles incoming messages inside one short write transaction each."""
 
     def __init__(
-        self, db: Database, config: HandlerConfig, *, observe: Observer | None = None
+        self,
+        db: Database,
+        config: HandlerConfig,
+        *,
+        observe: Observer | None = None,
+        owner: str = "",
     ) -> None:
         self.db = db
         self.config = config
         self.observe = observe
+        # This process's token (bot/liveness.py), stored with each update it decides: its
+        # unsent replies are left to it while it lives. '' (tests, `bietphai chat`): nobody's.
+        self.owner = owner
         # One turn at a time in this process, as SQLite's single writer imposes anyway. On
         # PostgreSQL, turns of many chats at once (webhook requests) lose serializable races
         # to one another: every turn reads and writes the same small tables, whose predicate
@@ -139,7 +147,7 @@ class Router:
             return replies, "unregistered"
         replies = await self._remember(turn, replies)
         await updates.record_update(
-            tx, msg.update_key, msg.chat_id, [r.to_json() for r in replies], now
+            tx, msg.update_key, msg.chat_id, [r.to_json() for r in replies], now, self.owner
         )
         return replies, "handled"
 
@@ -158,11 +166,11 @@ class Router:
                 )
 
     async def recover_unsent(self, channel: str, since: datetime) -> int:
-        """Replies committed before a crash but never sent go to the outbox (at start-up, or
-        when a process takes Telegram polling over)."""
+        """Replies committed by a process that died before sending them go to the outbox (at
+        start-up, now and then, and when a process takes polling over)."""
         now = datetime.now(UTC)
         async with self.db.transaction() as tx:
-            unsent = await updates.unsent_replies(tx, channel, since)
+            unsent = await updates.unsent_replies(tx, channel, since, mine=self.owner)
             for item in unsent:
                 for index, reply in enumerate(item.replies):
                     await outbox.enqueue_to_chat(

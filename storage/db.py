@@ -152,6 +152,11 @@ class Tx:
             await cursor.close()
 
 
+def duty_lock_key(name: str) -> str:
+    """The advisory-lock key `Database.exclusive(name)` holds (a `Tx.try_lock` of it fails then)."""
+    return f"duty:{name}"
+
+
 class Lease:
     """A named duty held by this process (`Database.exclusive`): `held` says whether we got it."""
 

@@ -42,6 +42,7 @@ from storage.db import (
     StorageError,
     T,
     Tx,
+    duty_lock_key,
     migrations,
     split_sql,
 )
@@ -494,7 +495,7 @@ class PgDatabase(Database):
     async def exclusive(self, name: str) -> AsyncIterator[Lease]:
         """Hold duty `name` across every process on this database (a session advisory lock)."""
         async with self.pool.connection() as conn:
-            number = lock_number(f"duty:{name}")
+            number = lock_number(duty_lock_key(name))
             row = await (
                 await conn.execute("SELECT pg_try_advisory_lock(%s)", (number,))
             ).fetchone()

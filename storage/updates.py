@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.db import Tx
+from storage.db import Tx, duty_lock_key
 from storage.timefmt import to_db_time
 
 
@@ -30,14 +30,27 @@ async def processed_update(tx: Tx, update_key: str) -> ProcessedUpdate | None:
 
 
 async def record_update(
-    tx: Tx, update_key: str, chat_id: str, replies: list[dict[str, Any]], now: datetime
+    tx: Tx,
+    update_key: str,
+    chat_id: str,
+    replies: list[dict[str, Any]],
+    now: datetime,
+    owner: str = "",
 ) -> None:
-    """Remember that this update was processed, with the replies to send to its chat."""
+    """Remember that this update was processed, with the replies to send to its chat.
+
+    `owner` is the token of the process that will send them (`liveness_duty`); '' is nobody's.
+    """
     await tx.execute(
-        "INSERT INTO processed_updates (update_key, chat_id, processed_at, replies) "
-        "VALUES (?, ?, ?, ?)",
-        (update_key, chat_id, to_db_time(now), json.dumps(replies, ensure_ascii=False)),
+        "INSERT INTO processed_updates (update_key, chat_id, processed_at, replies, owner) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (update_key, chat_id, to_db_time(now), json.dumps(replies, ensure_ascii=False), owner),
     )
+
+
+def liveness_duty(owner: str) -> str:
+    """The duty (`Database.exclusive`) a running process holds under its owner token."""
+    return f"process:{owner}"
 
 
 @dataclass(frozen=True)
@@ -49,19 +62,43 @@ class UnsentReplies:
     replies: list[dict[str, Any]]
 
 
-async def unsent_replies(tx: Tx, channel: str, since: datetime) -> list[UnsentReplies]:
-    """Updates of a channel handled since `since` whose replies were not marked sent."""
+async def unsent_replies(
+    tx: Tx, channel: str, since: datetime, *, mine: str = ""
+) -> list[UnsentReplies]:
+    """Unsent replies of a channel's updates handled since `since` whose process has died.
+
+    A process's replies are its own while it runs: it holds the duty `liveness_duty(owner)`
+    (a session advisory lock on PostgreSQL, freed by the server when the process dies), so
+    trying that lock here fails for a live one. The locks taken stay held until this
+    transaction ends: two processes recovering at once do not both take one dead owner's
+    replies. `mine` (this process) is never dead; an SQLite file has one process, whose
+    earlier runs had other tokens, and '' (rows from before owners, or a bot without one)
+    belongs to nobody.
+    """
+    window = (to_db_time(since), f"{channel}:%")
+    owners = [
+        str(r[0])
+        for r in await tx.all(
+            "SELECT DISTINCT owner FROM processed_updates WHERE replied_at IS NULL "
+            "AND processed_at >= ? AND update_key LIKE ? AND replies <> '[]'",
+            window,
+        )
+    ]
+    dead = [
+        owner
+        for owner in owners
+        if not (mine and owner == mine) and await tx.try_lock(duty_lock_key(liveness_duty(owner)))
+    ]
+    if not dead:
+        return []
+    marks = ", ".join("?" for _ in dead)
     rows = await tx.all(
         "SELECT update_key, chat_id, replies FROM processed_updates "
         "WHERE replied_at IS NULL AND processed_at >= ? AND update_key LIKE ? "
-        "ORDER BY processed_at, update_key",
-        (to_db_time(since), f"{channel}:%"),
+        f"AND replies <> '[]' AND owner IN ({marks}) ORDER BY processed_at, update_key",
+        (*window, *dead),
     )
-    return [
-        UnsentReplies(r["update_key"], r["chat_id"], json.loads(r["replies"]))
-        for r in rows
-        if r["replies"] != "[]"
-    ]
+    return [UnsentReplies(r["update_key"], r["chat_id"], json.loads(r["replies"])) for r in rows]
 
 
 async def mark_replied(tx: Tx, update_keys: list[str], now: datetime) -> None:

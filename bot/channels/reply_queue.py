@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from bot.monitor import Monitor
@@ -12,6 +14,11 @@ from handlers.core.messages import Incoming
 from handlers.router import Router
 
 log = logging.getLogger(__name__)
+# Replies interrupted by a crash are still sent after a restart within this time.
+RECOVER_WITHIN = timedelta(hours=12)
+# How often a running process looks for replies a dead process left unsent: with several
+# processes on one PostgreSQL database (webhook mode) nobody may restart the dead one.
+RECOVER_EVERY_SECONDS = 5.0
 
 
 class Decided(Protocol):
@@ -27,8 +34,8 @@ A = TypeVar("A", bound=Decided)
 class ReplyQueue(Generic[A]):
     """In order within a chat, a few chats at once, marked sent in one transaction per burst.
 
-    A reply that never gets marked (a crash) is re-queued once, by its key, at the next start
-    or, with long polling, by the process that takes polling over (`Router.recover_unsent`).
+    A reply that never gets marked (a crash) is re-queued once, by its key, once its process
+    has died (`UnsentRecovery`).
     """
 
     def __init__(
@@ -105,3 +112,51 @@ class ReplyQueue(Generic[A]):
         except Exception:
             # Not fatal: an unmarked reply is only re-queued (once, by its key) after a restart.
             log.exception("could not mark %d replies as sent", len(done))
+
+
+class UnsentRecovery:
+    """Queues in the outbox the replies of a channel that a process decided and died before
+    sending: at start, every RECOVER_EVERY_SECONDS, and when a process takes polling over.
+
+    Each update is stored with the token of the process that decided it, and a running
+    process holds a duty under its token (bot/liveness.py): replies of a live process, still
+    on their way out, are never taken (`storage.updates.unsent_replies`).
+    """
+
+    def __init__(self, router: Router, channel: str) -> None:
+        self.router = router
+        self.channel = channel
+        self._task: asyncio.Task[None] | None = None
+
+    async def recover(self) -> int:
+        """Queue what dead processes left unsent now; returns how many updates."""
+        try:
+            return await self.router.recover_unsent(
+                self.channel, datetime.now(UTC) - RECOVER_WITHIN
+            )
+        except Exception:
+            # Answering matters more; the next look tries again.
+            log.exception("could not queue the replies interrupted by a crash")
+            return 0
+
+    def keep_looking(self) -> None:
+        """Look again every RECOVER_EVERY_SECONDS, in a process that has an owner token.
+
+        Without one (tests, `bietphai chat`) this process's own replies would look like a
+        dead process's: it recovers at start only, as before owners.
+        """
+        if self.router.owner and self._task is None:
+            self._task = asyncio.create_task(self._loop(), name=f"{self.channel}-recovery")
+
+    async def stop(self) -> None:
+        """Stop looking."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(RECOVER_EVERY_SECONDS)
+            await self.recover()

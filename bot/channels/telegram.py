@@ -6,7 +6,7 @@ import asyncio
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from telegram import (
     BotCommand,
@@ -22,7 +22,7 @@ from telegram.constants import MessageLimit
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.reply_queue import ReplyQueue
+from bot.channels.reply_queue import ReplyQueue, UnsentRecovery
 from bot.channels.textsplit import caption_of, split_text
 from bot.monitor import Monitor
 from bot.token_guard import GuardedRequest, TokenGuard
@@ -32,8 +32,6 @@ from handlers.router import Router
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
-# Replies interrupted by a crash are still sent after a restart within this time.
-RECOVER_WITHIN = timedelta(hours=12)
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
@@ -175,12 +173,13 @@ class TelegramChannel:
         self.application = application
         self.router = router
         self.language = language
-        # Long polling recovers when it takes the polling duty instead (TelegramPolling): at
-        # start another process may be polling and sending these very replies.
+        # Only replies of dead processes are recovered, so this is safe in either mode; long
+        # polling also recovers when it takes the polling duty (TelegramPolling).
         self.recover_at_start = recover_at_start
         self.replies: ReplyQueue[Answer] = ReplyQueue(
             router, self._deliver, parallel=parallel_sends, monitor=monitor
         )
+        self.recovery = UnsentRecovery(router, CHANNEL)
         # The answers of the batch being decided (a context variable: webhook requests run
         # concurrently, each with its own batch).
         self._batch: ContextVar[list[Answer]] = ContextVar("telegram_batch")
@@ -200,14 +199,16 @@ class TelegramChannel:
         except TelegramError as exc:
             log.warning("could not register the command menu: %s", exc)
         if self.recover_at_start:
-            await self.recover_unsent()
+            await self.recovery.recover()
+        self.recovery.keep_looking()
 
     async def recover_unsent(self) -> int:
-        """Queue in the outbox the replies decided before a crash but never sent."""
-        return await self.router.recover_unsent(CHANNEL, datetime.now(UTC) - RECOVER_WITHIN)
+        """Queue in the outbox the replies that dead processes decided but never sent."""
+        return await self.recovery.recover()
 
     async def stop(self) -> None:
         """Finish sending what was decided, then stop PTB."""
+        await self.recovery.stop()
         await self.drain()
         if self.application.running:
             await self.application.stop()

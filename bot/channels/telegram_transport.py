@@ -8,13 +8,12 @@ import logging
 
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.channels.polling_duty import poll_under_duty
 from bot.channels.telegram import ALLOWED_UPDATES, TelegramChannel
 from bot.monitor import Monitor
 from storage.db import Lease
 
 log = logging.getLogger(__name__)
-# How often a standby process tries to take over polling from one that stopped.
-TAKEOVER_SECONDS = 2.0
 
 
 class TelegramPolling:
@@ -48,49 +47,21 @@ class TelegramPolling:
             await asyncio.gather(self._batch, return_exceptions=True)
 
     async def _run(self) -> None:
-        """Poll while this process holds the polling duty; wait to take it over otherwise.
+        """Poll while this process holds the polling duty (bot/channels/polling_duty.py).
 
-        Telegram lets one getUpdates caller at a time; with several processes on one
-        PostgreSQL database the duty is an advisory lock, freed by the server when its holder
-        dies, so a standby process takes over within TAKEOVER_SECONDS. Nothing is lost: the
-        offset is only confirmed for updates already committed, and the replies a dead
-        poller had decided but not sent (in batches it had confirmed too) are queued in the
-        outbox by the process that takes over, before it polls.
+        Nothing is lost: the offset is only confirmed for updates already committed, and the
+        replies a dead poller had decided but not sent (in batches it had confirmed too) are
+        queued in the outbox by the process that takes over, before it polls.
         """
-        db = self.channel.router.db
-        waiting_logged = False
-        while not self._stopping.is_set():
-            async with db.exclusive("telegram:polling") as duty:
-                if duty.held:
-                    self.monitor.standing_by("telegram", False)
-                    log.info("this process polls Telegram")
-                    try:
-                        await self._recover()
-                        await self._poll(duty)
-                    finally:
-                        await self._finish_in_hand()
-                    if self._stopping.is_set() or not await duty.still_held():
-                        continue
-                    return  # the token was refused: polling stopped for good
-            self.monitor.standing_by("telegram", True)
-            if not waiting_logged:
-                log.info("another process polls Telegram; this one takes over if it stops")
-                waiting_logged = True
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), TAKEOVER_SECONDS)
-
-    async def _recover(self) -> None:
-        """Queue the replies an earlier poller decided but never sent (it died meanwhile).
-
-        Only the poller handles Telegram updates, and the duty passes on only once its
-        holder has finished what it had in hand (or died), so none of these is still on its
-        way out from another process.
-        """
-        try:
-            await self.channel.recover_unsent()
-        except Exception:
-            # Polling matters more; the next takeover (or start) tries again.
-            log.exception("could not queue the replies interrupted by a crash")
+        await poll_under_duty(
+            self.channel.router.db,
+            "telegram",
+            self._stopping,
+            self.monitor,
+            recover=self.channel.recover_unsent,
+            poll=self._poll,
+            finish_in_hand=self._finish_in_hand,
+        )
 
     async def _finish_in_hand(self) -> None:
         """Before the duty is released: the batch in hand commits and its replies go out.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
-from bot.channels.reply_queue import ReplyQueue
+from bot.channels.reply_queue import ReplyQueue, UnsentRecovery
 from bot.channels.textsplit import split_text
 from bot.channels.zalo_api import MAX_TEXT_LENGTH, ZaloClient, ZaloError
 from bot.channels.zalo_events import CHANNEL, ZaloUpdate, to_incoming
@@ -17,8 +16,6 @@ from handlers.core.texts import t
 from handlers.router import Router, button_hint, choices_as_lines
 
 log = logging.getLogger(__name__)
-# Replies interrupted by a crash are still sent after a restart within this time.
-RECOVER_WITHIN = timedelta(hours=12)
 
 
 def zalo_texts(
@@ -104,16 +101,23 @@ class ZaloChannel:
         self.replies: ReplyQueue[Answer] = ReplyQueue(
             router, self._deliver, parallel=parallel_sends, monitor=monitor
         )
+        self.recovery = UnsentRecovery(router, CHANNEL)
         # Group chats told once (per running process) that the bot works in private chats.
         self._refused_groups: set[str] = set()
 
     async def start(self) -> None:
-        """Open the client and queue replies a crash interrupted."""
+        """Open the client and queue replies that dead processes left unsent."""
         await self.client.start()
-        await self.router.recover_unsent(CHANNEL, datetime.now(UTC) - RECOVER_WITHIN)
+        await self.recovery.recover()
+        self.recovery.keep_looking()
+
+    async def recover_unsent(self) -> int:
+        """Queue in the outbox the replies that dead processes decided but never sent."""
+        return await self.recovery.recover()
 
     async def stop(self) -> None:
         """Finish sending what was decided, then close the client."""
+        await self.recovery.stop()
         await self.drain()
         await self.client.stop()
 

@@ -6,10 +6,12 @@ import asyncio
 import contextlib
 import logging
 
+from bot.channels.polling_duty import poll_under_duty
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_api import NOTHING_NEW, ZaloError
 from bot.channels.zalo_events import NotAnUpdate, parse_update
 from bot.monitor import Monitor
+from storage.db import Lease
 
 log = logging.getLogger(__name__)
 UNAUTHORIZED = 401
@@ -46,8 +48,30 @@ class ZaloPolling:
             await asyncio.gather(self._batch, return_exceptions=True)
 
     async def _run(self) -> None:
+        """Poll while this process holds the duty `zalo:polling` (one getUpdates caller: Zalo
+        hands each message out once, to whoever asks); stand by otherwise."""
+        await poll_under_duty(
+            self.channel.router.db,
+            "zalo",
+            self._stopping,
+            self.monitor,
+            recover=self.channel.recover_unsent,
+            poll=self._poll,
+            finish_in_hand=self._finish_in_hand,
+        )
+
+    async def _finish_in_hand(self) -> None:
+        """Before the duty is released: the message in hand commits and its replies go out."""
+        if self._batch is not None:
+            await asyncio.gather(self._batch, return_exceptions=True)
+        await self.channel.drain()
+
+    async def _poll(self, duty: Lease) -> None:
         backoff = 1.0
         while not self._stopping.is_set():
+            if not await duty.still_held():
+                log.warning("lost the Zalo polling duty (database connection); waiting")
+                return
             try:
                 result = await self.channel.client.get_updates(self.timeout)
             except ZaloError as exc:

@@ -26,6 +26,7 @@ DEFAULT_DESCRIPTIONS = {
     429: "Quota exceeded",
     500: "Internal Server Error",
     502: "Bad Gateway",
+    504: "Gateway Timeout",
 }
 
 
@@ -69,6 +70,7 @@ class FakeZaloAPI:
         self.polls = 0
         self._message_ids = itertools.count(1)
         self._fail_next: dict[str, list[tuple[str | None, ZaloAPIError]]] = {}
+        self._hangs: dict[str, float] = {}
         self._arrived = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -136,6 +138,17 @@ class FakeZaloAPI:
         """Answer the next `count` calls of `method` (into `chat_id`, if given) with an error."""
         queue = self._fail_next.setdefault(method, [])
         queue.extend((chat_id, ZaloAPIError(status, description)) for _ in range(count))
+
+    def hang(self, method: str, seconds: float) -> None:
+        """Let every call of `method` hang `seconds`, then fail with 504, undelivered (0 stops).
+
+        A timeout the bot cannot tell from a slow success: a process killed meanwhile dies
+        with the message unsent.
+        """
+        if seconds <= 0:
+            self._hangs.pop(method, None)
+        else:
+            self._hangs[method] = seconds
 
     def enqueue(self, update: JSONDict) -> str:
         """A message for getUpdates to hand out; returns its message id."""
@@ -224,6 +237,10 @@ class FakeZaloAPI:
             handler = self._handlers.get(method)
             if handler is None:
                 raise ZaloAPIError(404, "Not Found: unknown method")
+            hang = self._hangs.get(method)
+            if hang:
+                await asyncio.sleep(hang)
+                raise ZaloAPIError(504)
             failures = self._fail_next.get(method, [])
             for index, (chat_id, failure) in enumerate(failures):
                 if chat_id is None or chat_id == params.get("chat_id"):

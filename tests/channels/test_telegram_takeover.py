@@ -22,6 +22,7 @@ from pydantic import SecretStr
 from bot.app import BotApp, build_app
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_transport import TelegramPolling
+from bot.liveness import Liveness, owner_token
 from bot.orgservice import import_org
 from bot.settings import Settings
 from handlers.core.messages import Incoming, Kind
@@ -39,6 +40,7 @@ from tests.helpers.telegram import TOKEN, messages_in, until
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 
 USER_ID = 8101
+CONFIG = HandlerConfig(zone=ZONE, language="vi", backdate_days=7)
 NOTE = "Hướng dẫn UBND xã rà soát hồ sơ công chức"
 
 
@@ -47,6 +49,7 @@ class Poller:
     """The first process: the router, Telegram channel and long polling on its own pool."""
 
     db: PgDatabase
+    liveness: Liveness
     channel: TelegramChannel
     polling: TelegramPolling
 
@@ -54,6 +57,7 @@ class Poller:
         """SIGTERM's path: stop polling, then the channel."""
         await self.polling.stop()
         await self.channel.stop()
+        await self.liveness.stop()
         await self.db.close()
 
 
@@ -72,14 +76,15 @@ async def first(pg_url: str, telegram: FakeTelegramAPI) -> AsyncIterator[Poller]
             display_name=AN,
             now=datetime.now(UTC),
         )
-    router = Router(db, HandlerConfig(zone=ZONE, language="vi", backdate_days=7))
-    channel = TelegramChannel(
-        build_application(TOKEN, telegram.base_url), router, "vi", recover_at_start=False
-    )
+    # As `bietphai run` runs: the updates it decides are stored under its token.
+    liveness = Liveness(db, owner_token())
+    await liveness.start()
+    router = Router(db, CONFIG, owner=liveness.token)
+    channel = TelegramChannel(build_application(TOKEN, telegram.base_url), router, "vi")
     polling = TelegramPolling(channel, timeout=1)
     await channel.start()
     await polling.start()
-    poller = Poller(db, channel, polling)
+    poller = Poller(db, liveness, channel, polling)
     await until(lambda: bool(telegram.calls_of("getUpdates")))
     yield poller
     if polling._task is not None and not polling._task.done():
@@ -118,9 +123,9 @@ async def second_process(
         await app.stop()
 
 
-async def handled_not_sent(db: PgDatabase, update_id: int) -> str:
+async def handled_not_sent(first: Poller, update_id: int) -> str:
     """An update the first process decided (committed) and whose offer it has not sent."""
-    router = Router(db, HandlerConfig(zone=ZONE, language="vi", backdate_days=7))
+    router = Router(first.db, CONFIG, owner=first.liveness.token)
     key = f"telegram:{update_id}"
     replies = await router.handle(
         Incoming(
@@ -146,7 +151,7 @@ async def queued(db: PgDatabase, key: str) -> bool:
 async def test_a_process_that_starts_leaves_the_pollers_replies_and_sends_them_if_it_dies(
     first: Poller, telegram: FakeTelegramAPI, pg_url: str, tmp_path: Path
 ) -> None:
-    key = await handled_not_sent(first.db, 900_001)
+    key = await handled_not_sent(first, 900_001)
     async with second_process(pg_url, telegram, tmp_path):
         # The second process is up and standing by: the offer is the poller's to send.
         await asyncio.sleep(2.5)
@@ -157,6 +162,7 @@ async def test_a_process_that_starts_leaves_the_pollers_replies_and_sends_them_i
         # second process takes polling over and sends the offer, once.
         assert first.polling._task is not None
         first.polling._task.cancel()
+        await first.liveness.stop()
         await first.db.close()
         await until(lambda: len(messages_in(telegram, USER_ID)) == 1, timeout=15)
         [offer] = messages_in(telegram, USER_ID)

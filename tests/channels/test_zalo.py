@@ -175,6 +175,7 @@ async def test_run_assembles_zalo_when_its_token_is_set(fake: FakeZaloAPI, tmp_p
     app = await build_app(settings)
     assert [type(s).__name__ for s in app.services] == [
         "HttpServer",
+        "Liveness",
         "ZaloChannel",
         "ZaloPolling",
         "ZaloOutbox",

@@ -1,0 +1,60 @@
+"""Long polling held by one process at a time, handed over when it stops or dies (any channel)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.monitor import Monitor
+from storage.db import Database, Lease
+
+log = logging.getLogger(__name__)
+# How often a standby process tries to take over polling from one that stopped.
+TAKEOVER_SECONDS = 2.0
+
+
+async def poll_under_duty(
+    db: Database,
+    channel: str,
+    stopping: asyncio.Event,
+    monitor: Monitor,
+    *,
+    recover: Callable[[], Awaitable[object]],
+    poll: Callable[[Lease], Awaitable[None]],
+    finish_in_hand: Callable[[], Awaitable[None]],
+) -> None:
+    """Poll while this process holds `<channel>:polling`; wait to take it over otherwise.
+
+    The platform lets one getUpdates caller at a time; with several processes on one
+    PostgreSQL database the duty is an advisory lock, freed by the server when its holder
+    dies, so a standby process takes over within TAKEOVER_SECONDS. The process taking over
+    first queues in the outbox the replies a dead poller decided but never sent (`recover`),
+    and a poller that stops frees the duty only once its batch in hand is committed and its
+    replies are out (`finish_in_hand`): otherwise the next poller would get the same updates
+    again, or recover their replies, while this one still sends them. `poll` returns when
+    told to stop, when the duty is lost, or for good (a refused token).
+    """
+    waiting_logged = False
+    while not stopping.is_set():
+        async with db.exclusive(f"{channel}:polling") as duty:
+            if duty.held:
+                monitor.standing_by(channel, False)
+                log.info("this process polls %s", channel.capitalize())
+                try:
+                    await recover()
+                    await poll(duty)
+                finally:
+                    await finish_in_hand()
+                if stopping.is_set() or not await duty.still_held():
+                    continue
+                return  # the token was refused: polling stopped for good
+        monitor.standing_by(channel, True)
+        if not waiting_logged:
+            log.info(
+                "another process polls %s; this one takes over if it stops", channel.capitalize()
+            )
+            waiting_logged = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), TAKEOVER_SECONDS)
