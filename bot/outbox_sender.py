@@ -19,6 +19,7 @@ from bot.monitor import Monitor
 from handlers.core.messages import Reply
 from storage import outbox
 from storage.db import Database, Lease
+from storage.errors import first_line
 from storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -175,11 +176,25 @@ class OutboxSender:
         STANDBY_SECONDS when it stops. Claims stay atomic (FOR UPDATE SKIP LOCKED), so even
         two senders never send one message twice. An SQLite file always grants the duty.
         """
+        outage_logged = False
         while not self._stopping.is_set():
-            async with self.db.exclusive(f"outbox:{self.channel.name}") as duty:
-                if duty.held:
-                    await self._drain_while_held(duty)
-                    continue
+            try:
+                async with self.db.exclusive(f"outbox:{self.channel.name}") as duty:
+                    outage_logged = False
+                    if duty.held:
+                        await self._drain_while_held(duty)
+                        continue
+            except Exception as exc:
+                # The database is unreachable: keep trying, or this process would never
+                # send for the channel again, even after the database is back. One line
+                # per outage, not one per try.
+                if not outage_logged:
+                    log.warning(
+                        "outbox sender for %s: the database is unavailable (%s); trying again",
+                        self.channel.name,
+                        first_line(exc),
+                    )
+                    outage_logged = True
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), STANDBY_SECONDS)
 

@@ -47,6 +47,7 @@ from storage.db import (
     split_sql,
 )
 from storage.dialect import PgStatement, ddl_to_postgres, to_postgres
+from storage.errors import first_line
 from storage.schema import pending_migrations, record_migration
 
 log = logging.getLogger(__name__)
@@ -210,7 +211,7 @@ class PgTx(Tx):
             self.lost_race = exc
             raise
         except psycopg.IntegrityError as exc:
-            raise ConstraintError(_first_line(exc)) from exc
+            raise ConstraintError(first_line(exc)) from exc
         for cursor in cursors:
             self._count(cursor)
         return cursors[-1] if statement is not None else None
@@ -259,7 +260,7 @@ class PgTx(Tx):
             self.lost_race = exc
             raise
         except psycopg.IntegrityError as exc:
-            raise ConstraintError(_first_line(exc)) from exc
+            raise ConstraintError(first_line(exc)) from exc
         self.changed += max(cursor.rowcount, 0)
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
@@ -356,13 +357,13 @@ class PgDatabase(Database):
         try:
             conninfo_to_dict(self.url)
         except psycopg.ProgrammingError as exc:
-            raise StorageError(f"BOT_DATABASE_URL không hợp lệ: {_first_line(exc)}") from exc
+            raise StorageError(f"BOT_DATABASE_URL không hợp lệ: {first_line(exc)}") from exc
         try:
             conn = await AsyncConnection.connect(
                 self.url, autocommit=True, connect_timeout=10, row_factory=_row_factory
             )
         except psycopg.OperationalError as exc:
-            text = _first_line(exc)
+            text = first_line(exc)
             if "does not exist" in text and "database" in text:
                 name = where.split("/", 1)[-1]
                 raise StorageError(
@@ -373,9 +374,7 @@ class PgDatabase(Database):
                 f"không kết nối được PostgreSQL {where} (BOT_DATABASE_URL): {text}"
             ) from exc
         except psycopg.Error as exc:
-            raise StorageError(
-                f"không kết nối được PostgreSQL {where}: {_first_line(exc)}"
-            ) from exc
+            raise StorageError(f"không kết nối được PostgreSQL {where}: {first_line(exc)}") from exc
         _adapt(conn)
         return conn
 
@@ -513,7 +512,7 @@ class PgDatabase(Database):
             async with self.pool.connection(timeout=5) as conn:
                 await conn.execute("SELECT 1")
         except (psycopg.Error, PoolTimeout) as exc:
-            raise StorageError(f"PostgreSQL không trả lời: {_first_line(exc)}") from exc
+            raise StorageError(f"PostgreSQL không trả lời: {first_line(exc)}") from exc
 
     async def table_names(self) -> list[str]:
         """The bietphai tables on the server (the migration record left out)."""
@@ -618,11 +617,6 @@ def backup_hint(url: str) -> str:
         f"dữ liệu nằm trên PostgreSQL ({where}): sao lưu bằng pg_dump -Fc -f bietphai.dump {name}, "
         f"khôi phục bằng pg_restore --clean -d {name} bietphai.dump (xem mục Restore trong README)"
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 __all__ = ["PgDatabase", "PgRow", "backup_hint", "describe_url", "lock_number"]

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.monitor import Monitor
 from storage.db import Database, Lease
+from storage.errors import first_line
 
 log = logging.getLogger(__name__)
 # How often a standby process tries to take over polling from one that stopped.
@@ -36,20 +37,33 @@ async def poll_under_duty(
     again, or recover their replies, while this one still sends them. `poll` returns when
     told to stop, when the duty is lost, or for good (a refused token).
     """
-    waiting_logged = False
+    waiting_logged = outage_logged = False
     while not stopping.is_set():
-        async with db.exclusive(f"{channel}:polling") as duty:
-            if duty.held:
-                monitor.standing_by(channel, False)
-                log.info("this process polls %s", channel.capitalize())
-                try:
-                    await recover()
-                    await poll(duty)
-                finally:
-                    await finish_in_hand()
-                if stopping.is_set() or not await duty.still_held():
-                    continue
-                return  # the token was refused: polling stopped for good
+        try:
+            async with db.exclusive(f"{channel}:polling") as duty:
+                outage_logged = False
+                if duty.held:
+                    monitor.standing_by(channel, False)
+                    log.info("this process polls %s", channel.capitalize())
+                    try:
+                        await recover()
+                        await poll(duty)
+                    finally:
+                        await finish_in_hand()
+                    if stopping.is_set() or not await duty.still_held():
+                        continue
+                    return  # the token was refused: polling stopped for good
+        except Exception as exc:
+            # The database is unreachable (an outage, a pool that waited in vain): keep
+            # trying, or this process would stand by for good and never take polling over.
+            # One line per outage, not one per try.
+            if not outage_logged:
+                log.warning(
+                    "polling %s: the database is unavailable (%s); trying again",
+                    channel,
+                    first_line(exc),
+                )
+                outage_logged = True
         monitor.standing_by(channel, True)
         if not waiting_logged:
             log.info(

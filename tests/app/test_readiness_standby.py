@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -17,6 +18,8 @@ from pydantic import SecretStr
 
 from bot.app import BotApp, build_app
 from bot.settings import Settings
+from handlers.core.messages import Reply
+from storage import outbox
 from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.helpers.telegram import TOKEN, until
@@ -25,6 +28,8 @@ pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarn
 
 # A load balancer's health-check timeout: /readyz must answer within it, ready or not.
 PROBE_TIMEOUT = 10.0
+# An outage longer than the connection pool's 30 s wait for a connection.
+OUTAGE_SECONDS = 35.0
 
 
 class CuttableLink:
@@ -147,3 +152,42 @@ async def test_a_process_that_cannot_reach_the_database_is_not_ready_the_standby
                     break
                 await asyncio.sleep(0.2)
             assert await readiness(second) == (200, {"status": "ready", "standby": ["telegram"]})
+
+
+async def test_a_standby_cut_off_from_the_database_still_takes_polling_over_afterwards(
+    pg_url: str, telegram: FakeTelegramAPI, link: CuttableLink, tmp_path: Path
+) -> None:
+    # A database outage must not end the standby's wait for the polling duty (nor the
+    # outbox sender's): once the database is back, the standby takes over when the poller
+    # stops, instead of calling itself a healthy standby that never will.
+    parts = urlsplit(pg_url)
+    user = f"{parts.username}@" if parts.username else ""
+    through_link = urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{link.listen_port}"))
+    async with contextlib.AsyncExitStack() as poller:
+        await poller.enter_async_context(bot_process(pg_url, telegram, tmp_path))
+        await until(lambda: bool(telegram.calls_of("getUpdates")))
+        async with bot_process(through_link, telegram, tmp_path) as second:
+            await until(lambda: second.monitor.stands_by("telegram"))
+            await link.cut()
+            # Longer than the pool waits for a connection: every try of the duty fails.
+            await asyncio.sleep(OUTAGE_SECONDS)
+            await link.mend()
+            await poller.aclose()  # the poller stops; the standby takes polling over
+            await until(lambda: not second.monitor.stands_by("telegram"), timeout=60)
+            # And it sends: its outbox sender also outlived the outage.
+            async with second.db.transaction() as tx:
+                await outbox.enqueue_to_chat(
+                    tx,
+                    key="after-the-outage",
+                    channel="telegram",
+                    chat_id="4242",
+                    payload=Reply("Sau sự cố cơ sở dữ liệu").to_json(),
+                    now=datetime.now(UTC),
+                )
+            await until(
+                lambda: any(
+                    c.params.get("text") == "Sau sự cố cơ sở dữ liệu"
+                    for c in telegram.calls_of("sendMessage")
+                ),
+                timeout=60,
+            )
