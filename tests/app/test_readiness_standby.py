@@ -14,15 +14,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import pytest
-from pydantic import SecretStr
 
-from bot.app import BotApp, build_app
-from bot.settings import Settings
+from bot.app import BotApp
 from handlers.core.messages import Reply
 from storage import outbox
 from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.helpers.telegram import TOKEN, until
+from tests.helpers.telegram import pg_bot_process, until
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 
@@ -89,27 +87,6 @@ async def link(pg_url: str) -> AsyncIterator[CuttableLink]:
     await relay.cut()
 
 
-@contextlib.asynccontextmanager
-async def bot_process(url: str, telegram: FakeTelegramAPI, tmp_path: Path) -> AsyncIterator[BotApp]:
-    """A process on the database at `url`, as `bietphai run` assembles and starts it."""
-    settings = Settings(
-        _env_file=None,
-        BOT_DB_PATH=tmp_path / "unused.sqlite3",
-        BOT_DATABASE_URL=url,
-        BOT_SECRET_KEY=SecretStr("k" * 32),
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=telegram.base_url,
-        TELEGRAM_POLL_TIMEOUT=1,
-        BOT_HTTP_PORT=free_port(),
-    )
-    app = await build_app(settings)
-    try:
-        await app.start()
-        yield app
-    finally:
-        await app.stop()
-
-
 async def readiness(app: BotApp) -> tuple[int, dict[str, Any]]:
     """GET /readyz on the app's HTTP server, with a load balancer's patience: status and JSON."""
     url = f"http://127.0.0.1:{app.settings.http_port}/readyz"
@@ -124,10 +101,10 @@ async def test_a_process_that_cannot_reach_the_database_is_not_ready_the_standby
     parts = urlsplit(pg_url)
     user = f"{parts.username}@" if parts.username else ""
     through_link = urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{link.listen_port}"))
-    async with bot_process(pg_url, telegram, tmp_path) as first:
+    async with pg_bot_process(pg_url, telegram, tmp_path) as first:
         # Only the process holding the polling duty calls getUpdates.
         await until(lambda: bool(telegram.calls_of("getUpdates")))
-        async with bot_process(through_link, telegram, tmp_path) as second:
+        async with pg_bot_process(through_link, telegram, tmp_path) as second:
             await until(lambda: second.monitor.stands_by("telegram"))
             assert await readiness(first) == (200, {"status": "ready"})
             assert await readiness(second) == (200, {"status": "ready", "standby": ["telegram"]})
@@ -164,9 +141,9 @@ async def test_a_standby_cut_off_from_the_database_still_takes_polling_over_afte
     user = f"{parts.username}@" if parts.username else ""
     through_link = urlunsplit(parts._replace(netloc=f"{user}127.0.0.1:{link.listen_port}"))
     async with contextlib.AsyncExitStack() as poller:
-        await poller.enter_async_context(bot_process(pg_url, telegram, tmp_path))
+        await poller.enter_async_context(pg_bot_process(pg_url, telegram, tmp_path))
         await until(lambda: bool(telegram.calls_of("getUpdates")))
-        async with bot_process(through_link, telegram, tmp_path) as second:
+        async with pg_bot_process(through_link, telegram, tmp_path) as second:
             await until(lambda: second.monitor.stands_by("telegram"))
             await link.cut()
             # Longer than the pool waits for a connection: every try of the duty fails.

@@ -10,32 +10,28 @@ they are out when the first stops, and must send them (once) when the first died
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from bot.app import BotApp, build_app
+from bot.app import BotApp
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_transport import TelegramPolling
 from bot.liveness import Liveness, owner_token
 from bot.orgservice import import_org
-from bot.settings import Settings
 from handlers.core.messages import Incoming, Kind
 from handlers.core.turn import HandlerConfig
 from handlers.router import Router
 from storage import org, outbox
 from storage.org_import import resolve_person
 from storage.pg import PgDatabase
-from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import ZONE, local
 from tests.helpers.sample import AN, SAMPLE_XLSX
-from tests.helpers.telegram import TOKEN, messages_in, until
+from tests.helpers.telegram import TOKEN, messages_in, pg_bot_process, until
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
 
@@ -100,29 +96,6 @@ async def telegram() -> AsyncIterator[FakeTelegramAPI]:
         yield fake
 
 
-@contextlib.asynccontextmanager
-async def second_process(
-    pg_url: str, telegram: FakeTelegramAPI, tmp_path: Path
-) -> AsyncIterator[BotApp]:
-    """A second process on the same database, as `bietphai run` assembles and starts it."""
-    settings = Settings(
-        _env_file=None,
-        BOT_DB_PATH=tmp_path / "unused.sqlite3",
-        BOT_DATABASE_URL=pg_url,
-        BOT_SECRET_KEY=SecretStr("k" * 32),
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=telegram.base_url,
-        TELEGRAM_POLL_TIMEOUT=1,
-        BOT_HTTP_PORT=free_port(),
-    )
-    app = await build_app(settings)
-    try:
-        await app.start()
-        yield app
-    finally:
-        await app.stop()
-
-
 async def handled_not_sent(first: Poller, update_id: int) -> str:
     """An update the first process decided (committed) and whose offer it has not sent."""
     router = Router(first.db, CONFIG, owner=first.liveness.token)
@@ -152,7 +125,7 @@ async def test_a_process_that_starts_leaves_the_pollers_replies_and_sends_them_i
     first: Poller, telegram: FakeTelegramAPI, pg_url: str, tmp_path: Path
 ) -> None:
     key = await handled_not_sent(first, 900_001)
-    async with second_process(pg_url, telegram, tmp_path):
+    async with pg_bot_process(pg_url, telegram, tmp_path):
         # The second process is up and standing by: the offer is the poller's to send.
         await asyncio.sleep(2.5)
         assert not await queued(first.db, key)
@@ -174,7 +147,7 @@ async def test_a_process_that_starts_leaves_the_pollers_replies_and_sends_them_i
 async def test_a_poller_that_stops_hands_over_after_its_answers_are_out(
     first: Poller, telegram: FakeTelegramAPI, pg_url: str, tmp_path: Path
 ) -> None:
-    async with second_process(pg_url, telegram, tmp_path) as second:
+    async with pg_bot_process(pg_url, telegram, tmp_path) as second:
         await hand_over_while_answering(first, second, telegram)
 
 

@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from bot.app import BotApp, build_app
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_transport import TelegramPolling
 from bot.orgservice import create_invite
+from bot.settings import Settings
 from handlers.router import Router
 from storage import Database, worklog
 from storage.models import WorkLog
 from storage.org_import import resolve_person
+from testing.bot_process import free_port
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.chat import local
 
@@ -22,6 +29,29 @@ JSONDict = dict[str, Any]
 
 
 TOKEN = "123:ABC"
+
+
+@contextlib.asynccontextmanager
+async def pg_bot_process(
+    url: str, telegram: FakeTelegramAPI, tmp_path: Path
+) -> AsyncIterator[BotApp]:
+    """A process on the PostgreSQL database at `url`, as `bietphai run` assembles and starts it."""
+    settings = Settings(
+        _env_file=None,
+        BOT_DB_PATH=tmp_path / "unused.sqlite3",
+        BOT_DATABASE_URL=url,
+        BOT_SECRET_KEY=SecretStr("k" * 32),
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=telegram.base_url,
+        TELEGRAM_POLL_TIMEOUT=1,
+        BOT_HTTP_PORT=free_port(),
+    )
+    app = await build_app(settings)
+    try:
+        await app.start()
+        yield app
+    finally:
+        await app.stop()
 
 
 MORNING = "2026-11-25 09:00"  # a Wednesday in Đợt 2 (02/11/2026–25/12/2026)
