@@ -185,6 +185,8 @@ class Database:
         # A database with data is copied aside before a migration changes it.
         self.backup_before_migrating = backup_before_migrating
         self.migration_backup: Path | None = None
+        # The migrations this open applied, in order (empty: the schema was already newest).
+        self.migrations_applied: tuple[int, ...] = ()
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         # One writer connection shared by every task: the lock keeps transactions from mixing.
@@ -387,6 +389,7 @@ class Database:
             # Kept as the highest number applied, which is what backups, `restore` and older
             # bietphai versions read (an older one refuses a file from a newer one by it).
             await tx.execute(f"PRAGMA user_version = {await schema_version(tx)}")
+        self.migrations_applied = tuple(number for number, _ in pending)
 
     async def _recorded(self) -> set[int] | None:
         """The numbers in the file's migration record, read without writing; None: no record."""
