@@ -430,7 +430,11 @@ async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_re
                 waited_for = sorted(standby(answers[0]) + standby(answers[1]))
                 return all(answers) and waited_for == ["outbox:telegram", "telegram:polling"]
 
-            await until(both_ready)
+            try:
+                await until(both_ready)
+            except TimeoutError:
+                failure = f"not both ready with each duty held once: {answers}"
+                raise AssertionError(failure) from None
             poller, waiting = bots if "telegram:polling" not in standby(answers[0]) else bots[::-1]
 
             await poller.kill()  # the server frees its polling duty; the other takes it over
