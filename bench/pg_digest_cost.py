@@ -33,8 +33,8 @@ from bench.digest_cost import (
     QUICK_OFFICIALS,
     SCOPED,
     ZONE,
-    _person,
     cache_folder,
+    person_named,
     prepared,
     time_daily,
 )
@@ -121,7 +121,7 @@ async def run(
     small = await PgDatabase(urls["small"]).open()
     large = await PgDatabase(urls["large"]).open()
     try:
-        in_small, in_large = await _person(small, SCOPED), await _person(large, SCOPED)
+        in_small, in_large = await person_named(small, SCOPED), await person_named(large, SCOPED)
         await _once(small, in_small)
         await _once(large, in_large)
         # Small and large alternate, so that both medians see the same load from the rest of
@@ -135,7 +135,7 @@ async def run(
         async with large.read() as tx:
             scope_large = len(await digest_reads.officials_in_scope(tx, in_large.id, DIGEST_DAY))
         assert scope_small == scope_large, "the scoped supervisor must see the same officials"
-        leader = await _person(large, LEADER)
+        leader = await person_named(large, LEADER)
         leadership_ms, leadership_officials = await time_daily(large, leader, max(1, repeat // 10))
     finally:
         await small.close()

@@ -239,7 +239,7 @@ class Database:
             if read_only:
                 await conn.execute("PRAGMA query_only = ON")
             # SQLite's lower() only folds ASCII; Vietnamese names need Unicode case folding.
-            await conn.create_function("casefold", 1, _casefold, deterministic=True)
+            await conn.create_function("casefold", 1, casefold, deterministic=True)
         except sqlite3.Error as exc:
             await conn.close()
             raise StorageError(f"không mở được cơ sở dữ liệu {self.path}: {exc}") from exc
@@ -444,7 +444,8 @@ async def _switch_to_wal(conn: aiosqlite.Connection, patience: float) -> None:
         pause = min(pause * 2, 0.2)
 
 
-def _casefold(value: object) -> object:
+def casefold(value: object) -> object:
+    """SQLite's casefold() SQL function (PostgreSQL defines its own): text casefolded."""
     return value.casefold() if isinstance(value, str) else value
 
 
