@@ -186,3 +186,16 @@ def test_no_module_imports_another_modules_private_name() -> None:
                 wrong.append(f"{where} imports {', '.join(private)}")
     assert not wrong, "private names imported from another module:\n" + "\n".join(wrong)
 
+
+def test_one_free_port_helper() -> None:
+    """Tests and the bot processes they start share `testing.bot_process.free_port`."""
+    defined = [
+        str(path.relative_to(ROOT))
+        for folder in ("tests", "testing", "bench")
+        for path in _python_files(folder)
+        if any(
+            isinstance(node, ast.FunctionDef) and node.name == "free_port"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    ]
+    assert defined == ["testing/bot_process.py"]
