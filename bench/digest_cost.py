@@ -322,7 +322,8 @@ async def prepared(
     return GeneratedDatabase(path, officials, entries, time.perf_counter() - started, False)
 
 
-async def _person(db: Database, name: str) -> Person:
+async def person_named(db: Database, name: str) -> Person:
+    """The one person of this name (the benches' supervisors)."""
     async with db.read() as tx:
         [found] = await org.people_matching(tx, name)
     return found
@@ -370,11 +371,11 @@ async def run_digest_bench(
     for label, generated in (("small", small), ("large", large)):
         db = await Database(generated.path).open()
         try:
-            scoped = await _person(db, SCOPED)
+            scoped = await person_named(db, SCOPED)
             timings[label], sizes[label] = await time_daily(db, scoped, repeat)
             timings[f"weekly_{label}"] = await time_weekly(db, scoped, max(1, repeat // 5))
             if label == "large":
-                leader = await _person(db, LEADER)
+                leader = await person_named(db, LEADER)
                 timings["leadership"], sizes["leadership"] = await time_daily(
                     db, leader, max(1, repeat // 10)
                 )

@@ -2,9 +2,9 @@
 
 bench.digest_cost generates (and caches) two SQLite files: the sample organisation, and the
 same plus synthetic officials up to --officials, an entry a day each for --days days. This
-bench copies each into its own PostgreSQL database with `copy-db`'s code (kept on the server
-between runs, named after the size), runs ANALYZE, and times Hồ Văn Tâm's daily digest on
-both, the two alternating: the ratio large ÷ small is the figure (goal ≤ 2, as on SQLite).
+bench copies each into its own PostgreSQL database with `copy-db`'s code, which ends with
+ANALYZE (kept on the server between runs, named after the size), and times Hồ Văn Tâm's daily
+digest on both, the two alternating: the ratio large ÷ small is the figure (goal ≤ 2, as on SQLite).
 Department leadership's digest over every official is reported per official.
 
 Run: python -m bench.pg_digest_cost [--quick] [--officials 20000] [--days 120] [--server URL]
@@ -33,8 +33,8 @@ from bench.digest_cost import (
     QUICK_OFFICIALS,
     SCOPED,
     ZONE,
-    _person,
     cache_folder,
+    person_named,
     prepared,
     time_daily,
 )
@@ -63,12 +63,10 @@ async def on_postgresql(server: str, sqlite_path: Path, name: str) -> tuple[str,
             async with target.read() as tx:
                 if int(await tx.value("SELECT count(*) FROM work_logs")):
                     return url, 0.0
-        await copy_database(source, target)
+        await copy_database(source, target)  # which ends with ANALYZE of every table it filled
     finally:
         await source.close()
         await target.close()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("ANALYZE")
     return url, time.perf_counter() - started
 
 
@@ -121,7 +119,7 @@ async def run(
     small = await PgDatabase(urls["small"]).open()
     large = await PgDatabase(urls["large"]).open()
     try:
-        in_small, in_large = await _person(small, SCOPED), await _person(large, SCOPED)
+        in_small, in_large = await person_named(small, SCOPED), await person_named(large, SCOPED)
         await _once(small, in_small)
         await _once(large, in_large)
         # Small and large alternate, so that both medians see the same load from the rest of
@@ -135,7 +133,7 @@ async def run(
         async with large.read() as tx:
             scope_large = len(await digest_reads.officials_in_scope(tx, in_large.id, DIGEST_DAY))
         assert scope_small == scope_large, "the scoped supervisor must see the same officials"
-        leader = await _person(large, LEADER)
+        leader = await person_named(large, LEADER)
         leadership_ms, leadership_officials = await time_daily(large, leader, max(1, repeat // 10))
     finally:
         await small.close()

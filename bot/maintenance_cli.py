@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sqlite3
 import sys
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -104,7 +105,13 @@ async def run_migrate(settings: Settings) -> int:
             version = await db.schema_version()
         finally:
             await db.close()
-        print(f"{db.describe()} ở phiên bản lược đồ mới nhất ({version}).")
+        if not db.migrations_applied:
+            print(f"{db.describe()} ở phiên bản lược đồ mới nhất ({version}).")
+        else:
+            print(
+                f"Đã áp dụng migration {migration_numbers(db.migrations_applied)} trên "
+                f"{db.describe()}; lược đồ ở phiên bản mới nhất ({version})."
+            )
         return 0
     before = _schema_version_of(settings.db_path)
     db = await Database(settings.db_path).open()
@@ -113,13 +120,37 @@ async def run_migrate(settings: Settings) -> int:
         copy = db.migration_backup
     finally:
         await db.close()
-    if before == after:
+    applied = db.migrations_applied
+    if not applied:
         print(f"Cơ sở dữ liệu {settings.db_path} đã ở phiên bản lược đồ mới nhất ({after}).")
         return 0
-    print(f"Đã nâng cấp lược đồ của {settings.db_path} từ phiên bản {before} lên {after}.")
+    if before == after:
+        # A migration that landed after this file reached a higher number (see the README).
+        print(
+            f"Đã áp dụng migration {migration_numbers(applied)} còn thiếu cho {settings.db_path}; "
+            f"lược đồ ở phiên bản mới nhất ({after})."
+        )
+    else:
+        print(
+            f"Đã nâng cấp lược đồ của {settings.db_path} từ phiên bản {before} lên {after} "
+            f"(migration {migration_numbers(applied)})."
+        )
     if copy is not None:
         print(f"Bản sao trước khi nâng cấp: {copy}")
     return 0
+
+
+def migration_numbers(numbers: Sequence[int]) -> str:
+    """'0013' or '0001–0012, 0015': the migrations applied, runs written as ranges."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(
+        f"{run[0]:04d}" if len(run) == 1 else f"{run[0]:04d}–{run[-1]:04d}" for run in runs
+    )
 
 
 def _schema_version_of(path: Path) -> int:

@@ -116,15 +116,19 @@ class Monitor:
         self._contacts[channel] = now
         self.contact.labels(channel, via).set(now)
 
-    def standing_by(self, channel: str, standby: bool) -> None:
-        """Another process polls this channel (True), or this one has taken it over (False)."""
+    def standing_by(self, duty: str, standby: bool) -> None:
+        """Another process holds this duty while this one waits to take it over (True), or
+        this one holds it now (False)."""
         if standby:
-            self._standby.add(channel)
-        elif channel in self._standby:
-            self._standby.discard(channel)
-            # A standby process last reached the platform when it started, maybe long ago:
-            # readiness counts from the takeover, as it does from the start.
-            self._contacts[channel] = max(self._contacts.get(channel, 0.0), self.clock())
+            self._standby.add(duty)
+        else:
+            self._standby.discard(duty)
+
+    def took_over_polling(self, channel: str) -> None:
+        """This process polls the channel after standing by: its contact window starts now."""
+        # A standby process last reached the platform when it started, maybe long ago:
+        # readiness counts from the takeover, as it does from the start.
+        self._contacts[channel] = max(self._contacts.get(channel, 0.0), self.clock())
 
     def job_ran(self, job: str, *, ok: bool) -> None:
         """A scheduled job finished."""
@@ -139,9 +143,13 @@ class Monitor:
 
     # Read by /readyz and /metrics -------------------------------------------------------
 
-    def stands_by(self, channel: str) -> bool:
-        """Whether another process polls this channel while this one waits to take over."""
-        return channel in self._standby
+    def stands_by(self, duty: str) -> bool:
+        """Whether another process holds this duty while this one waits to take it over."""
+        return duty in self._standby
+
+    def standby_duties(self) -> list[str]:
+        """Every duty this process stands by for, sorted."""
+        return sorted(self._standby)
 
     def seconds_since_contact(self, channel: str) -> float | None:
         """How long ago the channel last reached its platform or took over polling (None: never)."""

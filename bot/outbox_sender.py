@@ -25,6 +25,11 @@ from storage.outbox import OutboxMessage
 log = logging.getLogger(__name__)
 
 
+def sending_duty(channel: str) -> str:
+    """The name of the duty to send a channel's outbox (`outbox:telegram`)."""
+    return f"outbox:{channel}"
+
+
 class DeliveryError(Exception):
     """Sending failed; the subclass says what to do about it."""
 
@@ -176,12 +181,14 @@ class OutboxSender:
         STANDBY_SECONDS when it stops. Claims stay atomic (FOR UPDATE SKIP LOCKED), so even
         two senders never send one message twice. An SQLite file always grants the duty.
         """
+        name = sending_duty(self.channel.name)
         outage_logged = False
         while not self._stopping.is_set():
             try:
-                async with self.db.exclusive(f"outbox:{self.channel.name}") as duty:
+                async with self.db.exclusive(name) as duty:
                     outage_logged = False
                     if duty.held:
+                        self.monitor.standing_by(name, False)
                         await self._drain_while_held(duty)
                         continue
             except Exception as exc:
@@ -195,6 +202,9 @@ class OutboxSender:
                         first_line(exc),
                     )
                     outage_logged = True
+            # Another process sends for the channel (or the database is out and this one
+            # waits to take the duty again): /readyz lists it.
+            self.monitor.standing_by(name, True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), STANDBY_SECONDS)
 

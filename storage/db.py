@@ -185,6 +185,8 @@ class Database:
         # A database with data is copied aside before a migration changes it.
         self.backup_before_migrating = backup_before_migrating
         self.migration_backup: Path | None = None
+        # The migrations this open applied, in order (empty: the schema was already newest).
+        self.migrations_applied: tuple[int, ...] = ()
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         # One writer connection shared by every task: the lock keeps transactions from mixing.
@@ -237,7 +239,7 @@ class Database:
             if read_only:
                 await conn.execute("PRAGMA query_only = ON")
             # SQLite's lower() only folds ASCII; Vietnamese names need Unicode case folding.
-            await conn.create_function("casefold", 1, _casefold, deterministic=True)
+            await conn.create_function("casefold", 1, casefold, deterministic=True)
         except sqlite3.Error as exc:
             await conn.close()
             raise StorageError(f"không mở được cơ sở dữ liệu {self.path}: {exc}") from exc
@@ -387,6 +389,7 @@ class Database:
             # Kept as the highest number applied, which is what backups, `restore` and older
             # bietphai versions read (an older one refuses a file from a newer one by it).
             await tx.execute(f"PRAGMA user_version = {await schema_version(tx)}")
+        self.migrations_applied = tuple(number for number, _ in pending)
 
     async def _recorded(self) -> set[int] | None:
         """The numbers in the file's migration record, read without writing; None: no record."""
@@ -441,7 +444,8 @@ async def _switch_to_wal(conn: aiosqlite.Connection, patience: float) -> None:
         pause = min(pause * 2, 0.2)
 
 
-def _casefold(value: object) -> object:
+def casefold(value: object) -> object:
+    """SQLite's casefold() SQL function (PostgreSQL defines its own): text casefolded."""
     return value.casefold() if isinstance(value, str) else value
 
 

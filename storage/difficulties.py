@@ -65,7 +65,9 @@ def reference(difficulty_id: int) -> str:
     return f"KK-{difficulty_id:04d}"
 
 
-_SELECT = (
+# A difficulty's row with the names beside it, as `difficulty_from_row` reads it (the digest's
+# reads add their own WHERE).
+SELECT_DIFFICULTY = (
     "SELECT d.*, p.full_name AS reporter_name, c.name AS commune_name, "
     "(SELECT count(*) FROM attachments a WHERE a.owner_kind = 'difficulty' "
     "AND a.owner_id = d.id) AS attachment_count "
@@ -74,7 +76,9 @@ _SELECT = (
 )
 
 
-def _difficulty(row: Row) -> Difficulty:
+def difficulty_from_row(row: Row) -> Difficulty:
+    """The difficulty in a row of SELECT_DIFFICULTY."""
+
     def opt(name: str) -> datetime | None:
         return from_db_time(row[name]) if row[name] else None
 
@@ -148,8 +152,8 @@ async def add_difficulty(
 
 async def difficulty_by_id(tx: Tx, difficulty_id: int) -> Difficulty | None:
     """One difficulty."""
-    row = await tx.one(_SELECT + "WHERE d.id = ?", (difficulty_id,))
-    return None if row is None else _difficulty(row)
+    row = await tx.one(SELECT_DIFFICULTY + "WHERE d.id = ?", (difficulty_id,))
+    return None if row is None else difficulty_from_row(row)
 
 
 async def change_status(
@@ -230,16 +234,18 @@ async def events_of(tx: Tx, difficulty_id: int) -> list[DifficultyEvent]:
 async def open_difficulties_of_reporter(tx: Tx, reporter_id: int) -> list[Difficulty]:
     """The reporter's difficulties that are not resolved, oldest first."""
     rows = await tx.all(
-        _SELECT + "WHERE d.reporter_id = ? AND d.status != 'resolved' ORDER BY d.id",
+        SELECT_DIFFICULTY + "WHERE d.reporter_id = ? AND d.status != 'resolved' ORDER BY d.id",
         (reporter_id,),
     )
-    return [_difficulty(r) for r in rows]
+    return [difficulty_from_row(r) for r in rows]
 
 
 async def open_difficulties(tx: Tx) -> list[Difficulty]:
     """Every difficulty that is not resolved, oldest first (scope is decided by the caller)."""
-    rows = await tx.all(_SELECT + "WHERE d.status != 'resolved' ORDER BY d.created_at, d.id")
-    return [_difficulty(r) for r in rows]
+    rows = await tx.all(
+        SELECT_DIFFICULTY + "WHERE d.status != 'resolved' ORDER BY d.created_at, d.id"
+    )
+    return [difficulty_from_row(r) for r in rows]
 
 
 async def people_names(tx: Tx, ids: set[int]) -> dict[int, str]:
@@ -263,7 +269,7 @@ async def last_event_id(tx: Tx, difficulty_id: int) -> int:
 async def open_difficulties_in_scope(tx: Tx, supervisor_id: int) -> list[Difficulty]:
     """Open difficulties this supervisor oversees, oldest first."""
     rows = await tx.all(
-        _SELECT + "JOIN people me ON me.id = :me WHERE d.status != 'resolved' AND ("
+        SELECT_DIFFICULTY + "JOIN people me ON me.id = :me WHERE d.status != 'resolved' AND ("
         "me.supervises_all = 1 OR d.assignee_id = me.id "
         "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = me.id "
         "AND s.division_code = d.division_code) "
@@ -272,13 +278,13 @@ async def open_difficulties_in_scope(tx: Tx, supervisor_id: int) -> list[Difficu
         "ORDER BY d.created_at, d.id",
         {"me": supervisor_id},
     )
-    return [_difficulty(r) for r in rows]
+    return [difficulty_from_row(r) for r in rows]
 
 
 async def open_difficulties_awaiting_response(tx: Tx) -> list[Difficulty]:
     """Open difficulties nobody in leadership has responded to yet, oldest deadline first."""
     rows = await tx.all(
-        _SELECT + "WHERE d.status != 'resolved' AND d.first_response_at IS NULL "
+        SELECT_DIFFICULTY + "WHERE d.status != 'resolved' AND d.first_response_at IS NULL "
         "ORDER BY d.first_response_due, d.id"
     )
-    return [_difficulty(r) for r in rows]
+    return [difficulty_from_row(r) for r in rows]

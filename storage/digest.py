@@ -8,9 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Tx
-from storage.difficulties import _SELECT as _SELECT_DIFFICULTY
-from storage.difficulties import Difficulty
-from storage.difficulties import _difficulty as _difficulty_from_row
+from storage.difficulties import SELECT_DIFFICULTY, Difficulty, difficulty_from_row
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
 
 _ASSIGNMENT_COLUMNS = "SELECT a.person_id, a.commune_code, a.start_date, a.end_date "
@@ -36,7 +34,7 @@ _GROUP_ASSIGNMENTS = (
 
 # The supervisor's scope with every branch, for statements that do not read the roles first
 # (the web pages, exports): the leadership branch is gated by `supervises_all` in SQL.
-_SCOPE_ASSIGNMENTS = (
+SCOPE_ASSIGNMENTS = (
     f"{_SCOPE_COLUMNS} AS ("
     f"{_ASSIGNMENT_COLUMNS}FROM people me CROSS JOIN assignments a "
     f"WHERE me.id = :me AND me.supervises_all = 1 AND {_OVERLAPS} "
@@ -294,7 +292,7 @@ def _difficulty_branches(condition: str) -> tuple[str, str, str, str]:
     )
 
 
-def _scoped_difficulties(condition: str) -> str:
+def scoped_difficulties(condition: str) -> str:
     """Ids of difficulties in scope matching `condition` (on `d`), every branch, the leadership
     one gated by `supervises_all` in SQL (for statements that do not read the roles first)."""
     _, divisions, groups, assignee = _difficulty_branches(condition)
@@ -326,11 +324,11 @@ async def _difficulties(tx: Tx, condition: str, params: dict[str, Any]) -> list[
     roles = await scope_roles(tx, params["me"])
     rows = await tx.all(
         f"WITH {_scoped_difficulties_for(roles, condition)} "
-        + _SELECT_DIFFICULTY
+        + SELECT_DIFFICULTY
         + "WHERE d.id IN (SELECT id FROM scoped_ids) ORDER BY d.created_at, d.id",
         params,
     )
-    return [_difficulty_from_row(r) for r in rows]
+    return [difficulty_from_row(r) for r in rows]
 
 
 async def difficulties_raised_between(
@@ -374,7 +372,7 @@ async def difficulties_touched_between(
         "WHERE first_response_at >= :start AND first_response_at < :end "
         "UNION SELECT id FROM difficulties WHERE resolved_at >= :start AND resolved_at < :end "
         f"UNION {answered_sql}) "
-        + _SELECT_DIFFICULTY
+        + SELECT_DIFFICULTY
         + "JOIN people me ON me.id = :me WHERE d.id IN (SELECT id FROM touched) AND ("
         "me.supervises_all = 1 OR d.assignee_id = me.id "
         "OR EXISTS (SELECT 1 FROM supervised_divisions s WHERE s.person_id = me.id "
@@ -385,7 +383,7 @@ async def difficulties_touched_between(
         window,
     )
     answered = {int(r[0]) for r in await tx.all(answered_sql, window)}
-    items = [_difficulty_from_row(r) for r in rows]
+    items = [difficulty_from_row(r) for r in rows]
     return items, answered & {item.id for item in items}
 
 

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from storage.db import Row, Tx
-from storage.digest import _SCOPE_ASSIGNMENTS, _scoped_difficulties
+from storage.digest import SCOPE_ASSIGNMENTS, scoped_difficulties
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
 
 BATCH = 500  # rows per fetchmany
@@ -131,7 +131,7 @@ def _params(f: ExportFilter, first: date, last: date) -> dict[str, Any]:
 
 
 def _scope_cte(f: ExportFilter) -> str:
-    base = _ALL_ASSIGNMENTS if f.supervisor_id is None else _SCOPE_ASSIGNMENTS
+    base = _ALL_ASSIGNMENTS if f.supervisor_id is None else SCOPE_ASSIGNMENTS
     return f"WITH {base}, {_NARROWED} "
 
 
@@ -291,7 +291,7 @@ def _difficulty_ids(
     )
     if f.supervisor_id is None:
         return f"WITH scoped_ids (id) AS (SELECT d.id FROM difficulties d WHERE {condition}) "
-    return f"WITH {_scoped_difficulties(condition)} "
+    return f"WITH {scoped_difficulties(condition)} "
 
 
 def _difficulty_params(f: ExportFilter, start: datetime, end: datetime) -> dict[str, Any]:
@@ -310,13 +310,11 @@ async def difficulties(
 ) -> AsyncIterator[ExportDifficulty]:
     """Difficulties in scope raised from `start` to `end` (excluded), oldest first."""
     window: dict[str, str | None] = {"start": to_db_time(start), "end": to_db_time(end)}
-    async for d in _difficulty_rows(
-        tx, f, "d.created_at >= :start AND d.created_at < :end", window
-    ):
+    async for d in difficulty_rows(tx, f, "d.created_at >= :start AND d.created_at < :end", window):
         yield d
 
 
-async def _difficulty_rows(
+async def difficulty_rows(
     tx: Tx, f: ExportFilter, when: str, times: dict[str, str | None]
 ) -> AsyncIterator[ExportDifficulty]:
     """Difficulties in scope matching `when` (on `d`, with :start/:end from `times`)."""

@@ -566,6 +566,7 @@ class PgDatabase(Database):
                 for statement in split_sql(script):
                     await conn.execute(ddl_to_postgres(statement))
                 await record_migration(record, number)
+            self.migrations_applied += (number,)
             log.info("PostgreSQL migration %04d applied", number)
 
 

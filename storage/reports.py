@@ -17,8 +17,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import StorageError, Tx, _casefold
-from storage.export import ExportDifficulty, ExportFilter, _difficulty_rows
+from storage.db import StorageError, Tx, casefold
+from storage.export import ExportDifficulty, ExportFilter, difficulty_rows
 from storage.timefmt import to_db_time
 
 
@@ -26,7 +26,7 @@ async def open_difficulties(tx: Tx, f: ExportFilter, end: datetime) -> list[Expo
     """Difficulties in scope raised before `end` and not resolved now, oldest first."""
     return [
         d
-        async for d in _difficulty_rows(
+        async for d in difficulty_rows(
             tx,
             f,
             "d.created_at < :end AND d.status <> 'resolved'",
@@ -59,7 +59,7 @@ async def snapshot(path: Path) -> AsyncIterator[Tx]:
     try:
         conn.row_factory = sqlite3.Row
         await conn.execute("PRAGMA busy_timeout = 10000")
-        await conn.create_function("casefold", 1, _casefold, deterministic=True)
+        await conn.create_function("casefold", 1, casefold, deterministic=True)
         await conn.execute("BEGIN")
         try:
             yield Tx(conn)

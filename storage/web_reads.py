@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Tx
-from storage.digest import _SCOPE_ASSIGNMENTS
+from storage.digest import SCOPE_ASSIGNMENTS
 from storage.timefmt import from_db_date, from_db_time, to_db_date
 
 BATCH = 500
@@ -81,7 +81,7 @@ def _entry_sql(supervisor: bool) -> str:
     # Entries reached per person through (person_id, work_date), as the digests do; the
     # (official, commune) pairs of the scope's assignments decide which entries are seen.
     return (
-        f"WITH {_SCOPE_ASSIGNMENTS} SELECT DISTINCT {_ENTRY_COLUMNS} "
+        f"WITH {SCOPE_ASSIGNMENTS} SELECT DISTINCT {_ENTRY_COLUMNS} "
         "FROM scope_assignments sa CROSS JOIN work_logs w ON w.person_id = sa.person_id "
         "AND w.commune_code = sa.commune_code AND w.work_date >= :first "
         "AND w.work_date <= :last AND w.work_date >= sa.start_date "

@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 TAKEOVER_SECONDS = 2.0
 
 
+def polling_duty(channel: str) -> str:
+    """The name of the duty to poll a channel's platform (`telegram:polling`)."""
+    return f"{channel}:polling"
+
+
 async def poll_under_duty(
     db: Database,
     channel: str,
@@ -37,13 +42,16 @@ async def poll_under_duty(
     again, or recover their replies, while this one still sends them. `poll` returns when
     told to stop, when the duty is lost, or for good (a refused token).
     """
+    name = polling_duty(channel)
     waiting_logged = outage_logged = False
     while not stopping.is_set():
         try:
-            async with db.exclusive(f"{channel}:polling") as duty:
+            async with db.exclusive(name) as duty:
                 outage_logged = False
                 if duty.held:
-                    monitor.standing_by(channel, False)
+                    if monitor.stands_by(name):
+                        monitor.standing_by(name, False)
+                        monitor.took_over_polling(channel)
                     log.info("this process polls %s", channel.capitalize())
                     try:
                         await recover()
@@ -64,7 +72,7 @@ async def poll_under_duty(
                     first_line(exc),
                 )
                 outage_logged = True
-        monitor.standing_by(channel, True)
+        monitor.standing_by(name, True)
         if not waiting_logged:
             log.info(
                 "another process polls %s; this one takes over if it stops", channel.capitalize()

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.polling_duty import polling_duty
 from bot.monitor import Monitor
 from storage import health
 from storage.db import Database
@@ -58,9 +59,9 @@ class HealthRoutes:
         body: dict[str, Any] = (
             {"status": "not ready", "reasons": reasons} if reasons else {"status": "ready"}
         )
-        standby = [channel for channel in self.channels if self.monitor.stands_by(channel)]
+        standby = self.monitor.standby_duties()
         if standby:
-            # Ready all the same: it serves HTTP and takes over if the polling process stops.
+            # Ready all the same: it serves HTTP and takes over if the holder stops.
             body["standby"] = standby
         return web.json_response(body, status=503 if reasons else 200)
 
@@ -78,7 +79,7 @@ class HealthRoutes:
         if not reasons:
             reasons += await self._schema_reasons()
         for channel in self.channels:
-            if self.monitor.stands_by(channel):
+            if self.monitor.stands_by(polling_duty(channel)):
                 continue  # another process polls; this one does not reach the platform
             quiet = self.monitor.seconds_since_contact(channel)
             if quiet is None:

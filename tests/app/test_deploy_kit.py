@@ -13,7 +13,6 @@ import asyncio
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -23,6 +22,8 @@ import aiohttp
 import pytest
 import yaml
 from aiohttp import web
+
+from testing.bot_process import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -240,13 +241,6 @@ async def upstream() -> AsyncIterator[tuple[int, list[web.Request]]]:
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     yield int(runner.addresses[0][1]), seen
     await runner.cleanup()
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_nginx_forwards_the_bots_paths_with_their_secrets_and_nothing_else(

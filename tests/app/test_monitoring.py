@@ -344,17 +344,50 @@ async def test_a_process_standing_by_for_polling_is_ready_and_says_so(tmp_path: 
     await server.start()
     try:
         monitor.reached("telegram", "poll")
-        monitor.standing_by("telegram", True)
+        monitor.standing_by("telegram:polling", True)
         clock.now += 3600
-        assert await readiness(server) == (200, {"status": "ready", "standby": ["telegram"]})
+        assert await readiness(server) == (
+            200,
+            {"status": "ready", "standby": ["telegram:polling"]},
+        )
 
         # It takes over: ready, no longer standing by, and the contact window starts now.
-        monitor.standing_by("telegram", False)
+        monitor.standing_by("telegram:polling", False)
+        monitor.took_over_polling("telegram")
         assert await readiness(server) == (200, {"status": "ready"})
         clock.now += 301
         status, body = await readiness(server)
         assert status == 503
         assert body["reasons"] == ["telegram: no contact with its platform for 301 s"]
+    finally:
+        await server.stop()
+        await db.close()
+
+
+async def test_a_process_standing_by_only_for_sending_must_still_reach_its_platform(
+    tmp_path: Path,
+) -> None:
+    # It polls (or serves the webhook) while another process sends the outbox: listed as a
+    # standby for sending, held to the 5 minutes for its platform all the same.
+    db = await Database(tmp_path / "bietphai.sqlite3").open()
+    clock = Clock()
+    monitor = Monitor(clock=clock)
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.add_routes(HealthRoutes(db, monitor, ["telegram"]).routes())
+    await server.start()
+    try:
+        monitor.reached("telegram", "poll")
+        monitor.standing_by("outbox:telegram", True)
+        assert await readiness(server) == (200, {"status": "ready", "standby": ["outbox:telegram"]})
+        clock.now += 301
+        assert await readiness(server) == (
+            503,
+            {
+                "status": "not ready",
+                "reasons": ["telegram: no contact with its platform for 301 s"],
+                "standby": ["outbox:telegram"],
+            },
+        )
     finally:
         await server.stop()
         await db.close()
@@ -387,14 +420,22 @@ async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_re
         try:
             answers: list[dict[str, Any] | None] = [None, None]
 
-            async def both_ready() -> bool:
-                answers[:] = [await ready(bot) for bot in bots]
-                return all(answers) and any("standby" in a for a in answers if a)
+            def standby(answer: dict[str, Any] | None) -> list[str]:
+                return list((answer or {}).get("standby", []))
 
-            await until(both_ready)
-            standby = [a.get("standby") for a in answers if a]
-            assert sorted(standby, key=str) == [None, ["telegram"]], answers
-            poller, waiting = bots if "standby" not in (answers[0] or {}) else bots[::-1]
+            async def both_ready() -> bool:
+                # Each duty held by one of them, the other standing by for it (which one
+                # holds which is a race between the two starts).
+                answers[:] = [await ready(bot) for bot in bots]
+                waited_for = sorted(standby(answers[0]) + standby(answers[1]))
+                return all(answers) and waited_for == ["outbox:telegram", "telegram:polling"]
+
+            try:
+                await until(both_ready)
+            except TimeoutError:
+                failure = f"not both ready with each duty held once: {answers}"
+                raise AssertionError(failure) from None
+            poller, waiting = bots if "telegram:polling" not in standby(answers[0]) else bots[::-1]
 
             await poller.kill()  # the server frees its polling duty; the other takes it over
 

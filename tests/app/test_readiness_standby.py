@@ -1,6 +1,7 @@
-"""/readyz with two bot processes on one PostgreSQL database: the one that polls Telegram is
-ready, the one standing by is ready too and says so, and a process that loses its way to the
-database is not ready, and says so in time for a load balancer."""
+"""/readyz with two bot processes on one PostgreSQL database: the one that polls Telegram and
+sends its outbox is ready, the one standing by for both duties is ready too and names them, and
+a process that loses its way to the database is not ready, and says so in time for a load
+balancer."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import aiohttp
 import pytest
 
 from bot.app import BotApp
+from bot.channels.polling_duty import polling_duty
+from bot.outbox_sender import sending_duty
 from handlers.core.messages import Reply
 from storage import outbox
 from testing.bot_process import free_port
@@ -28,6 +31,8 @@ pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarn
 PROBE_TIMEOUT = 10.0
 # An outage longer than the connection pool's 30 s wait for a connection.
 OUTAGE_SECONDS = 35.0
+# The duties a second process waits for while the first polls Telegram and sends its outbox.
+BOTH_DUTIES = ["outbox:telegram", "telegram:polling"]
 
 
 class CuttableLink:
@@ -105,9 +110,9 @@ async def test_a_process_that_cannot_reach_the_database_is_not_ready_the_standby
         # Only the process holding the polling duty calls getUpdates.
         await until(lambda: bool(telegram.calls_of("getUpdates")))
         async with pg_bot_process(through_link, telegram, tmp_path) as second:
-            await until(lambda: second.monitor.stands_by("telegram"))
+            await until(lambda: second.monitor.standby_duties() == BOTH_DUTIES)
             assert await readiness(first) == (200, {"status": "ready"})
-            assert await readiness(second) == (200, {"status": "ready", "standby": ["telegram"]})
+            assert await readiness(second) == (200, {"status": "ready", "standby": BOTH_DUTIES})
 
             # The standby loses its way to the database: not ready, and says so in time for
             # a load balancer's probe (the database checks are bounded, the read not tried
@@ -117,7 +122,7 @@ async def test_a_process_that_cannot_reach_the_database_is_not_ready_the_standby
             # be had (the pool would wait 30 s for one).
             for _ in range(2):
                 status, body = await readiness(second)
-                assert (status, body["standby"]) == (503, ["telegram"])
+                assert (status, body["standby"]) == (503, BOTH_DUTIES)
                 [reason] = body["reasons"]
                 assert reason.startswith("database: "), reason
             assert await readiness(first) == (200, {"status": "ready"})
@@ -128,7 +133,26 @@ async def test_a_process_that_cannot_reach_the_database_is_not_ready_the_standby
                 if (await readiness(second))[0] == 200:
                     break
                 await asyncio.sleep(0.2)
-            assert await readiness(second) == (200, {"status": "ready", "standby": ["telegram"]})
+            assert await readiness(second) == (200, {"status": "ready", "standby": BOTH_DUTIES})
+
+
+async def test_a_standby_names_the_duties_it_waits_for_until_it_takes_them_over(
+    pg_url: str, telegram: FakeTelegramAPI, tmp_path: Path
+) -> None:
+    # Polling and sending are separate duties, each held by one process at a time: the
+    # process waiting lists each one it waits for, and none once it holds them.
+    async with contextlib.AsyncExitStack() as holder:
+        first = await holder.enter_async_context(pg_bot_process(pg_url, telegram, tmp_path))
+        await until(lambda: bool(telegram.calls_of("getUpdates")))
+        async with pg_bot_process(pg_url, telegram, tmp_path) as second:
+            await until(lambda: second.monitor.stands_by(sending_duty("telegram")))
+            await until(lambda: second.monitor.stands_by(polling_duty("telegram")))
+            assert await readiness(second) == (200, {"status": "ready", "standby": BOTH_DUTIES})
+            assert await readiness(first) == (200, {"status": "ready"})
+
+            await holder.aclose()  # the first stops; the second takes both duties over
+            await until(lambda: second.monitor.standby_duties() == [], timeout=30)
+            assert await readiness(second) == (200, {"status": "ready"})
 
 
 async def test_a_standby_cut_off_from_the_database_still_takes_polling_over_afterwards(
@@ -144,13 +168,13 @@ async def test_a_standby_cut_off_from_the_database_still_takes_polling_over_afte
         await poller.enter_async_context(pg_bot_process(pg_url, telegram, tmp_path))
         await until(lambda: bool(telegram.calls_of("getUpdates")))
         async with pg_bot_process(through_link, telegram, tmp_path) as second:
-            await until(lambda: second.monitor.stands_by("telegram"))
+            await until(lambda: second.monitor.stands_by(polling_duty("telegram")))
             await link.cut()
             # Longer than the pool waits for a connection: every try of the duty fails.
             await asyncio.sleep(OUTAGE_SECONDS)
             await link.mend()
             await poller.aclose()  # the poller stops; the standby takes polling over
-            await until(lambda: not second.monitor.stands_by("telegram"), timeout=60)
+            await until(lambda: not second.monitor.stands_by(polling_duty("telegram")), timeout=60)
             # And it sends: its outbox sender also outlived the outage.
             async with second.db.transaction() as tx:
                 await outbox.enqueue_to_chat(

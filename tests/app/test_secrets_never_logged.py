@@ -12,7 +12,6 @@ import asyncio
 import io
 import json
 import logging
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 
 from bot import logs
 from handlers.core import logcontext
-from testing.bot_process import BotProcess
+from testing.bot_process import BotProcess, free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
 
@@ -30,13 +29,6 @@ ZALO_TOKEN = "zalo-secret-token-QWERTY123"
 TELEGRAM_SECRET = "tg-webhook-secret-ABC123"
 ZALO_SECRET = "zalo-webhook-secret-789XYZ"
 SECRETS = (TELEGRAM_TOKEN, ZALO_TOKEN, TELEGRAM_SECRET, ZALO_SECRET)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def until(

@@ -7,7 +7,6 @@ Every test runs our `build_application` + `TelegramChannel` with `TelegramPollin
 from __future__ import annotations
 
 import logging
-import socket
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -300,13 +299,6 @@ async def test_a_very_long_entry_is_saved_whole(
 
 
 # ----------------------------------------------------------------------------- webhook
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

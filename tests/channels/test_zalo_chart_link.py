@@ -5,7 +5,6 @@ our real Zalo channel, outbox sender and file server, over real HTTP on 127.0.0.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from bot.jobs import Jobs, Schedule
 from bot.settings import Settings
 from handlers.router import Router
 from storage import Database, image_links
+from testing.bot_process import free_port
 from testing.fakes.zalo_api import TOKEN, FakeZaloAPI
 from tests.chat import ZONE, local
 from tests.helpers.sample import THANH
@@ -182,13 +182,6 @@ async def test_without_a_public_url_zalo_gets_the_note(
         await bot.stop()
     assert "(Biểu đồ chỉ xem được trên Telegram; số liệu đầy đủ ở trên.)" in answer
     assert "http" not in answer
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_run_serves_the_file_links_at_the_path_of_the_public_url(

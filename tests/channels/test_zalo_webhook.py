@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,13 +39,6 @@ WEBHOOK_URL = "https://bot.example.org/zalo"
 SECRET = "zalo-s3cret-token"
 AN_ZALO = "6b0d0e5a11an"
 MORNING_MS = int(local("2026-11-25 09:00").timestamp() * 1000)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

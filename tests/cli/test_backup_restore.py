@@ -21,6 +21,7 @@ import pytest
 
 from bench.bulk import BulkPerson, add_people
 from bot.app import build_app
+from bot.maintenance_cli import migration_numbers
 from bot.nightly_backup import NightlyBackup
 from bot.orgservice import import_org
 from bot.settings import Settings
@@ -286,7 +287,8 @@ async def test_migrate_backs_up_before_changing_anything(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     copy = tmp_path / f"cu.sqlite3.before-migration-{newest - 1:04d}"
     assert result.stdout == (
-        f"Đã nâng cấp lược đồ của {older} từ phiên bản {newest - 1} lên {newest}.\n"
+        f"Đã nâng cấp lược đồ của {older} từ phiên bản {newest - 1} lên {newest} "
+        f"(migration {newest:04d}).\n"
         f"Bản sao trước khi nâng cấp: {copy}\n"
     )
     with sqlite3.connect(copy) as saved:
@@ -294,6 +296,36 @@ async def test_migrate_backs_up_before_changing_anything(tmp_path: Path) -> None
     assert copy.stat().st_mode & 0o777 == 0o600
     again = bietphai("migrate", db_path=older, cwd=tmp_path)
     assert again.stdout == f"Cơ sở dữ liệu {older} đã ở phiên bản lược đồ mới nhất ({newest}).\n"
+
+
+async def test_migrate_names_a_missing_middle_migration_it_applies(tmp_path: Path) -> None:
+    """The highest number was already there: migrate says what it applied, not 'newest'."""
+    path = tmp_path / "bietphai.sqlite3"
+    await sample_database(path)
+    newest = max(number for number, _ in migrations())
+    # As if 0013 (two tables, nothing else) had landed after this file reached a higher number.
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE web_sessions")
+        conn.execute("DROP TABLE web_links")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 13")
+    result = bietphai("migrate", db_path=path, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    copy = tmp_path / f"bietphai.sqlite3.before-migration-{newest:04d}"
+    assert result.stdout == (
+        f"Đã áp dụng migration 0013 còn thiếu cho {path}; lược đồ ở phiên bản mới nhất "
+        f"({newest}).\n"
+        f"Bản sao trước khi nâng cấp: {copy}\n"
+    )
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM web_links").fetchone() == (0,)
+    again = bietphai("migrate", db_path=path, cwd=tmp_path)
+    assert again.stdout == f"Cơ sở dữ liệu {path} đã ở phiên bản lược đồ mới nhất ({newest}).\n"
+
+
+def test_migrate_writes_runs_of_migrations_as_ranges() -> None:
+    """A fresh file gets 0001–00NN, not eighteen numbers on one line."""
+    assert migration_numbers([13]) == "0013"
+    assert migration_numbers([16, 1, 2, 3, 13, 15]) == "0001–0003, 0013, 0015–0016"
 
 
 def test_version_prints_the_installed_version(tmp_path: Path) -> None:

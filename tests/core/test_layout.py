@@ -144,3 +144,58 @@ def test_no_test_module_imports_another() -> None:
             if any(part.startswith("test_") for part in n.split("."))
         }
         assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+
+
+def _ours() -> set[str]:
+    """The project's top-level packages."""
+    return {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    """What two modules share is public (no underscore, documented); a private name is the
+    module's own, free to change without reading every other file."""
+    ours = _ours()
+    wrong: list[str] = []
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if parts[0] not in ours and parts[0] != "examples":
+            continue  # the venv, a build folder
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (
+                node.level > 0 or (node.module or "").split(".")[0] in ours
+            ):
+                names = [a.name for a in node.names]
+                modules = (node.module or "").split(".")
+            elif isinstance(node, ast.Import):
+                names = []
+                modules = [
+                    part
+                    for a in node.names
+                    if a.name.split(".")[0] in ours
+                    for part in a.name.split(".")
+                ]
+            else:
+                continue
+            private = [n for n in [*modules, *names] if _private(n)]
+            if private:
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                wrong.append(f"{where} imports {', '.join(private)}")
+    assert not wrong, "private names imported from another module:\n" + "\n".join(wrong)
+
+
+def test_one_free_port_helper() -> None:
+    """Tests and the bot processes they start share `testing.bot_process.free_port`."""
+    defined = [
+        str(path.relative_to(ROOT))
+        for folder in ("tests", "testing", "bench")
+        for path in _python_files(folder)
+        if any(
+            isinstance(node, ast.FunctionDef) and node.name == "free_port"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    ]
+    assert defined == ["testing/bot_process.py"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -38,13 +37,6 @@ def jpeg(width: int = 800, height: int = 600) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (40, 120, 180)).save(buffer, format="JPEG")
     return buffer.getvalue()
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

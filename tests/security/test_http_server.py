@@ -22,6 +22,7 @@ import pytest
 from bot.app import BotApp, build_app
 from bot.http.webhooks import TELEGRAM_SECRET_HEADER, ZALO_SECRET_HEADER
 from bot.settings import Settings
+from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
 
@@ -60,13 +61,6 @@ async def server(tmp_path: Path) -> AsyncIterator[tuple[BotApp, int]]:
             yield app, port
         finally:
             await app.stop()
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def raw_request(port: int, data: bytes, timeout: float = 10.0) -> bytes:

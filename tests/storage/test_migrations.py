@@ -82,6 +82,7 @@ async def test_every_applied_migration_is_recorded_by_number(open_fresh: OpenDat
 async def test_a_database_missing_a_middle_migration_gets_it(open_fresh: OpenDatabase) -> None:
     db = await open_fresh()
     try:
+        assert db.migrations_applied == tuple(SHIPPED)
         # As if 0013 had landed after this database reached a higher number.
         async with db.transaction() as tx:
             for table in MIDDLE_TABLES:
@@ -94,6 +95,7 @@ async def test_a_database_missing_a_middle_migration_gets_it(open_fresh: OpenDat
         await db.close()
     again = await open_fresh()
     try:
+        assert again.migrations_applied == (MIDDLE,)
         async with again.read() as tx:
             assert sorted(await applied_migrations(tx)) == SHIPPED
             assert set(MIDDLE_TABLES) <= set(await rows.table_names(tx))

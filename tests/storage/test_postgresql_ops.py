@@ -125,6 +125,30 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert len(again.stderr.strip().splitlines()) == 1
 
 
+async def test_migrate_on_postgresql_names_a_missing_middle_migration_it_applies(
+    pg_url: str, tmp_path: Path
+) -> None:
+    db = await PgDatabase(pg_url).open()
+    try:
+        # As if 0013 (two tables, nothing else) had landed after this database reached a
+        # higher number.
+        async with db.transaction() as tx:
+            await tx.execute("DROP TABLE web_sessions")
+            await tx.execute("DROP TABLE web_links")
+            await tx.execute("DELETE FROM schema_migrations WHERE version = 13")
+        newest = await db.schema_version()
+        where = db.describe()
+    finally:
+        await db.close()
+    result = bietphai("migrate", env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        f"Đã áp dụng migration 0013 trên {where}; lược đồ ở phiên bản mới nhất ({newest}).\n"
+    )
+    again = bietphai("migrate", env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path)
+    assert again.stdout == f"{where} ở phiên bản lược đồ mới nhất ({newest}).\n"
+
+
 def test_backup_on_postgresql_names_pg_dump_and_pg_restore(pg_url: str, tmp_path: Path) -> None:
     result = bietphai(
         "backup", str(tmp_path / "x.sqlite3"), env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path

@@ -13,6 +13,7 @@ from bot.app import build_app
 from bot.orgservice import import_org
 from bot.settings import Settings
 from storage.db import open_database
+from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.sample import SAMPLE_XLSX
@@ -23,7 +24,6 @@ from tests.helpers.web import (
     TOKEN,
     Stack,
     chromium_path,
-    free_port,
     jpeg,
     seed,
 )
