@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,11 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
+from bot.nightly_backup import NightlyBackup
 from bot.orgservice import create_invite, import_org
+from bot.settings import Settings
 from storage import Database, StorageError, rows, worklog
 from storage.db import migrations
 from storage.org_import import resolve_person
 from storage.pg import PgDatabase
+from testing.bot_process import PATIENCE, BotProcess
+from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.sample import AN, SAMPLE_XLSX, MakeChat
 from tests.pgserver import PgServer
@@ -125,14 +132,102 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert len(again.stderr.strip().splitlines()) == 1
 
 
-def test_backup_on_postgresql_names_pg_dump_and_pg_restore(pg_url: str, tmp_path: Path) -> None:
-    result = bietphai(
-        "backup", str(tmp_path / "x.sqlite3"), env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path
+def test_backup_and_restore_on_postgresql_name_the_server_the_port_and_the_user(
+    tmp_path: Path,
+) -> None:
+    """A remote server: the hint's commands reach it (-h, -p, -U); the password never shows."""
+    url = "postgresql://bietphai:m%E1%BA%ADt-kh%E1%BA%A9u@db.example.org:6432/bp?sslmode=require"
+    for command in ("backup", "restore"):
+        result = bietphai(
+            command, str(tmp_path / "x.sqlite3"), env={"BOT_DATABASE_URL": url}, cwd=tmp_path
+        )
+        assert result.returncode == 1
+        [line] = result.stderr.strip().splitlines()
+        assert "pg_dump -Fc -h db.example.org -p 6432 -U bietphai -f bietphai.dump bp," in line
+        assert (
+            "pg_restore --clean --if-exists -h db.example.org -p 6432 -U bietphai -d bp "
+            "bietphai.dump" in line
+        )
+        assert "m%E1" not in line and "mật" not in line
+        assert not (tmp_path / "x.sqlite3").exists()
+
+
+async def test_the_commands_backup_names_dump_and_restore_the_database(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Run as written, the hint's pg_dump and pg_restore bring the database back as it was."""
+    db = await PgDatabase(pg_url).open()
+    try:
+        await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
+        async with db.read() as tx:
+            before = await rows.snapshot(tx)
+    finally:
+        await db.close()
+    result = bietphai("backup", "x", env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path)
+    found = re.search(
+        r"sao lưu bằng (pg_dump .*?), khôi phục bằng (pg_restore .*?) \(", result.stderr
     )
-    assert result.returncode == 1
-    [line] = result.stderr.strip().splitlines()
-    assert "pg_dump" in line and "pg_restore" in line
-    assert not (tmp_path / "x.sqlite3").exists()
+    assert found, result.stderr
+    dump, restore = (shlex.split(found[i]) for i in (1, 2))
+    await asyncio.to_thread(
+        subprocess.run, dump, cwd=tmp_path, check=True, capture_output=True, timeout=120
+    )
+    db = await PgDatabase(pg_url).open()
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("DELETE FROM assignments")
+    finally:
+        await db.close()
+    await asyncio.to_thread(
+        subprocess.run, restore, cwd=tmp_path, check=True, capture_output=True, timeout=120
+    )
+    db = await PgDatabase(pg_url).open()
+    try:
+        async with db.read() as tx:
+            assert await rows.snapshot(tx) == before
+    finally:
+        await db.close()
+
+
+async def test_the_nightly_backup_on_postgresql_copies_nothing_and_names_pg_dump(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """After a move the old SQLite file is still there: BOT_BACKUP_DIR must not back it up."""
+    stale = tmp_path / "bietphai.sqlite3"
+    old = await Database(stale).open()
+    try:
+        await import_org(old, SAMPLE_XLSX, local("2026-11-01 08:00"))
+    finally:
+        await old.close()
+    folder = tmp_path / "sao-luu-hang-dem"
+    async with FakeTelegramAPI() as telegram:
+        bot = BotProcess(
+            stale,
+            telegram.base_url,
+            tmp_path,
+            settings={"BOT_DATABASE_URL": pg_url, "BOT_BACKUP_DIR": str(folder)},
+        )
+        await bot.start()
+        try:
+            async with asyncio.timeout(PATIENCE):
+                while "bietphai is running" not in bot.log_tail():  # noqa: ASYNC110
+                    await asyncio.sleep(0.1)
+        finally:
+            assert await bot.terminate() == 0, bot.log_tail()
+    said = [line for line in bot.log_tail().splitlines() if "BOT_BACKUP_DIR" in line]
+    assert len(said) == 1, bot.log_tail()
+    assert "no nightly copy is made" in said[0]
+    assert f"pg_dump -Fc -h 127.0.0.1 -p 5432 -U postgres -f {folder}/bietphai.dump " in said[0]
+    assert not folder.exists()
+    # No job that would copy the file at BOT_BACKUP_TIME.
+    settings = Settings(
+        _env_file=None, BOT_DB_PATH=stale, BOT_DATABASE_URL=pg_url, BOT_BACKUP_DIR=folder
+    )
+    app = await build_app(settings)
+    try:
+        assert not [s for s in app.services if isinstance(s, NightlyBackup)]
+    finally:
+        await app.stop()
 
 
 async def test_ping_answers_while_the_server_does(pg_url: str) -> None:
