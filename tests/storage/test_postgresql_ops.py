@@ -20,8 +20,9 @@ from bot.orgservice import create_invite, import_org
 from bot.settings import Settings
 from storage import Database, StorageError, rows, worklog
 from storage.db import migrations
+from storage.image_links import store_image
 from storage.org_import import resolve_person
-from storage.pg import PgDatabase
+from storage.pg import PgDatabase, describe_url
 from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import local
@@ -130,6 +131,112 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert again.returncode == 1
     assert "cơ sở dữ liệu đích không trống" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.sqlite_only("the round trip starts and ends in an SQLite file")
+async def test_copy_db_back_to_sqlite_brings_every_row_back_unchanged(
+    linked_chat: MakeChat, org_db: Database, fresh_pg: str, tmp_path: Path
+) -> None:
+    """SQLite → PostgreSQL → a new SQLite file: every table holds the same rows, ids continue."""
+    chat = await linked_chat(AN)
+    chat.at("2026-11-25 10:00")
+    await chat.say("/nhatky")
+    await chat.press("Quản lý công chức")
+    assert "Đã ghi" in await chat.say("Họp giao ban")
+    await chat.say("/khokhan Xã chưa có hướng dẫn")
+    await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
+    async with org_db.transaction() as tx:
+        # Bytes (a chart kept for a Zalo link) come back as bytes.
+        await store_image(
+            tx,
+            body=bytes(range(256)),
+            content_type="image/png",
+            now=local("2026-11-25 10:00"),
+            lifetime=timedelta(days=7),
+        )
+    async with org_db.read() as tx:
+        before = await rows.snapshot(tx)
+    await org_db.close()
+    assert before["image_links"] and before["work_logs"] and before["invites"]
+    moved = bietphai(
+        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
+    )
+    assert moved.returncode == 0, moved.stderr
+
+    back = tmp_path / "tro-ve.sqlite3"
+    # BOT_DATABASE_URL and BOT_DB_PATH of .env play no part: both sides are named.
+    env = {"BOT_DB_PATH": str(org_db.path), "BOT_DATABASE_URL": fresh_pg}
+    result = bietphai(
+        "copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env=env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        f"Đã chép {sum(len(r) for r in before.values())} dòng của {len(before)} bảng từ "
+        f"PostgreSQL {describe_url(fresh_pg)} sang {back}; số dòng từng bảng đã khớp.\n"
+    )
+    assert f"  work_logs: {len(before['work_logs'])}\n" in result.stdout
+    assert f"đặt BOT_DB_PATH={back} rồi khởi động lại bot" in result.stdout
+    assert back.stat().st_mode & 0o777 == 0o600
+    returned = await Database(back).open()
+    try:
+        async with returned.read() as tx:
+            assert await rows.snapshot(tx) == before
+        # The next entry takes the id after the largest one brought back.
+        async with returned.transaction() as tx:
+            new_id = await worklog.add_work_log(
+                tx,
+                person_id=await resolve_person(tx, AN),
+                commune_code="XA01",
+                work_date=local("2026-11-26 09:00").date(),
+                topic="khac",
+                text="Sau khi trở về SQLite",
+                channel="telegram",
+                sent_at=local("2026-11-26 09:00"),
+                now=local("2026-11-26 09:00"),
+            )
+        assert new_id == max(int(str(r[0])) for r in before["work_logs"]) + 1
+    finally:
+        await returned.close()
+
+    again = bietphai("copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env={}, cwd=tmp_path)
+    assert again.returncode == 1
+    [line] = again.stderr.strip().splitlines()
+    assert f"tệp SQLite đích {back} không trống" in line
+
+
+def test_copy_db_back_refuses_what_it_cannot_do_in_one_line(pg_url: str, tmp_path: Path) -> None:
+    """Mixed directions, a URL for a file, a missing side: one line, exit 1, no file made."""
+    back = str(tmp_path / "tro-ve.sqlite3")
+    cases = {
+        ("--to", pg_url, "--from", pg_url, "--to-sqlite", back): "không đi cùng",
+        ("--from", pg_url): "cần cả --from URL lẫn --to-sqlite FILE",
+        ("--to-sqlite", back): "cần cả --from URL lẫn --to-sqlite FILE",
+        ("--from", pg_url, "--to-sqlite", pg_url): "không phải địa chỉ",
+        ("--from", back, "--to-sqlite", back): "--from phải là địa chỉ PostgreSQL",
+        (): "cần --to URL (SQLite sang PostgreSQL) hoặc --from URL --to-sqlite FILE",
+    }
+    for args, expected in cases.items():
+        result = bietphai("copy-db", *args, env={}, cwd=tmp_path)
+        assert result.returncode == 1, args
+        [line] = result.stderr.strip().splitlines()
+        assert expected in line, (args, line)
+    assert not Path(back).exists()
+
+
+async def test_a_failed_copy_back_leaves_no_file(fresh_pg: str, tmp_path: Path) -> None:
+    """A table SQLite does not have: nothing is copied and the new file is removed again."""
+    db = await PgDatabase(fresh_pg).open()
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("CREATE TABLE stray_notes (note TEXT)")
+    finally:
+        await db.close()
+    back = tmp_path / "tro-ve.sqlite3"
+    result = bietphai("copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env={}, cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "bảng stray_notes của PostgreSQL không có trong tệp SQLite" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_backup_and_restore_on_postgresql_name_the_server_the_port_and_the_user(
