@@ -24,7 +24,7 @@ from bot.image_links import ImageLinks
 from bot.jobs import Jobs, Schedule
 from bot.liveness import Liveness, owner_token
 from bot.monitor import Monitor
-from bot.nightly_backup import NightlyBackup
+from bot.nightly_backup import nightly_backup_for
 from bot.outbox_sender import OutboxSender, SenderSettings
 from bot.reports import letterhead_from
 from bot.reports.delivery import ReportPreparer
@@ -161,16 +161,9 @@ async def build_app(settings: Settings) -> BotApp:
                 http.add_routes(service.routes())
         app.services += zalo  # type: ignore[arg-type]
         senders.append(zalo_sender)
-    if settings.backup_dir is not None:
-        app.services.append(
-            NightlyBackup(
-                settings.db_path,
-                settings.backup_dir,
-                settings.backup_time,
-                settings.backup_keep,
-                settings.zone,
-            )
-        )
+    nightly = nightly_backup_for(settings)
+    if nightly is not None:
+        app.services.append(nightly)
     http.add_routes(
         HealthRoutes(
             db,

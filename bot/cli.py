@@ -121,7 +121,11 @@ def parser() -> VietnameseParser:
     )
     study_cli.add_arguments(command("study", "học tập kinh nghiệm tại Sở: in lịch các đoàn"))
     copydb_cli.add_arguments(
-        command("copy-db", "chép toàn bộ cơ sở dữ liệu SQLite sang một PostgreSQL trống")
+        command(
+            "copy-db",
+            "chép toàn bộ cơ sở dữ liệu: SQLite sang một PostgreSQL trống (--to URL), "
+            "hoặc PostgreSQL về một tệp SQLite mới (--from URL --to-sqlite FILE)",
+        )
     )
     link = command("web-link", "tạo đường link dùng một lần (10 phút) vào bảng điều khiển web")
     link.add_argument("person", metavar="PERSON", help="họ tên đầy đủ hoặc số điện thoại")

@@ -11,8 +11,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.settings import Settings
 from storage import backup as backups
 from storage.errors import StorageError
+from storage.pg_tools import dump_command
 
 log = logging.getLogger(__name__)
 JOB_ID = "nightly_backup"
@@ -65,3 +67,25 @@ class NightlyBackup:
             len(removed),
         )
         return target
+
+
+def nightly_backup_for(settings: Settings) -> NightlyBackup | None:
+    """The nightly copy BOT_BACKUP_DIR asks for; None when unset, or on PostgreSQL (one warning)."""
+    if settings.backup_dir is None:
+        return None
+    if settings.database_url:
+        # A copy of BOT_DB_PATH would be a stale file (or an error every night), not a backup.
+        log.warning(
+            "BOT_BACKUP_DIR is ignored with PostgreSQL (BOT_DATABASE_URL): no nightly copy is "
+            "made; back up the database with %s (from cron or a systemd timer; see Restore in "
+            "the README)",
+            dump_command(settings.database_url, str(settings.backup_dir / "bietphai.dump")),
+        )
+        return None
+    return NightlyBackup(
+        settings.db_path,
+        settings.backup_dir,
+        settings.backup_time,
+        settings.backup_keep,
+        settings.zone,
+    )

@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 from psycopg import AsyncConnection
 
+from storage import rows
 from storage.db import Database, StorageError
 from storage.pg import PgDatabase
 
@@ -49,10 +50,10 @@ async def sqlite_tables(source: Database) -> list[str]:
     return list(graphlib.TopologicalSorter(graph).static_order())
 
 
-async def target_is_empty(target: PgDatabase) -> tuple[str, int] | None:
+async def target_is_empty(target: Database) -> tuple[str, int] | None:
     """None when no table of the target holds a row, else the first table found and its rows."""
     async with target.read() as tx:
-        for name in await target.table_names():
+        for name in await rows.table_names(tx):
             count = int(await tx.value(f'SELECT count(*) FROM "{name}"'))
             if count:
                 return name, count

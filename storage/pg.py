@@ -48,6 +48,7 @@ from storage.db import (
 )
 from storage.dialect import PgStatement, ddl_to_postgres, to_postgres
 from storage.errors import first_line
+from storage.pg_tools import dump_command, restore_command
 from storage.schema import pending_migrations, record_migration
 
 log = logging.getLogger(__name__)
@@ -612,11 +613,9 @@ class _PgLease(Lease):
 
 def backup_hint(url: str) -> str:
     """The one line `bietphai backup` / `restore` say with PostgreSQL."""
-    where = describe_url(url)
-    name = where.split("/", 1)[-1]
     return (
-        f"dữ liệu nằm trên PostgreSQL ({where}): sao lưu bằng pg_dump -Fc -f bietphai.dump {name}, "
-        f"khôi phục bằng pg_restore --clean -d {name} bietphai.dump (xem mục Restore trong README)"
+        f"dữ liệu nằm trên PostgreSQL ({describe_url(url)}): sao lưu bằng {dump_command(url)}, "
+        f"khôi phục bằng {restore_command(url)} (xem mục Restore trong README)"
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,11 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_app
+from bot.nightly_backup import NightlyBackup
 from bot.orgservice import create_invite, import_org
+from bot.settings import Settings
 from storage import Database, StorageError, rows, worklog
 from storage.db import migrations
+from storage.image_links import store_image
 from storage.org_import import resolve_person
-from storage.pg import PgDatabase
+from storage.pg import PgDatabase, describe_url
+from storage.pg_tools import dump_command
+from testing.bot_process import PATIENCE, BotProcess
+from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.sample import AN, SAMPLE_XLSX, MakeChat
 from tests.pgserver import PgServer
@@ -125,6 +134,112 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     assert len(again.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.sqlite_only("the round trip starts and ends in an SQLite file")
+async def test_copy_db_back_to_sqlite_brings_every_row_back_unchanged(
+    linked_chat: MakeChat, org_db: Database, fresh_pg: str, tmp_path: Path
+) -> None:
+    """SQLite → PostgreSQL → a new SQLite file: every table holds the same rows, ids continue."""
+    chat = await linked_chat(AN)
+    chat.at("2026-11-25 10:00")
+    await chat.say("/nhatky")
+    await chat.press("Quản lý công chức")
+    assert "Đã ghi" in await chat.say("Họp giao ban")
+    await chat.say("/khokhan Xã chưa có hướng dẫn")
+    await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
+    async with org_db.transaction() as tx:
+        # Bytes (a chart kept for a Zalo link) come back as bytes.
+        await store_image(
+            tx,
+            body=bytes(range(256)),
+            content_type="image/png",
+            now=local("2026-11-25 10:00"),
+            lifetime=timedelta(days=7),
+        )
+    async with org_db.read() as tx:
+        before = await rows.snapshot(tx)
+    await org_db.close()
+    assert before["image_links"] and before["work_logs"] and before["invites"]
+    moved = bietphai(
+        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
+    )
+    assert moved.returncode == 0, moved.stderr
+
+    back = tmp_path / "tro-ve.sqlite3"
+    # BOT_DATABASE_URL and BOT_DB_PATH of .env play no part: both sides are named.
+    env = {"BOT_DB_PATH": str(org_db.path), "BOT_DATABASE_URL": fresh_pg}
+    result = bietphai(
+        "copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env=env, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        f"Đã chép {sum(len(r) for r in before.values())} dòng của {len(before)} bảng từ "
+        f"PostgreSQL {describe_url(fresh_pg)} sang {back}; số dòng từng bảng đã khớp.\n"
+    )
+    assert f"  work_logs: {len(before['work_logs'])}\n" in result.stdout
+    assert f"đặt BOT_DB_PATH={back} rồi khởi động lại bot" in result.stdout
+    assert back.stat().st_mode & 0o777 == 0o600
+    returned = await Database(back).open()
+    try:
+        async with returned.read() as tx:
+            assert await rows.snapshot(tx) == before
+        # The next entry takes the id after the largest one brought back.
+        async with returned.transaction() as tx:
+            new_id = await worklog.add_work_log(
+                tx,
+                person_id=await resolve_person(tx, AN),
+                commune_code="XA01",
+                work_date=local("2026-11-26 09:00").date(),
+                topic="khac",
+                text="Sau khi trở về SQLite",
+                channel="telegram",
+                sent_at=local("2026-11-26 09:00"),
+                now=local("2026-11-26 09:00"),
+            )
+        assert new_id == max(int(str(r[0])) for r in before["work_logs"]) + 1
+    finally:
+        await returned.close()
+
+    again = bietphai("copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env={}, cwd=tmp_path)
+    assert again.returncode == 1
+    [line] = again.stderr.strip().splitlines()
+    assert f"tệp SQLite đích {back} không trống" in line
+
+
+def test_copy_db_back_refuses_what_it_cannot_do_in_one_line(pg_url: str, tmp_path: Path) -> None:
+    """Mixed directions, a URL for a file, a missing side: one line, exit 1, no file made."""
+    back = str(tmp_path / "tro-ve.sqlite3")
+    cases = {
+        ("--to", pg_url, "--from", pg_url, "--to-sqlite", back): "không đi cùng",
+        ("--from", pg_url): "cần cả --from URL lẫn --to-sqlite FILE",
+        ("--to-sqlite", back): "cần cả --from URL lẫn --to-sqlite FILE",
+        ("--from", pg_url, "--to-sqlite", pg_url): "không phải địa chỉ",
+        ("--from", back, "--to-sqlite", back): "--from phải là địa chỉ PostgreSQL",
+        (): "cần --to URL (SQLite sang PostgreSQL) hoặc --from URL --to-sqlite FILE",
+    }
+    for args, expected in cases.items():
+        result = bietphai("copy-db", *args, env={}, cwd=tmp_path)
+        assert result.returncode == 1, args
+        [line] = result.stderr.strip().splitlines()
+        assert expected in line, (args, line)
+    assert not Path(back).exists()
+
+
+async def test_a_failed_copy_back_leaves_no_file(fresh_pg: str, tmp_path: Path) -> None:
+    """A table SQLite does not have: nothing is copied and the new file is removed again."""
+    db = await PgDatabase(fresh_pg).open()
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("CREATE TABLE stray_notes (note TEXT)")
+    finally:
+        await db.close()
+    back = tmp_path / "tro-ve.sqlite3"
+    result = bietphai("copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env={}, cwd=tmp_path)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "bảng stray_notes của PostgreSQL không có trong tệp SQLite" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 async def test_migrate_on_postgresql_names_a_missing_middle_migration_it_applies(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -149,14 +264,104 @@ async def test_migrate_on_postgresql_names_a_missing_middle_migration_it_applies
     assert again.stdout == f"{where} ở phiên bản lược đồ mới nhất ({newest}).\n"
 
 
-def test_backup_on_postgresql_names_pg_dump_and_pg_restore(pg_url: str, tmp_path: Path) -> None:
-    result = bietphai(
-        "backup", str(tmp_path / "x.sqlite3"), env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path
+def test_backup_and_restore_on_postgresql_name_the_server_the_port_and_the_user(
+    tmp_path: Path,
+) -> None:
+    """A remote server: the hint's commands reach it (-h, -p, -U); the password never shows."""
+    url = "postgresql://bietphai:m%E1%BA%ADt-kh%E1%BA%A9u@db.example.org:6432/bp?sslmode=require"
+    for command in ("backup", "restore"):
+        result = bietphai(
+            command, str(tmp_path / "x.sqlite3"), env={"BOT_DATABASE_URL": url}, cwd=tmp_path
+        )
+        assert result.returncode == 1
+        [line] = result.stderr.strip().splitlines()
+        assert "pg_dump -Fc -h db.example.org -p 6432 -U bietphai -f bietphai.dump bp," in line
+        assert (
+            "pg_restore --clean --if-exists -h db.example.org -p 6432 -U bietphai -d bp "
+            "bietphai.dump" in line
+        )
+        assert "m%E1" not in line and "mật" not in line
+        assert not (tmp_path / "x.sqlite3").exists()
+
+
+async def test_the_commands_backup_names_dump_and_restore_the_database(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Run as written, the hint's pg_dump and pg_restore bring the database back as it was."""
+    db = await PgDatabase(pg_url).open()
+    try:
+        await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
+        async with db.read() as tx:
+            before = await rows.snapshot(tx)
+    finally:
+        await db.close()
+    result = bietphai("backup", "x", env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path)
+    found = re.search(
+        r"sao lưu bằng (pg_dump .*?), khôi phục bằng (pg_restore .*?) \(", result.stderr
     )
-    assert result.returncode == 1
-    [line] = result.stderr.strip().splitlines()
-    assert "pg_dump" in line and "pg_restore" in line
-    assert not (tmp_path / "x.sqlite3").exists()
+    assert found, result.stderr
+    dump, restore = (shlex.split(found[i]) for i in (1, 2))
+    await asyncio.to_thread(
+        subprocess.run, dump, cwd=tmp_path, check=True, capture_output=True, timeout=120
+    )
+    db = await PgDatabase(pg_url).open()
+    try:
+        async with db.transaction() as tx:
+            await tx.execute("DELETE FROM assignments")
+    finally:
+        await db.close()
+    await asyncio.to_thread(
+        subprocess.run, restore, cwd=tmp_path, check=True, capture_output=True, timeout=120
+    )
+    db = await PgDatabase(pg_url).open()
+    try:
+        async with db.read() as tx:
+            assert await rows.snapshot(tx) == before
+    finally:
+        await db.close()
+
+
+async def test_the_nightly_backup_on_postgresql_copies_nothing_and_names_pg_dump(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """After a move the old SQLite file is still there: BOT_BACKUP_DIR must not back it up."""
+    stale = tmp_path / "bietphai.sqlite3"
+    old = await Database(stale).open()
+    try:
+        await import_org(old, SAMPLE_XLSX, local("2026-11-01 08:00"))
+    finally:
+        await old.close()
+    folder = tmp_path / "sao-luu-hang-dem"
+    async with FakeTelegramAPI() as telegram:
+        bot = BotProcess(
+            stale,
+            telegram.base_url,
+            tmp_path,
+            settings={"BOT_DATABASE_URL": pg_url, "BOT_BACKUP_DIR": str(folder)},
+        )
+        await bot.start()
+        try:
+            async with asyncio.timeout(PATIENCE):
+                while "bietphai is running" not in bot.log_tail():  # noqa: ASYNC110
+                    await asyncio.sleep(0.1)
+        finally:
+            assert await bot.terminate() == 0, bot.log_tail()
+    said = [line for line in bot.log_tail().splitlines() if "BOT_BACKUP_DIR" in line]
+    assert len(said) == 1, bot.log_tail()
+    assert "no nightly copy is made" in said[0]
+    # The server's host, port and user (BOT_TEST_DATABASE_URL may name another server).
+    assert f"with {dump_command(pg_url, str(folder / 'bietphai.dump'))} (" in said[0]
+    assert " -h " in said[0] and " -U " in said[0]
+    assert not folder.exists()
+    # No job that would copy the file at BOT_BACKUP_TIME.
+    settings = Settings(
+        _env_file=None, BOT_DB_PATH=stale, BOT_DATABASE_URL=pg_url, BOT_BACKUP_DIR=folder
+    )
+    app = await build_app(settings)
+    try:
+        assert not [s for s in app.services if isinstance(s, NightlyBackup)]
+    finally:
+        await app.stop()
 
 
 async def test_ping_answers_while_the_server_does(pg_url: str) -> None:

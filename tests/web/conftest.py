@@ -57,9 +57,9 @@ async def stack(
             TELEGRAM_API_BASE_URL=fake.base_url,
             TELEGRAM_POLL_TIMEOUT=1,
             BOT_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-            BOT_PUBLIC_PORT=port,
-            # Not the default 8443: other test runs on this machine may be listening there.
-            BOT_HTTP_PORT=free_port(),
+            # The one HTTP server, as in production; not the default 8443: other test runs on
+            # this machine may be listening there.
+            BOT_HTTP_PORT=port,
             BOT_WEB_PHOTO_DIR=tmp_path / "photos",
         )
         db = await open_database(settings.db_path, settings.database_url).open()
