@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.export import ExportRequest, export_to
+from bot.export import ExportRequest
 from bot.export.attendance import LEGEND, PER_DIEM_RULE, attendance, per_diem
 from bot.export.visits_sheet import followup_status, visit_status
 from bot.web import charts
@@ -677,20 +677,18 @@ async def downloads(d: Dashboard, request: web.Request, viewer: Viewer) -> web.S
 
 
 async def export_file(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    """The workbook of the viewer's scope for the period, as the chat's /xuat makes it."""
+    """The workbook of the viewer's scope for the period, as the chat's /xuat makes it: built in
+    the dashboard's worker process from a read snapshot, never on this event loop."""
     if not viewer.supervisor:
         raise NotFound
     period = await _period(d, request, _today(d))
-    calendar = await _calendar(d)
     name = f"bietphai-{period.first:%d-%m-%Y}-{period.last:%d-%m-%Y}.xlsx"
+    async with d.db.read() as tx:
+        label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))
+    wanted = ExportRequest(period.first, period.last, ExportFilter(viewer.person.id), label)
     with tempfile.TemporaryDirectory(prefix="bietphai-web-") as folder:
         target = Path(folder) / name
-        async with d.db.read() as tx:
-            label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))
-            request_ = ExportRequest(
-                period.first, period.last, ExportFilter(viewer.person.id), label
-            )
-            await export_to(tx, request_, calendar, target, d.clock())
+        await d.exports.build(wanted, target, d.clock())
         body = await asyncio.to_thread(target.read_bytes)
     return web.Response(
         body=body,
