@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime, timedelta
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
+import pytest
 from openpyxl import load_workbook
 
 from bench.digest_cost import DIGEST_DAY, ZONE, generate
+from bot.export import ExportRequest
+from bot.export_worker import WorkbookBuilder
 from bot.http.server import Address, HttpServer
 from bot.orgservice import create_invite
 from bot.web import Dashboard, mount
@@ -22,6 +27,7 @@ from handlers.router import Router
 from handlers.web.links import keyed_hash, new_token
 from storage import web_sessions
 from storage.db import Database
+from storage.export import ExportFilter
 from storage.org_import import resolve_person
 from tests.chat import Chat
 from tests.helpers.sample import AN, THANH
@@ -108,3 +114,27 @@ async def test_the_chat_keeps_answering_while_a_big_download_is_built(tmp_path: 
     rows = sum(1 for _ in book["Nhật ký"].iter_rows(min_row=2))
     # Every generated entry (those An saved meanwhile are dated after the period).
     assert rows == entries, (rows, entries)
+
+
+async def test_a_builder_whose_process_died_starts_another(
+    org_db: Database, tmp_path: Path
+) -> None:
+    builder = WorkbookBuilder(org_db, str(ZONE))
+    async with org_db.read() as tx:
+        leader = await resolve_person(tx, THANH)
+    week = ExportRequest(date(2026, 11, 23), date(2026, 11, 29), ExportFilter(leader), "toàn Sở")
+    try:
+        first = asyncio.ensure_future(builder.build(week, tmp_path / "a.xlsx"))
+        await asyncio.sleep(0)  # submitted: the worker process exists
+        executor = builder._executor
+        assert isinstance(executor, ProcessPoolExecutor)
+        for process in list((executor._processes or {}).values()):
+            process.kill()  # as the kernel's OOM killer would
+        with pytest.raises(BrokenProcessPool):
+            await first
+        # The next download gets a new process instead of the broken pool's error.
+        result = await builder.build(week, tmp_path / "b.xlsx")
+    finally:
+        builder.close()
+    assert result.entries == 0
+    assert load_workbook(tmp_path / "b.xlsx", read_only=True).sheetnames[0] == "Tổng hợp"
