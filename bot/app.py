@@ -148,6 +148,7 @@ async def build_app(settings: Settings) -> BotApp:
     dashboard = dashboard_for(settings, db, router.config)
     if dashboard is not None:
         http.add_routes(dashboard.routes())
+        app.services.append(dashboard)
     senders: list[OutboxSender] = []
     channels: list[str] = []
     if settings.telegram_bot_token:

@@ -1,4 +1,5 @@
-"""Builds the workbooks asked for with /xuat in a separate process and queues them in the outbox."""
+"""Builds workbooks in a separate process: those asked for with /xuat (queued in the outbox when
+done) and the dashboard's downloads (`WorkbookBuilder`, awaited by the request)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -63,6 +65,56 @@ def _end_workers(executor: Executor) -> None:
     executor.shutdown(wait=False, cancel_futures=True)
 
 
+class WorkbookBuilder:
+    """Builds workbooks one at a time in a worker process of its own (started on first use),
+    each from its own read snapshot: the event loop and the writer never wait for openpyxl."""
+
+    def __init__(
+        self,
+        db: Database,
+        zone: str,
+        *,
+        executor: Callable[[], Executor] = spawn_executor,
+        database_url: str | None = None,
+    ) -> None:
+        # The worker process opens the same database: PostgreSQL by its URL, else the file.
+        self.db_path = str(getattr(db, "path", ""))
+        self.database_url = database_url or getattr(db, "url", None)
+        self.zone = zone
+        self._make_executor = executor
+        self._executor: Executor | None = None
+
+    def order(
+        self, request: ExportRequest, target: Path, now: datetime | None = None
+    ) -> BuildOrder:
+        """What the worker process is given for this request."""
+        return BuildOrder(
+            self.db_path, request, self.zone, str(target), database_url=self.database_url, now=now
+        )
+
+    async def build(
+        self, request: ExportRequest, target: Path, now: datetime | None = None
+    ) -> ExportResult:
+        """Write the workbook of `request` to `target` in the worker process."""
+        if self._executor is None:
+            self._executor = self._make_executor()
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                self._executor, build, self.order(request, target, now)
+            )
+        except BrokenProcessPool:
+            # The process died (killed, out of memory): the next build starts a new one.
+            self._executor = None
+            raise
+
+    def close(self) -> None:
+        """End the worker process now, a build in it too."""
+        if self._executor is not None:
+            _end_workers(self._executor)
+            self._executor = None
+
+
 class ExportWorker:
     """One per running bot; several processes may share a database (jobs are claimed)."""
 
@@ -80,14 +132,10 @@ class ExportWorker:
         database_url: str | None = None,
     ) -> None:
         self.db = db
-        # The worker process opens the same database: PostgreSQL by its URL, else the file.
-        self.database_url = database_url or getattr(db, "url", None)
+        self.builder = WorkbookBuilder(db, zone, executor=executor, database_url=database_url)
         self.folder = files_folder / EXPORTS_FOLDER
-        self.zone = zone
         self.monitor = monitor or Monitor()
         self._queued = queued
-        self._make_executor = executor
-        self._executor: Executor | None = None
         self.idle = idle
         # Only jobs asked from these channels (None: all); the console takes its own.
         self.channels = channels
@@ -106,9 +154,7 @@ class ExportWorker:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if self._executor is not None:
-            _end_workers(self._executor)
-            self._executor = None
+        self.builder.close()
 
     async def _run(self) -> None:
         while not self._stopping.is_set():
@@ -173,24 +219,17 @@ class ExportWorker:
             ExportFilter(job.person_id, division_code=job.division_code),
             job.scope_label,
         )
-        order = BuildOrder(
-            str(getattr(self.db, "path", "")),
-            request,
-            self.zone,
-            str(target),
-            database_url=self.database_url,
-        )
-        if self._executor is None:
-            self._executor = self._make_executor()
-        loop = asyncio.get_running_loop()
-        work = loop.run_in_executor(self._executor, build, order)
+        work = asyncio.ensure_future(self.builder.build(request, target))
         renew = LEASE.total_seconds() / 4
-        while True:
-            done, _ = await asyncio.wait([work], timeout=renew)
-            if done:
-                return work.result()
-            async with self.db.transaction() as tx:
-                await export_jobs.extend_claim(tx, job.id, datetime.now(UTC) + LEASE)
+        try:
+            while True:
+                done, _ = await asyncio.wait([work], timeout=renew)
+                if done:
+                    return work.result()
+                async with self.db.transaction() as tx:
+                    await export_jobs.extend_claim(tx, job.id, datetime.now(UTC) + LEASE)
+        finally:
+            work.cancel()  # stopped meanwhile: nobody waits for this build any more
 
     async def _failed(self, job: ExportJob) -> None:
         """Try again later, or tell the person it could not be made."""

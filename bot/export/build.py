@@ -24,6 +24,7 @@ class BuildOrder:
     target: str
     fmt: str = "xlsx"
     database_url: str | None = None  # BOT_DATABASE_URL: PostgreSQL instead of the file
+    now: datetime | None = None  # the asker's clock (the dashboard's); else the worker's
 
 
 def build(order: BuildOrder) -> ExportResult:
@@ -40,7 +41,12 @@ async def _build(order: BuildOrder) -> ExportResult:
         async with db.read() as tx:
             cal = calendar_from(ZoneInfo(order.zone), await calendar.declared_days(tx))
             return await export_to(
-                tx, order.request, cal, Path(order.target), datetime.now(UTC), order.fmt
+                tx,
+                order.request,
+                cal,
+                Path(order.target),
+                order.now or datetime.now(UTC),
+                order.fmt,
             )
     finally:
         await db.close()

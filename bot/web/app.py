@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from bot.export_worker import WorkbookBuilder
 from bot.web import pages
 from bot.web.photos import PhotoStore
 from handlers.core.turn import HandlerConfig, WebConfig
@@ -67,12 +68,22 @@ class Dashboard:
         self.photos = photos
         self.prefix = prefix.rstrip("/") + "/web"
         self.clock = clock
+        # Downloads are built in a worker process of the dashboard's own, one at a time, so a
+        # department's month neither stalls this process's chat nor waits behind a /xuat.
+        self.exports = WorkbookBuilder(db, str(handlers.zone))
         self.templates = jinja2.Environment(
             loader=jinja2.PackageLoader("bot.web", "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             enable_async=False,
         )
+
+    async def start(self) -> None:
+        """Nothing to start: the export worker process starts with the first download."""
+
+    async def stop(self) -> None:
+        """End the export worker process (a download being built is not sent)."""
+        self.exports.close()
 
     def routes(self) -> list[web.RouteDef]:
         """Every route of the dashboard, under <public path>/web/."""

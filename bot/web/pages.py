@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
 import tempfile
 import uuid
@@ -15,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.export import ExportRequest, export_to
+from bot.export import ExportRequest
 from bot.export.attendance import LEGEND, PER_DIEM_RULE, attendance, per_diem
 from bot.export.visits_sheet import followup_status, visit_status
 from bot.web import charts
@@ -24,7 +25,7 @@ from handlers.core.messages import Incoming, Kind
 from handlers.core.textfold import fold
 from handlers.core.texts import t
 from handlers.core.topics import TOPICS, topic_label
-from handlers.core.turn import Turn
+from handlers.core.turn import HandlerConfig, Turn
 from handlers.core.workcal import WorkingCalendar, calendar_from
 from handlers.difficulty import actions as difficulty_actions
 from handlers.difficulty.lifecycle import OPEN, Action, Actor, Status, allowed_actions
@@ -38,14 +39,16 @@ from storage import digest as reads
 from storage import export as export_reads
 from storage import org as org_reads
 from storage import web_overview as overview_reads
+from storage.db import Database, Tx
 from storage.difficulties import Difficulty
 from storage.export import ExportFilter
-from storage.models import ConversationState
+from storage.models import ConversationState, Person
 from storage.web_reads import EntryFilter, StoredPhoto
 
 if TYPE_CHECKING:
     from bot.web.app import Dashboard, Viewer
 
+log = logging.getLogger(__name__)
 LANG = "vi"
 ENTRIES_PER_PAGE = 50
 NAMES_SHOWN = 30
@@ -303,7 +306,7 @@ async def visible_photo(d: Dashboard, viewer: Viewer, attachment_id: int) -> Sto
         if photo.owner_kind == "work_log":
             visible = await web_reads.entry_visible(tx, viewer.person.id, photo.owner_id)
         elif photo.owner_kind == "difficulty":
-            visible = await _difficulty_visible(tx, viewer, photo.owner_id) is not None
+            visible = await _difficulty_visible(tx, viewer.person.id, photo.owner_id) is not None
         else:
             visible = False
     return photo if visible else None
@@ -313,17 +316,15 @@ async def visible_photo(d: Dashboard, viewer: Viewer, attachment_id: int) -> Sto
 
 
 async def _difficulty_visible(
-    tx: Any, viewer: Viewer, difficulty_id: int
+    tx: Any, person_id: int, difficulty_id: int
 ) -> tuple[Difficulty, Actor] | None:
     """The chat's rule: the reporter, or a supervisor who oversees it (forwarded included)."""
     item = await difficulties.difficulty_by_id(tx, difficulty_id)
     if item is None:
         return None
-    if item.reporter_id == viewer.person.id:
+    if item.reporter_id == person_id:
         return item, Actor.REPORTER
-    if await scope.oversees(
-        tx, viewer.person.id, item.division_code, item.commune_code, item.assignee_id
-    ):
+    if await scope.oversees(tx, person_id, item.division_code, item.commune_code, item.assignee_id):
         return item, Actor.SUPERVISOR
     return None
 
@@ -381,7 +382,7 @@ async def difficulty(d: Dashboard, request: web.Request, viewer: Viewer) -> web.
     if not raw.isdigit():
         raise NotFound
     async with d.db.read() as tx:
-        found = await _difficulty_visible(tx, viewer, int(raw))
+        found = await _difficulty_visible(tx, viewer.person.id, int(raw))
         if found is None:
             raise NotFound
         item, actor = found
@@ -431,49 +432,79 @@ async def act_on_difficulty(
         raise NotFound from None
     if action not in WEB_ACTIONS:
         raise NotFound
-    text = str(form.get("text", "")).strip()[:4000]
     target_raw = str(form.get("target", ""))
-    target_id = int(target_raw) if target_raw.isdigit() else None
-    now = d.clock()
-    async with d.db.transaction() as tx:
-        found = await _difficulty_visible(tx, viewer, int(raw))
+    notice = await act(
+        d.db,
+        d.handlers,
+        viewer.person,
+        int(raw),
+        action,
+        text=str(form.get("text", "")).strip()[:4000],
+        target_id=int(target_raw) if target_raw.isdigit() else None,
+        now=d.clock(),
+    )
+    raise web.HTTPSeeOther(f"{d.prefix}/kho-khan/{raw}?xong=1&tb={quote(notice)}")
+
+
+async def act(
+    db: Database,
+    handlers: HandlerConfig,
+    person: Person,
+    difficulty_id: int,
+    action: Action,
+    *,
+    text: str = "",
+    target_id: int | None = None,
+    now: datetime,
+) -> str:
+    """A supervisor's step from the dashboard, decided as the chat decides a button: the notice
+    to show; NotFound when the difficulty is not theirs to act on."""
+
+    async def step(tx: Tx, attempt: int) -> str:
+        found = await _difficulty_visible(tx, person.id, difficulty_id)
         if found is None or found[1] is not Actor.SUPERVISOR:
             raise NotFound
-        problem = ""
         if action in NEEDS_TEXT and not text:
-            problem = "Anh/chị vui lòng nhập nội dung."
+            return "Anh/chị vui lòng nhập nội dung."
         if action is Action.FORWARD:
-            allowed = {p.id for p in await scope.all_supervisors(tx) if p.id != viewer.person.id}
+            allowed = {p.id for p in await scope.all_supervisors(tx) if p.id != person.id}
             if target_id not in allowed:
-                problem = "Anh/chị chọn người nhận."
-        if problem:
-            replies_text = problem
-        else:
-            turn = Turn(
-                _web_incoming(viewer, now, text),
-                tx,
-                viewer.person,
-                ConversationState(None, None, {}, "", []),
-                d.handlers,
-                now,
-            )
-            replies = await difficulty_actions.apply(
-                turn,
-                int(raw),
-                action,
-                text=text,
-                target_id=target_id if action is Action.FORWARD else None,
-            )
-            replies_text = "\n".join(r.text for r in replies)
-    raise web.HTTPSeeOther(f"{d.prefix}/kho-khan/{raw}?xong=1&tb={quote(replies_text)}")
+                return "Anh/chị chọn người nhận."
+        turn = Turn(
+            _web_incoming(person, now, text),
+            tx,
+            person,
+            ConversationState(None, None, {}, "", []),
+            handlers,
+            now,
+        )
+        replies = await difficulty_actions.apply(
+            turn,
+            difficulty_id,
+            action,
+            text=text,
+            target_id=target_id if action is Action.FORWARD else None,
+        )
+        return "\n".join(r.text for r in replies)
+
+    # A check-then-act, run as the chat runs a turn: serializable on PostgreSQL, and again when
+    # another supervisor's step (dashboard or chat) won the race, so the loser decides on the
+    # status the winner left: refused, or applied on top when the table still allows it.
+    try:
+        return await db.run(step)
+    except NotFound:
+        raise
+    except Exception:
+        log.exception("dashboard action %s on difficulty %d failed", action, difficulty_id)
+        return t(LANG, "error.not_saved")
 
 
-def _web_incoming(viewer: Viewer, now: datetime, text: str) -> Incoming:
+def _web_incoming(person: Person, now: datetime, text: str) -> Incoming:
     """A dashboard action in the shape the handlers take (channel 'web')."""
     return Incoming(
         channel="web",
-        user_id=str(viewer.person.id),
-        chat_id=f"web:{viewer.person.id}",
+        user_id=str(person.id),
+        chat_id=f"web:{person.id}",
         update_key=f"web:{uuid.uuid4().hex}",
         sent_at=now,
         kind=Kind.TEXT,
@@ -646,20 +677,18 @@ async def downloads(d: Dashboard, request: web.Request, viewer: Viewer) -> web.S
 
 
 async def export_file(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    """The workbook of the viewer's scope for the period, as the chat's /xuat makes it."""
+    """The workbook of the viewer's scope for the period, as the chat's /xuat makes it: built in
+    the dashboard's worker process from a read snapshot, never on this event loop."""
     if not viewer.supervisor:
         raise NotFound
     period = await _period(d, request, _today(d))
-    calendar = await _calendar(d)
     name = f"bietphai-{period.first:%d-%m-%Y}-{period.last:%d-%m-%Y}.xlsx"
+    async with d.db.read() as tx:
+        label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))
+    wanted = ExportRequest(period.first, period.last, ExportFilter(viewer.person.id), label)
     with tempfile.TemporaryDirectory(prefix="bietphai-web-") as folder:
         target = Path(folder) / name
-        async with d.db.read() as tx:
-            label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))
-            request_ = ExportRequest(
-                period.first, period.last, ExportFilter(viewer.person.id), label
-            )
-            await export_to(tx, request_, calendar, target, d.clock())
+        await d.exports.build(wanted, target, d.clock())
         body = await asyncio.to_thread(target.read_bytes)
     return web.Response(
         body=body,

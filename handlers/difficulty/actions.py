@@ -206,7 +206,7 @@ async def apply(
     if to is None:
         # Someone acted first (for example it was resolved a second ago).
         return _refused(turn, item)
-    await difficulties.change_status(
+    changed = await difficulties.change_status(
         turn.tx,
         item.id,
         expected=item.status,
@@ -215,6 +215,12 @@ async def apply(
         first_response=actor is Actor.SUPERVISOR and action in FIRST_RESPONSE,
         assignee_id=target_id,
     )
+    if not changed:
+        # Another step committed between our read and our write (a transaction that does not
+        # retry waits for it, then finds the row moved on): theirs stands, nothing of ours
+        # is stored and nobody is told.
+        current = await difficulties.difficulty_by_id(turn.tx, item.id)
+        return _refused(turn, current or item)
     await difficulties.add_event(
         turn.tx,
         item.id,

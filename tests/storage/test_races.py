@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.orgservice import create_invite
+from bot.web import pages
 from handlers.core.messages import Incoming, Kind, Reply
-from handlers.core.turn import HandlerConfig
+from handlers.core.turn import HandlerConfig, Turn
+from handlers.difficulty import actions as difficulty_actions
+from handlers.difficulty.lifecycle import Action
 from handlers.router import Router
-from storage import Database, difficulties, outbox, worklog
+from storage import Database, difficulties, org, outbox, worklog
+from storage.models import ConversationState
 from storage.org_import import resolve_person
 from tests.chat import ZONE, Chat, local
-from tests.helpers.difficulty import THU, raise_urgent
+from tests.helpers.difficulty import THU, inbox, raise_urgent
 from tests.helpers.sample import AN, THANH, MakeChat
 
 pytestmark = pytest.mark.both_backends
@@ -76,6 +80,81 @@ async def test_two_supervisors_resolving_one_difficulty_at_once(
     assert item is not None and item.status == "resolved"
     told = [t for t in texts if 'đang ở trạng thái "Đã giải quyết"' in t]
     assert len(told) == 1, texts
+
+
+async def dashboard_resolve(db: Database, name: str, number: int, now: datetime) -> str:
+    """A supervisor presses "Đã giải quyết" on the dashboard's difficulty page."""
+    async with db.read() as tx:
+        person = await org.person_by_id(tx, await resolve_person(tx, name))
+    assert person is not None
+    return await pages.act(db, CONFIG, person, number, Action.RESOLVE, now=now)
+
+
+async def resolved_once(db: Database, number: int, texts: list[str]) -> None:
+    """One resolve stored, one loser told the status, the reporter told once."""
+    assert not any("Chưa lưu được" in t for t in texts), texts
+    async with db.read() as tx:
+        actions = [e.action for e in await difficulties.events_of(tx, number)]
+        item = await difficulties.difficulty_by_id(tx, number)
+    assert actions == ["raise", "resolve"], actions
+    assert item is not None and item.status == "resolved"
+    told = [t for t in texts if 'đang ở trạng thái "Đã giải quyết"' in t]
+    assert len(told) == 1, texts
+    notices = [m["key"] for m in await inbox(db, AN) if m["key"].startswith(f"kk:{number}:")]
+    assert len(notices) == 1, notices
+
+
+async def test_two_supervisors_resolving_one_difficulty_on_the_dashboard_at_once(
+    linked_chat: MakeChat, org_db: Database, second_db: Database
+) -> None:
+    # Two supervisors at their desks, each served by another bot process.
+    number = await raise_urgent(await linked_chat(AN))
+    now = local("2026-11-25 10:00")
+    texts = await asyncio.gather(
+        dashboard_resolve(org_db, THU, number, now),
+        dashboard_resolve(second_db, THANH, number, now),
+    )
+    await resolved_once(org_db, number, list(texts))
+
+
+async def test_a_dashboard_resolve_racing_a_chat_resolve(
+    linked_chat: MakeChat, org_db: Database, second_db: Database
+) -> None:
+    thanh, an = await linked_chat(THANH), await linked_chat(AN)
+    now = local("2026-11-25 10:00")
+    for round_number in range(2):
+        number = await raise_urgent(an, f"Xã chưa có hướng dẫn (lần {round_number + 1})")
+        chat = Router(org_db, CONFIG).handle(
+            press(thanh, f"k:resolve:{number}", f"race:{number}"), now=now
+        )
+        web = dashboard_resolve(second_db, THU, number, now)
+        # Either may start first: the chat's turn, or the dashboard's.
+        pair = (chat, web) if round_number == 0 else (web, chat)
+        answers = await asyncio.gather(*pair)
+        texts = [a if isinstance(a, str) else text_of(a) for a in answers]
+        await resolved_once(org_db, number, texts)
+
+
+async def test_a_step_that_lost_in_a_transaction_without_retries_stores_nothing(
+    linked_chat: MakeChat, org_db: Database, second_db: Database
+) -> None:
+    # Any caller of the lifecycle code that does not retry (READ COMMITTED on PostgreSQL):
+    # the slower write finds the row moved on, and must neither record nor notify.
+    number = await raise_urgent(await linked_chat(AN))
+    now = local("2026-11-25 10:00")
+
+    async def resolve(db: Database, name: str) -> str:
+        async with db.transaction() as tx:
+            person = await org.person_by_id(tx, await resolve_person(tx, name))
+            assert person is not None
+            incoming = Incoming("web", str(person.id), "web", f"web:{name}", now, Kind.TEXT)
+            turn = Turn(
+                incoming, tx, person, ConversationState(None, None, {}, "", []), CONFIG, now
+            )
+            return text_of(await difficulty_actions.apply(turn, number, Action.RESOLVE))
+
+    texts = await asyncio.gather(resolve(org_db, THU), resolve(second_db, THANH))
+    await resolved_once(org_db, number, list(texts))
 
 
 async def test_one_invite_redeemed_by_two_accounts_at_once_links_one(
