@@ -18,8 +18,13 @@ from handlers.core.turn import HandlerConfig, WebConfig
 from handlers.router import Router
 from handlers.web.links import create_link, keyed_hash
 from storage import Database, web_sessions
+from testing.bot_process import free_port
+from testing.fakes.telegram_api import FakeTelegramAPI
+from testing.fakes.zalo_api import FakeZaloAPI
 from tests.chat import ZONE, Chat, local
 from tests.helpers.sample import THANH, MakeChat
+from tests.helpers.telegram import PollingBot, linked_official
+from tests.helpers.zalo import THANH_ZALO, ZaloBot, linked
 
 KEY = b"k" * 32
 PUBLIC = "https://bot.example.org"
@@ -67,6 +72,63 @@ async def test_web_gives_a_personal_link_stored_only_as_a_keyed_hash(
     assert "Đã đăng xuất 1 phiên" in await chat.say("/web thoat")
     async with org_db.read() as tx:
         assert await web_sessions.session_person(tx, "s1", local("2026-11-25 10:01")) is None
+
+
+async def test_web_on_telegram_is_sent_without_a_link_preview(
+    org_db: Database, router: Router
+) -> None:
+    """Telegram's servers would otherwise fetch the one-time link to draw its preview."""
+    web_router = Router(org_db, replace(router.config, web=WebConfig(PUBLIC, KEY)))
+    async with FakeTelegramAPI() as fake:
+        bot = PollingBot(fake, web_router)
+        await bot.start()
+        try:
+            thanh = await linked_official(bot, org_db, THANH, 7001, "Thành")
+            [answer] = await thanh.says("/web")
+            [help_text] = await thanh.says("/trogiup")
+        finally:
+            await bot.stop()
+    assert f"{PUBLIC}/web/vao/" in answer.text
+    sent = [c.params for c in fake.calls_of("sendMessage") if c.ok]
+    by_text = {str(params["text"]): params for params in sent}
+    assert by_text[answer.text]["link_preview_options"] == {"is_disabled": True}
+    # Other replies keep Telegram's default.
+    assert "link_preview_options" not in by_text[help_text.text]
+
+
+async def test_web_on_zalo_gives_a_link_that_outlives_zalos_preview(
+    org_db: Database, router: Router, tmp_path: Path
+) -> None:
+    """Zalo's sendMessage has no way to turn previews off: the link page must survive them."""
+    port = free_port()
+    config = WebConfig(f"http://127.0.0.1:{port}", KEY)
+    web_router = Router(org_db, replace(router.config, web=config))
+    photos = PhotoStore(tmp_path, Platforms())
+    dashboard = Dashboard(org_db, config, web_router.config, photos, prefix="")
+    server = HttpServer(Address("127.0.0.1", port))
+    server.mount_routes(lambda app: mount(app, dashboard))
+    await server.start()
+    try:
+        async with FakeZaloAPI(link_previews=True) as fake:
+            bot = ZaloBot(fake, web_router)
+            await bot.start()
+            try:
+                thanh = await linked(bot, org_db, THANH, THANH_ZALO, "Thành")
+                answer = await thanh.says("/web")
+            finally:
+                await bot.stop()
+        [link] = [word for word in answer.split() if "/web/vao/" in word]
+        # Zalo's servers opened the link when it was sent, and may again, before the tap.
+        assert (link, 200) in fake.preview_fetches
+        async with aiohttp.ClientSession() as preview_bot, preview_bot.get(link) as again:
+            assert again.status == 200
+        # unsafe: keep cookies of an IP address host (127.0.0.1), as a browser does.
+        jar = aiohttp.CookieJar(unsafe=True)
+        async with aiohttp.ClientSession(cookie_jar=jar) as person, person.post(link) as overview:
+            assert overview.status == 200 and overview.url.path == "/web/"
+            assert "Tổng quan" in await overview.text()
+    finally:
+        await server.stop()
 
 
 async def test_a_session_lasts_the_working_day_set_then_ends(org_db: Database) -> None:
