@@ -23,6 +23,8 @@ async def test_leadership_signs_in_from_the_chat_and_sees_the_week(stack: Stack)
     # Sent without a link preview: Telegram's servers would otherwise fetch the link.
     [sent] = [m for m in stack.fake.messages_to(USERS[THANH]) if link in m.get("text", "")]
     assert sent["link_preview_options"] == {"is_disabled": True}
+    # The sign-in page reads on a phone; opening it (twice here, once per width) spends nothing.
+    assert await both_widths(stack.browser, [], link, "dang-nhap") == 0
     page = await stack.page()
     await page.goto(link)
     # Opening the link shows whose it is and one button; only the button opens the session.
