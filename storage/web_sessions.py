@@ -21,6 +21,17 @@ async def add_link(
     )
 
 
+async def pending_link(tx: Tx, token_hash: str, now: datetime) -> tuple[Person, datetime] | None:
+    """The person a link would open and when it expires, without spending it (`use_link`'s rule)."""
+    row = await tx.one(
+        f"SELECT {PERSON_COLUMNS}, l.expires_at AS link_expires FROM web_links l "
+        "JOIN people p ON p.id = l.person_id "
+        "WHERE l.token_hash = ? AND l.used_at IS NULL AND l.expires_at > ?",
+        (token_hash, to_db_time(now)),
+    )
+    return None if row is None else (person_from_row(row), from_db_time(row["link_expires"]))
+
+
 async def use_link(tx: Tx, token_hash: str, now: datetime) -> int | None:
     """Spend a link: the person it opens, or None when unknown, expired or already used."""
     row = await tx.one(

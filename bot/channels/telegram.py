@@ -13,6 +13,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -146,6 +147,11 @@ def reply_markup(
     if after_contact:
         return ReplyKeyboardRemove()
     return None
+
+
+def link_preview_options(reply: Reply) -> LinkPreviewOptions | None:
+    """Previews off when the reply asks (a one-time link); otherwise Telegram's default."""
+    return None if reply.link_preview else LinkPreviewOptions(is_disabled=True)
 
 
 @dataclass(frozen=True)
@@ -303,7 +309,10 @@ class TelegramChannel:
             last = index == len(pieces) - 1
             markup = reply_markup(reply, self.language, after_contact) if last else None
             await self.application.bot.send_message(
-                chat_id=chat_id, text=piece, reply_markup=markup
+                chat_id=chat_id,
+                text=piece,
+                reply_markup=markup,
+                link_preview_options=link_preview_options(reply),
             )
         if reply.document is not None:
             content = await asyncio.to_thread(reply.document.read)

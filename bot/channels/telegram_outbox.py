@@ -9,6 +9,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import MessageLimit
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
+from bot.channels.telegram import link_preview_options
 from bot.channels.telegram_transport import seconds
 from bot.channels.textsplit import caption_of, split_text
 from bot.outbox_sender import Rejected, RetryLater, Unreachable
@@ -60,9 +61,14 @@ class TelegramOutbox:
         return (
             photo
             + [
-                Reply(text, reply.choices, choice_data=reply.choice_data)
+                Reply(
+                    text,
+                    reply.choices,
+                    choice_data=reply.choice_data,
+                    link_preview=reply.link_preview,
+                )
                 if i == last
-                else Reply(text)
+                else Reply(text, link_preview=reply.link_preview)
                 for i, text in enumerate(texts)
             ]
             + document
@@ -90,7 +96,12 @@ class TelegramOutbox:
                     chat_id=chat_id, document=content, filename=piece.document.name
                 )
             else:
-                await self.bot.send_message(chat_id=chat_id, text=piece.text, reply_markup=markup)
+                await self.bot.send_message(
+                    chat_id=chat_id,
+                    text=piece.text,
+                    reply_markup=markup,
+                    link_preview_options=link_preview_options(piece),
+                )
         except RetryAfter as exc:
             raise RetryLater(str(exc), seconds(exc.retry_after)) from exc
         except Forbidden as exc:

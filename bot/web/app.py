@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from yarl import URL
 
 from bot.export_worker import WorkbookBuilder
 from bot.web import pages
@@ -92,7 +93,8 @@ class Dashboard:
         return [
             web.get(p, self._to_home, allow_head=False),
             web.get(p + "/", page(pages.overview), allow_head=False),
-            web.get(p + "/vao/{token}", self._sign_in, allow_head=False),
+            web.get(p + "/vao/{token}", self._sign_in_page, allow_head=False),
+            web.post(p + "/vao/{token}", self._sign_in),
             web.post(p + "/thoat", self._sign_out),
             web.get(p + "/nhat-ky", page(pages.entries), allow_head=False),
             web.get(p + "/anh/{id}", self._photo, allow_head=False),
@@ -198,7 +200,50 @@ class Dashboard:
     async def _to_home(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound(self.prefix + "/")
 
+    def _link_refused(self, request: web.Request) -> web.Response:
+        """The one answer for a link that is unknown, expired or already used."""
+        return self.message(
+            request,
+            403,
+            "Đường link không dùng được",
+            "Đường link này đã hết hạn hoặc đã được dùng. Anh/chị gõ /web trong chat với "
+            "bot để nhận đường link mới.",
+        )
+
+    async def _sign_in_page(self, request: web.Request) -> web.StreamResponse:
+        """The link opened: a page with one button; nothing is spent.
+
+        Telegram's and Zalo's servers GET a link to draw its preview, so a GET that spent the
+        link would use it up before the person taps it.
+        """
+        token = request.match_info["token"]
+        pending = None
+        if len(token) <= 128:
+            async with self.db.read() as tx:
+                pending = await web_sessions.pending_link(
+                    tx, keyed_hash(self.config.key, "link", token), self.clock()
+                )
+        if pending is None:
+            return self._link_refused(request)
+        person, expires = pending
+        return self.render(
+            request,
+            "sign_in.html",
+            title="Đăng nhập",
+            full_name=person.full_name,
+            expires=expires.astimezone(self.handlers.zone).strftime("%H:%M"),
+        )
+
     async def _sign_in(self, request: web.Request) -> web.StreamResponse:
+        """The button pressed: spend the link, open a session, go to the overview."""
+        if not same_origin(request, self.config.base_url):
+            return self.message(
+                request,
+                403,
+                "Không đăng nhập được",
+                "Yêu cầu đăng nhập này không đến từ trang của bot. Anh/chị mở lại đường link "
+                "trong tin nhắn của bot rồi bấm «Đăng nhập».",
+            )
         token = request.match_info["token"]
         now = self.clock()
         session = new_token()
@@ -214,14 +259,9 @@ class Dashboard:
                         tx, keyed_hash(self.config.key, "session", session), person_id, now, expires
                     )
         if person_id is None:
-            return self.message(
-                request,
-                403,
-                "Đường link không dùng được",
-                "Đường link này đã hết hạn hoặc đã được dùng. Anh/chị gõ /web trong chat với "
-                "bot để nhận đường link mới.",
-            )
-        response = web.HTTPFound(self.prefix + "/")
+            return self._link_refused(request)
+        # 303: the browser follows with a GET, so reloading the overview never posts again.
+        response = web.HTTPSeeOther(self.prefix + "/")
         response.set_cookie(
             COOKIE,
             session,
@@ -269,6 +309,28 @@ class Dashboard:
         css = self.templates.loader.get_source(self.templates, "style.css")[0]  # type: ignore[union-attr]
         headers = {**SECURITY_HEADERS, "Cache-Control": "private, max-age=3600"}
         return web.Response(text=css, content_type="text/css", headers=headers)
+
+
+def same_origin(request: web.Request, base_url: str) -> bool:
+    """Whether a sign-in POST came from the dashboard's own page (no login CSRF).
+
+    There is no session yet, so no CSRF token: the browser's own word is used instead. A page
+    elsewhere could otherwise post a link of its author's and sign the reader in as someone
+    else. `Sec-Fetch-Site` is sent by every current browser; `Origin` is "null" from our own
+    page (Referrer-Policy: no-referrer), so only a real foreign origin counts against it.
+    Clients that send neither (old browsers, scripts) are let through: the token is the secret.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        return True
+    try:
+        theirs = URL(origin).origin()
+    except ValueError:  # not an absolute URL
+        return False
+    return str(theirs) == str(URL(base_url).origin())
 
 
 def mount(app: web.Application, dashboard: Dashboard) -> None:

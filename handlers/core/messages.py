@@ -105,6 +105,9 @@ class Reply:
     # A file to send after the text (the /xuat workbook): by reference, so neither the stored
     # reply nor the outbox row holds its bytes.
     document: FileRef | None = None
+    # False: the channel must not draw a preview of a link in the text (a one-time link, which
+    # the platform's servers would otherwise fetch). Channels that cannot turn it off ignore it.
+    link_preview: bool = True
 
     def __post_init__(self) -> None:
         """Refuse button data a platform would refuse."""
@@ -123,6 +126,7 @@ class Reply:
             "document": (
                 {"name": self.document.name, "path": self.document.path} if self.document else None
             ),
+            "link_preview": self.link_preview,
         }
 
     @classmethod
@@ -141,4 +145,6 @@ class Reply:
                 if isinstance(data.get("document"), dict)
                 else None
             ),
+            # Rows stored before the flag existed were all sent with previews.
+            link_preview=bool(data.get("link_preview", True)),
         )

@@ -35,7 +35,8 @@ async def web(turn: Turn) -> list[Reply]:
                 turn.t("web.session", opened=_moment(turn, opened), expires=_moment(turn, expires))
             )
         text += "\n\n" + "\n".join(lines)
-    return [Reply(text)]
+    # No preview: Telegram's servers would fetch the one-time link to draw one.
+    return [Reply(text, link_preview=False)]
 
 
 def _moment(turn: Turn, moment: datetime) -> str:

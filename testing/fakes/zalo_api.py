@@ -7,11 +7,13 @@ import collections
 import contextlib
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
 
 JSONDict = dict[str, Any]
@@ -58,9 +60,15 @@ class ZaloAPIError(Exception):
 class FakeZaloAPI:
     """In-process HTTP server speaking the Zalo Bot API methods the bot uses."""
 
-    def __init__(self, token: str = TOKEN, *, max_poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self, token: str = TOKEN, *, max_poll_seconds: float = 1.0, link_previews: bool = False
+    ) -> None:
         self.token = token
         self.max_poll_seconds = max_poll_seconds
+        # On: like Zalo's servers drawing a link preview, every http(s) URL in a sent text is
+        # fetched with a GET before the message counts as sent; (url, status) noted here.
+        self.link_previews = link_previews
+        self.preview_fetches: list[tuple[str, int]] = []
         self.calls: list[Call] = []
         self.webhook_url = ""
         self.webhook_secret = ""
@@ -302,7 +310,16 @@ class FakeZaloAPI:
         text = params.get("text")
         if not isinstance(text, str) or not 1 <= len(text) <= MAX_TEXT_LENGTH:
             raise ZaloAPIError(400, "Bad Request: text must be 1–2000 characters")
+        if self.link_previews:
+            await self._fetch_previews(text)
         return {"message_id": f"b{next(self._message_ids):06d}", "date": int(time.time() * 1000)}
+
+    async def _fetch_previews(self, text: str) -> None:
+        """GET each link of a text, as a preview crawler does (no cookies kept)."""
+        async with aiohttp.ClientSession() as crawler:
+            for url in re.findall(r"https?://\S+", text):
+                async with crawler.get(url, allow_redirects=False) as answer:
+                    self.preview_fetches.append((url, answer.status))
 
     async def _send_photo(self, params: JSONDict) -> JSONDict:
         self._chat(params)

@@ -271,6 +271,31 @@ async def test_a_long_answer_is_split_within_telegram_limits_and_buttons_come_la
     assert len(fake.calls_of("sendMessage")) == 4  # one failure, retried from the second piece
 
 
+async def test_a_queued_one_time_link_is_still_sent_without_a_preview(
+    org_db: Database, fake: FakeTelegramAPI
+) -> None:
+    """A /web reply that waited in the outbox keeps its 'no preview' through the stored JSON."""
+    await link_everyone(org_db)
+    async with org_db.read() as tx:
+        an = await resolve_person(tx, AN)
+    link = "https://bot.example.org/web/vao/abc"
+    long = "\n\n".join(f"Đoạn {n}: " + "hướng dẫn chi tiết " * 40 for n in range(6)) + "\n" + link
+    async with org_db.transaction() as tx:
+        for key, reply in (("link", Reply(long, link_preview=False)), ("plain", Reply(link))):
+            await outbox.enqueue(
+                tx, key=key, person_id=an, payload=reply.to_json(), now=datetime.now(UTC)
+            )
+    sender, delivery = await start_sender(org_db, fake)
+    try:
+        assert await settled(org_db) == {"sent": 2}
+    finally:
+        await stop_all(sender, delivery)
+    *pieces, plain = fake.sent_messages
+    assert len(pieces) == 2  # every piece of the long text, not only the last
+    assert all(m["link_preview_options"] == {"is_disabled": True} for m in pieces)
+    assert "link_preview_options" not in plain  # Telegram's default for everything else
+
+
 async def test_a_sender_gives_rows_back_before_its_lease_runs_out(
     org_db: Database, fake: FakeTelegramAPI
 ) -> None:

@@ -59,8 +59,17 @@ async def test_a_link_opens_one_session_once_before_it_expires(org_db: Database)
     async with org_db.transaction() as tx:
         await web_sessions.add_link(tx, "link-1", an, NOW, NOW + timedelta(minutes=10))
         await web_sessions.add_link(tx, "link-2", an, NOW, NOW + timedelta(minutes=10))
+    # Looking at a link (the page with the button) spends nothing, however often.
+    async with org_db.read() as tx:
+        for _ in range(2):
+            pending = await web_sessions.pending_link(tx, "link-1", NOW)
+            assert pending is not None
+            assert (pending[0].full_name, pending[1]) == (AN, NOW + timedelta(minutes=10))
+        assert await web_sessions.pending_link(tx, "link-2", NOW + timedelta(minutes=10)) is None
+        assert await web_sessions.pending_link(tx, "unknown", NOW) is None
     async with org_db.transaction() as tx:
         assert await web_sessions.use_link(tx, "link-1", NOW + timedelta(minutes=1)) == an
+        assert await web_sessions.pending_link(tx, "link-1", NOW + timedelta(minutes=1)) is None
         assert await web_sessions.use_link(tx, "link-1", NOW + timedelta(minutes=2)) is None
         assert await web_sessions.use_link(tx, "link-2", NOW + timedelta(minutes=10)) is None
         assert await web_sessions.use_link(tx, "unknown", NOW) is None

@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from tests.helpers.difficulty import THU
 from tests.helpers.sample import AN, LAN, THANH
-from tests.helpers.web import AN_PHOTO, USERS, Stack, both_widths, screenshot
+from tests.helpers.web import AN_PHOTO, USERS, Stack, both_widths, screenshot, sign_in
 
 
 # The overview's counts are the heaviest SQL of the dashboard: this story runs on PostgreSQL too.
@@ -20,9 +20,19 @@ from tests.helpers.web import AN_PHOTO, USERS, Stack, both_widths, screenshot
 async def test_leadership_signs_in_from_the_chat_and_sees_the_week(stack: Stack) -> None:
     link = await stack.link_from_chat(THANH)
     assert link.startswith(stack.web + "/vao/")
+    # Sent without a link preview: Telegram's servers would otherwise fetch the link.
+    [sent] = [m for m in stack.fake.messages_to(USERS[THANH]) if link in m.get("text", "")]
+    assert sent["link_preview_options"] == {"is_disabled": True}
+    # The sign-in page reads on a phone; opening it (twice here, once per width) spends nothing.
+    assert await both_widths(stack.browser, [], link, "dang-nhap") == 0
     page = await stack.page()
     await page.goto(link)
-    # The link opened a session and led to the overview; the token left the address bar.
+    # Opening the link shows whose it is and one button; only the button opens the session.
+    assert THANH in await page.locator("main").inner_text()
+    assert await page.context.cookies() == []
+    async with page.expect_navigation():
+        await page.click("#sign-in")
+    # The session led to the overview; the token left the address bar.
     assert page.url == stack.web + "/"
     assert await page.locator("h1").inner_text() == "Tổng quan"
     assert "toàn Sở" in await page.locator(".scope").inner_text()
@@ -151,7 +161,7 @@ async def test_a_division_head_gets_404_outside_her_divisions(
     assert await asyncio.to_thread(main, ["web-link", "cao thi thu"]) == 0
     link = capsys.readouterr().out.strip().splitlines()[-1]
     page = await stack.page()
-    await page.goto(link)
+    await sign_in(page, link)
     assert "Xây dựng chính quyền" in await page.locator(".scope").inner_text()
     await page.click("nav.tabs >> text=Khó khăn")
     assert await page.locator(".ticket").count() == 0

@@ -13,11 +13,11 @@ WEB_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "web.link": (
         "Đường link vào bảng điều khiển của anh/chị (dùng một lần, hết hạn lúc {time}):\n{url}\n\n"
-        "Sau khi mở, phiên làm việc kéo dài {hours} giờ. Không chuyển link này cho người khác. "
-        "Gõ /web thoát để đăng xuất mọi phiên.",
+        "Mở link rồi bấm «Đăng nhập»; phiên làm việc kéo dài {hours} giờ. Không chuyển link này "
+        "cho người khác. Gõ /web thoát để đăng xuất mọi phiên.",
         "Your link to the dashboard (single use, expires at {time}):\n{url}\n\n"
-        "Once opened, the session lasts {hours:hour|hours}. Do not share this link. "
-        "Type /web thoát to sign out everywhere.",
+        "Open it and press «Đăng nhập»; the session lasts {hours:hour|hours}. Do not share this "
+        "link. Type /web thoát to sign out everywhere.",
     ),
     "web.live": (
         "Anh/chị đang có {count} phiên đăng nhập trên web (gõ /web thoát để kết thúc tất cả):",
