@@ -180,7 +180,7 @@ async def once_a_day_across_processes(
     done_as = f"tick:{job_id}"
     loop = asyncio.get_running_loop()
     give_up_at = loop.time() + at_most.total_seconds()
-    stood_by = outage_logged = False
+    held_elsewhere = outage_logged = False
     while True:
         try:
             async with jobs.db.exclusive(f"job:{job_id}") as duty:
@@ -189,7 +189,7 @@ async def once_a_day_across_processes(
                         if await job_runs.has_run(tx, done_as, period):
                             log.debug("job %s: today's tick was finished elsewhere", job_id)
                             return None
-                    if stood_by:
+                    if held_elsewhere:
                         log.warning(
                             "job %s: the process running today's tick stopped before "
                             "finishing it; finishing it here",
@@ -206,6 +206,9 @@ async def once_a_day_across_processes(
                     async with jobs.db.transaction() as tx:
                         await job_runs.record_run(tx, done_as, period, jobs.clock(), "done")
                     return True
+                if not held_elsewhere:
+                    log.debug("job %s runs in another process; standing by", job_id)
+                    held_elsewhere = True
         except Exception as exc:
             # The database is out of reach: keep standing by (the tick is re-derived and its
             # keys are unique, so running it again after a lost record sends nothing twice).
@@ -214,11 +217,8 @@ async def once_a_day_across_processes(
                     "job %s: database out of reach (%s); trying again", job_id, first_line(exc)
                 )
                 outage_logged = True
-        if not stood_by:
-            log.debug("job %s runs in another process; standing by until it is done", job_id)
-            stood_by = True
         if loop.time() >= give_up_at:
-            log.warning("job %s: today's tick is still held elsewhere; no longer waiting", job_id)
+            log.warning("job %s: today's tick is still not done; no longer waiting for it", job_id)
             return None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), retry_seconds)
