@@ -1,4 +1,4 @@
-"""What each scheduled job last covered, so downtime can be noticed and logged."""
+"""What each scheduled job covered: downtime is noticed and logged, a finished tick not redone."""
 
 from __future__ import annotations
 
@@ -22,3 +22,9 @@ async def last_period(tx: Tx, job: str) -> str | None:
     """The latest period a job handled (periods sort as text: ISO dates and weeks)."""
     value = await tx.value("SELECT max(period) FROM job_runs WHERE job = ?", (job,))
     return None if value is None else str(value)
+
+
+async def has_run(tx: Tx, job: str, period: str) -> bool:
+    """Whether a job has recorded handling this period."""
+    value = await tx.value("SELECT 1 FROM job_runs WHERE job = ? AND period = ?", (job, period))
+    return value is not None
