@@ -67,6 +67,10 @@ _WRITES = ("INSERT", "UPDATE", "DELETE")
 PREPARED_MAX = 500
 # PostgreSQL's words when a table changed under a prepared statement (another process migrated).
 STALE_PLAN = "cached plan must not change result type"
+# Connections per process: the duties each hold one (liveness, polling and sending per
+# channel), the router decides up to 4 turns at once (handlers.router.PARALLEL_TURNS), and
+# replies are marked, recovered, claimed from the outbox beside them. Opened as needed.
+POOL_SIZE = 16
 # A pooled connection idle longer than this is checked before use (seconds).
 CHECK_IDLE_AFTER = 2.0
 _RETURNED: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = weakref.WeakKeyDictionary()
@@ -377,7 +381,7 @@ class PgDatabase(Database):
 
     dialect = POSTGRESQL
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         # No file: a path in a folder that cannot exist, so nothing SQLite-only ever creates one.
         super().__init__(Path("/nonexistent/bietphai-on-postgresql"))
         self.url = url
@@ -544,8 +548,9 @@ class PgDatabase(Database):
                     if confined_to is not None:
                         tx.confined_tables = confined_to.inserts
                     return await body(tx, attempt)
-            except Exception:
+            except Exception as exc:
                 if tx is not None and tx.escalated:
+                    log.debug("turn run again serializable: %s", exc)
                     ESCALATIONS[0] += 1
                     confined = None
                     attempt += 1
