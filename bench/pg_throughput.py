@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     officials, messages, rounds = (20, 100, 1) if args.quick else (200, 2000, 3)
     server = args.server or os.environ.get("BOT_TEST_DATABASE_URL") or DEFAULT_SERVER
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from storage.pg import RETRIES
+    from storage.pg import ESCALATIONS, RETRIES
 
     lite, pg = asyncio.run(
         run_bench(
@@ -131,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(report(lite, pg))
     print(f"turns run again after a lost race on PostgreSQL: {RETRIES[0]}")
+    print(f"turns run again serializable (they wrote beyond the chat's rows): {ESCALATIONS[0]}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 What bench.pg_throughput's turns do in the database, without the bot around it: read the
 update key, the sender, the chat's state and the sender's communes of the day (one query),
-store the next state and the update key, in one `Database.run`, N times on each backend
+store the next state and the update key, in one `Database.run` confined to the chat's own rows
+(REPEATABLE READ on PostgreSQL, as the router runs them), N times on each backend
 (rounds alternate). Reported per turn: the CPU of this process, the CPU of the PostgreSQL
 server's processes of the bench database (read from /proc, so only with the server on this
 machine) and the wall time.
@@ -91,7 +92,7 @@ async def timed(db: Database, user_ids: list[int], count: int, tag: str, name: s
         async def body(tx: Tx, attempt: int, key: str = key, user: int = user) -> None:
             await one_turn(tx, key, user, now)
 
-        await db.run(body)
+        await db.run(body, confined_to=turns.CHAT_BOOKKEEPING)
     wall = time.perf_counter() - started
     cpu = time.process_time() - cpu_before
     server = server_cpu(name) - server_before if name else 0.0

@@ -54,6 +54,7 @@ from testing.fakes.telegram_api import Call, FakeTelegramAPI
 
 WEBHOOK_PATH = "/telegram"
 RETRIES_METRIC = "bietphai_database_retries_total"
+ESCALATIONS_METRIC = "bietphai_database_escalations_total"
 READY_TIMEOUT = 60.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -169,6 +170,7 @@ class WebhookDriver(Driver):
     cpu: CpuUse = field(default_factory=CpuUse)
     metrics: list[str] = field(default_factory=list)
     retried: int = 0
+    escalated: int = 0
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _turns: itertools.count[int] = field(default_factory=itertools.count)
 
@@ -195,27 +197,28 @@ class WebhookDriver(Driver):
     ) -> tuple[float, float, list[float], int]:
         """Driver.run, with the CPU of every part and the bots' lost races read around it
         (the last run is kept)."""
-        retried = await self.retries()
+        retried = await self.counted(RETRIES_METRIC)
+        escalated = await self.counted(ESCALATIONS_METRIC)
         if self.meter is not None:
             self.meter.start()
         outcome = await super().run(converse, per_official)
         if self.meter is not None:
             self.cpu = self.meter.stop()
-        self.retried = await self.retries() - retried
+        self.retried = await self.counted(RETRIES_METRIC) - retried
+        self.escalated = await self.counted(ESCALATIONS_METRIC) - escalated
         return outcome
 
-    async def retries(self) -> int:
-        """Transactions the bots ran again after losing a serializable race, so far (/metrics)."""
+    async def counted(self, metric: str) -> int:
+        """A counter summed over the bots, so far (/metrics): the turns they ran again after
+        losing a race, or after writing beyond the chat's own rows."""
         assert self.session is not None
         total = 0
         for url in self.metrics:
             async with self.session.get(url) as response:
                 text = await response.text()
-            values = [
-                line.split()[1] for line in text.splitlines() if line.startswith(RETRIES_METRIC)
-            ]
+            values = [line.split()[1] for line in text.splitlines() if line.startswith(metric)]
             if not values:
-                raise RuntimeError(f"{url} does not show {RETRIES_METRIC}")
+                raise RuntimeError(f"{url} does not show {metric}")
             total += int(float(values[0]))
         return total
 
@@ -231,6 +234,7 @@ class Phase:
     result: BotResult
     cpu: CpuUse
     retried: int = 0
+    escalated: int = 0
 
     def ms_per_update(self, cores_busy: float) -> float:
         """CPU milliseconds per update of a part that kept `cores_busy` cores busy."""
@@ -341,7 +345,7 @@ async def run_phase(
                 result = await timed_run(
                     label, driver, converse_offer, messages=messages, warmup=warmup
                 )
-                return Phase(workers, result, driver.cpu, driver.retried)
+                return Phase(workers, result, driver.cpu, driver.retried, driver.escalated)
             finally:
                 for bot in bots:
                     await stop_bot(bot)
@@ -440,8 +444,8 @@ def format_report(result: WorkersResult, cores: int | None = None) -> str:
     lines.append(f"two processes ÷ one (updates/s): {result.ratio:.2f}")
     for phase in (result.one, result.two):
         lines.append(
-            f"  {phase.result.bot}: {phase.retried} turns run again after losing a "
-            "serializable race (bots' /metrics)"
+            f"  {phase.result.bot}: {phase.retried} turns run again after losing a race, "
+            f"{phase.escalated} run again serializable (bots' /metrics)"
         )
     lines.append(f"{'CPU ms per update':<17} {'bots':>6} {'pg':>6} {'bench':>6} {'total':>6}")
     for phase in (result.one, result.two):

@@ -12,7 +12,7 @@ from prometheus_client.registry import Collector
 
 from storage import outbox
 from storage.db import Database
-from storage.pg import RETRIES
+from storage.pg import ESCALATIONS, RETRIES
 
 # Handling one update is a short transaction; anything past a second is worth seeing.
 HANDLING_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -173,11 +173,18 @@ class Monitor:
 
 
 class _Retries(Collector):
-    """Transactions run again after losing a serializable race (PostgreSQL), read at a scrape."""
+    """Transactions run again after losing a race, and chat turns run again serializable
+    (PostgreSQL), read at a scrape."""
 
     def collect(self) -> Iterator[CounterMetricFamily]:
         yield CounterMetricFamily(
             "bietphai_database_retries",
-            "Transactions this process ran again after losing a serializable race (PostgreSQL).",
+            "Transactions this process ran again after losing a race to another (PostgreSQL).",
             value=RETRIES[0],
+        )
+        yield CounterMetricFamily(
+            "bietphai_database_escalations",
+            "Chat turns this process began at snapshot isolation and ran again serializable, "
+            "as they wrote more than the chat's own rows (PostgreSQL).",
+            value=ESCALATIONS[0],
         )

@@ -6,7 +6,8 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -33,7 +34,7 @@ from handlers.web.routes import ROUTES as WEB
 from handlers.worklog import log as worklog
 from handlers.worklog.routes import ROUTES as WORKLOG
 from storage import conversation, outbox, turns, updates
-from storage.db import Database, Tx
+from storage.db import POSTGRESQL, Database, Tx
 from storage.models import ConversationState
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,19 @@ def button_hint(data: str, lang: str) -> str | None:
     if standing is None or standing.hint is None:
         return None
     return standing.hint(lang, data)
+
+
+# Turns of different chats decided at once by one process on PostgreSQL (each holds a pooled
+# connection; the pool has room for them beside the duties, see PgDatabase).
+PARALLEL_TURNS = 4
+
+
+class _ChatTurns:
+    """The turns of one chat waiting or running in this process."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.waiting = 0
 
 
 # How stale `last_seen_at` may get before a message refreshes it (it picks the channel that
@@ -76,17 +90,18 @@ class Router:
         # This process's token (bot/liveness.py), stored with each update it decides: its
         # unsent replies are left to it while it lives. '' (tests, `bietphai chat`): nobody's.
         self.owner = owner
-        # One turn at a time in this process, as SQLite's single writer imposes anyway. On
-        # PostgreSQL, turns of many chats at once (webhook requests) lose serializable races
-        # to one another: every turn reads and writes the same small tables, whose predicate
-        # locks cover whole pages, and at 50 chats about 3 % ran out of retries and answered
-        # "not saved". Across processes the retries settle what few races remain.
-        self._one_turn = asyncio.Lock()
+        # Turns of one chat in the order they came; of different chats, several at once on
+        # PostgreSQL, where a turn waits on round trips that others' turns can fill. Those
+        # run at snapshot isolation confined to their own chat's rows (`_handle`), so they do
+        # not lose races to one another; a turn that escalates to serializable still runs
+        # alone in this process (`PgDatabase.run`). SQLite has one writer: one turn at a time.
+        self._chats: dict[tuple[str, str], _ChatTurns] = {}
+        self._parallel = asyncio.Semaphore(PARALLEL_TURNS if db.dialect == POSTGRESQL else 1)
 
     async def handle(self, msg: Incoming, now: datetime | None = None) -> list[Reply]:
         """The replies to send for this message; its effects are committed before returning."""
         msg = _normalized(msg)
-        async with self._one_turn:
+        async with self._chat_turn(msg.channel, msg.chat_id), self._parallel:
             started = time.perf_counter()
             outcome = "failed"
             try:
@@ -97,10 +112,29 @@ class Router:
                 if self.observe is not None:
                     self.observe(msg.channel, outcome, time.perf_counter() - started)
 
+    @asynccontextmanager
+    async def _chat_turn(self, channel: str, chat_id: str) -> AsyncIterator[None]:
+        """Wait for the earlier turns of this chat (asyncio's lock is first come, first served)."""
+        key = (channel, chat_id)
+        turns_of_chat = self._chats.get(key)
+        if turns_of_chat is None:
+            turns_of_chat = self._chats[key] = _ChatTurns()
+        turns_of_chat.waiting += 1
+        try:
+            async with turns_of_chat.lock:
+                yield
+        finally:
+            turns_of_chat.waiting -= 1
+            if not turns_of_chat.waiting:
+                del self._chats[key]
+
     async def _handle(self, msg: Incoming, now: datetime) -> tuple[list[Reply], str]:
         """The replies and what became of the update: handled, duplicate, unregistered, failed."""
         try:
-            return await self.db.run(lambda tx, attempt: self._handle_in(tx, attempt, msg, now))
+            return await self.db.run(
+                lambda tx, attempt: self._handle_in(tx, attempt, msg, now),
+                confined_to=turns.CHAT_BOOKKEEPING,
+            )
         except Exception:
             log.exception("update %s failed; nothing was saved", msg.update_key)
             return [Reply(t(self.config.language, "error.not_saved"))], "failed"

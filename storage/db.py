@@ -19,6 +19,7 @@ from typing import Any, Protocol, TypeVar
 import aiosqlite
 
 from storage.backup import backup_file
+from storage.confined import OwnWrites
 from storage.dialect import to_sqlite
 from storage.errors import StorageError
 from storage.schema import (
@@ -291,12 +292,16 @@ class Database:
             finally:
                 await conn.execute("ROLLBACK")
 
-    async def run(self, body: Callable[[Tx, int], Awaitable[T]]) -> T:
+    async def run(
+        self, body: Callable[[Tx, int], Awaitable[T]], *, confined_to: OwnWrites | None = None
+    ) -> T:
         """Run `body(tx, attempt)` in a write transaction, again if it lost a race.
 
         With SQLite one writer at a time means no race is lost; PostgreSQL runs it serializable
         and calls `body` again (attempt 1, 2, …) when another transaction conflicted with it, so
-        every check-then-act inside sees the state the winner left.
+        every check-then-act inside sees the state the winner left. `confined_to` (the chat's
+        own rows) lets PostgreSQL try a snapshot first (`storage.pg.PgDatabase.run`); SQLite's
+        single writer needs nothing more.
         """
         async with self.transaction() as tx:
             return await body(tx, 0)

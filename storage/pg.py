@@ -32,6 +32,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from storage.confined import NeedsSerializable, OwnWrites
 from storage.db import (
     POSTGRESQL,
     ConstraintError,
@@ -61,10 +62,16 @@ MIGRATION_LOCK = 0x6269_6574  # "biet"
 _CURSOR_NUMBERS = itertools.count(1)
 # Turns run again after losing a race, since the process started (printed by the benches).
 RETRIES = [0]
+# Confined turns (REPEATABLE READ) that wrote beyond their chat and were run serializable.
+ESCALATIONS = [0]
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 PREPARED_MAX = 500
 # PostgreSQL's words when a table changed under a prepared statement (another process migrated).
 STALE_PLAN = "cached plan must not change result type"
+# Connections per process: the duties each hold one (liveness, polling and sending per
+# channel), the router decides up to 4 turns at once (handlers.router.PARALLEL_TURNS), and
+# replies are marked, recovered, claimed from the outbox beside them. Opened as needed.
+POOL_SIZE = 16
 # A pooled connection idle longer than this is checked before use (seconds).
 CHECK_IDLE_AFTER = 2.0
 _RETURNED: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = weakref.WeakKeyDictionary()
@@ -169,6 +176,13 @@ class PgTx(Tx):
         self.id_tables = id_tables
         self.lost_race: BaseException | None = None
         self.changed = 0
+        # Set by `run` for a confined attempt: the only writes it may make.
+        self.confined: OwnWrites | None = None
+        # Tables of the chat's own rows (set for every attempt of a confined run).
+        self.confined_tables: frozenset[str] = frozenset()
+        # A confined attempt asked for more: it is rolled back and run serializable, even if
+        # the body caught the signal and went on.
+        self.escalated = False
         # Statements sent with the next one that needs an answer; BEGIN waits first.
         self._opening: list[tuple[PgStatement, Params | None]] = (
             [] if begin is None else [(_command(begin), None)]
@@ -179,6 +193,25 @@ class PgTx(Tx):
         """Rows changed by this transaction's statements so far."""
         await self._send(None, None)
         return self.changed
+
+    def _confine(self, sql: str) -> None:
+        """Signal `run` before a statement a confined attempt may not send is sent."""
+        if self.confined is None:
+            return
+        if self.escalated or not self.confined.allows(sql):
+            self.escalated = True
+            raise NeedsSerializable(sql.split(None, 3)[:3])
+
+    def _integrity(self, exc: psycopg.IntegrityError) -> ConstraintError:
+        """The ConstraintError for `exc`; a key of the chat's own rows taken by a concurrent
+        transaction (the update key, stored by another process) is a lost race."""
+        if (
+            self.confined_tables
+            and isinstance(exc, errors.UniqueViolation)
+            and exc.diag.table_name in self.confined_tables
+        ):
+            self.lost_race = exc
+        return ConstraintError(first_line(exc))
 
     def _count(self, cursor: AsyncCursor[PgRow]) -> None:
         if cursor.rowcount > 0 and (cursor.statusmessage or "").startswith(_WRITES):
@@ -212,7 +245,7 @@ class PgTx(Tx):
             self.lost_race = exc
             raise
         except psycopg.IntegrityError as exc:
-            raise ConstraintError(first_line(exc)) from exc
+            raise self._integrity(exc) from exc
         for cursor in cursors:
             self._count(cursor)
         return cursors[-1] if statement is not None else None
@@ -231,6 +264,7 @@ class PgTx(Tx):
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; for an INSERT into a table with an `id`, return the new id."""
+        self._confine(sql)
         statement = to_postgres(sql)
         table = _inserted_table(sql)
         if table in self.id_tables and " RETURNING " not in statement.text.upper():
@@ -247,11 +281,13 @@ class PgTx(Tx):
 
     async def execute_count(self, sql: str, params: Params = ()) -> int:
         """Run one statement and return how many rows it changed."""
+        self._confine(sql)
         cursor = await self._cursor(to_postgres(sql), params)
         return max(cursor.rowcount, 0)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         """Run one statement for many parameter rows."""
+        self._confine(sql)
         statement = to_postgres(sql)
         await self._send(None, None)
         cursor = AsyncCursor(self.pg, row_factory=_row_factory)
@@ -261,21 +297,24 @@ class PgTx(Tx):
             self.lost_race = exc
             raise
         except psycopg.IntegrityError as exc:
-            raise ConstraintError(first_line(exc)) from exc
+            raise self._integrity(exc) from exc
         self.changed += max(cursor.rowcount, 0)
 
     async def one(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a query, or None."""
+        self._confine(sql)
         cursor = await self._cursor(to_postgres(sql), params)
         return await cursor.fetchone()
 
     async def all(self, sql: str, params: Params = ()) -> list[Row]:
         """All rows of a query."""
+        self._confine(sql)
         cursor = await self._cursor(to_postgres(sql), params)
         return list(await cursor.fetchall())
 
     async def stream(self, sql: str, params: Params, batch: int) -> AsyncIterator[Row]:
         """The rows of one query, fetched `batch` at a time through a server-side cursor."""
+        self._confine(sql)
         name = f"bietphai_stream_{next(_CURSOR_NUMBERS)}"
         query = to_postgres(sql)
         declare = replace(query, text=f"DECLARE {name} NO SCROLL CURSOR FOR {query.text}")
@@ -292,16 +331,19 @@ class PgTx(Tx):
 
     async def lock(self, key: str) -> None:
         """Hold `key` until this transaction ends (other processes wait for it)."""
+        self._confine("LOCK")
         await self._cursor(_LOCK, (lock_number(key),))
 
     async def try_lock(self, key: str) -> bool:
         """Take `key` for this transaction unless another transaction holds it."""
+        self._confine("LOCK")
         cursor = await self._cursor(_TRY_LOCK, (lock_number(key),))
         row = await cursor.fetchone()
         return bool(row and row[0])
 
 
 _LOCK = PgStatement("SELECT pg_advisory_xact_lock(%s)")
+_SERIALIZABLE = "BEGIN ISOLATION LEVEL SERIALIZABLE"
 _TRY_LOCK = PgStatement("SELECT pg_try_advisory_xact_lock(%s)")
 
 
@@ -340,13 +382,14 @@ class PgDatabase(Database):
 
     dialect = POSTGRESQL
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         # No file: a path in a folder that cannot exist, so nothing SQLite-only ever creates one.
         super().__init__(Path("/nonexistent/bietphai-on-postgresql"))
         self.url = url
         self.pool_size = pool_size
         self._pool: AsyncConnectionPool[AsyncConnection[PgRow]] | None = None
         self._id_tables: frozenset[str] = frozenset()
+        self._serializable = asyncio.Lock()
 
     def describe(self) -> str:
         """host:port/name, for the operator."""
@@ -476,20 +519,50 @@ class PgDatabase(Database):
                 else:
                     await _rollback(conn)
 
-    async def run(self, body: Callable[[Tx, int], Awaitable[T]]) -> T:
-        """Run `body(tx, attempt)` serializable; again (attempt + 1) when it lost a race."""
-        for attempt in range(MAX_ATTEMPTS):
+    async def run(
+        self, body: Callable[[Tx, int], Awaitable[T]], *, confined_to: OwnWrites | None = None
+    ) -> T:
+        """Run `body(tx, attempt)` serializable; again (attempt + 1) when it lost a race.
+
+        With `confined_to`, the first attempt runs at REPEATABLE READ (a snapshot, no predicate
+        locks) and may write only those rows, the chat's own: a concurrent change of one of
+        them is a lost race, as is its key taken by a concurrent insert. A write beyond them
+        (or a lock) escalates before it is sent: rolled back, the body runs again serializable
+        (attempt + 1), one such run at a time in this process.
+        """
+        confined = confined_to
+        attempt = races = 0
+        while True:
             tx: PgTx | None = None
             try:
-                async with self._tx("BEGIN ISOLATION LEVEL SERIALIZABLE") as tx:
+                if confined is not None:
+                    async with self._tx("BEGIN ISOLATION LEVEL REPEATABLE READ") as tx:
+                        tx.confined = confined
+                        tx.confined_tables = confined.inserts
+                        result = await body(tx, attempt)
+                        if tx.escalated:
+                            raise NeedsSerializable("the body went on after the signal")
+                        return result
+                # Serializable turns of one process would lose races to one another (the
+                # predicate locks of the small shared tables cover whole pages): one at a time.
+                async with self._serializable, self._tx(_SERIALIZABLE) as tx:
+                    if confined_to is not None:
+                        tx.confined_tables = confined_to.inserts
                     return await body(tx, attempt)
-            except Exception:
-                if tx is None or tx.lost_race is None or attempt == MAX_ATTEMPTS - 1:
+            except Exception as exc:
+                if tx is not None and tx.escalated:
+                    log.debug("turn run again serializable: %s", exc)
+                    ESCALATIONS[0] += 1
+                    confined = None
+                    attempt += 1
+                    continue
+                if tx is None or tx.lost_race is None or races == MAX_ATTEMPTS - 1:
                     raise
             RETRIES[0] += 1
+            races += 1
+            attempt += 1
             # Jitter, so the two that collided do not collide again at once.
-            await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
-        raise AssertionError("unreachable")
+            await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(races - 1, 6)))
 
     @asynccontextmanager
     async def exclusive(self, name: str) -> AsyncIterator[Lease]:

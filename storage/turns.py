@@ -6,12 +6,22 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from storage.confined import OwnWrites
 from storage.conversation import EMPTY
 from storage.db import Tx
 from storage.models import Commune, ConversationState, Person
 from storage.org import PERSON_COLUMNS, person_from_row, touch_identity
 from storage.timefmt import to_db_date, to_db_time
 from storage.updates import ProcessedUpdate
+
+# What a turn writes that only its own chat touches: the chat's state (keyed by channel and
+# chat), the update key, and the account's last-seen time (`load_turn`). Most turns (a text
+# offered for saving, a step of a flow, a read) write nothing else, so they run at snapshot
+# isolation on PostgreSQL; a turn that writes anything else is run serializable.
+CHAT_BOOKKEEPING = OwnWrites(
+    inserts=frozenset({"conversation_state", "processed_updates"}),
+    updates={"channel_identities": frozenset({"last_seen_at", "unreachable_at"})},
+)
 
 
 @dataclass(frozen=True)

@@ -225,22 +225,42 @@ class TelegramChannel:
         await self.replies.drain()
 
     async def process_updates(self, updates: list[Update]) -> None:
-        """Decide each update in order (committed when this returns); replies follow.
+        """Decide the updates, in order within each chat (committed when this returns); replies
+        follow.
 
-        Deciding is a short SQLite transaction; sending waits on the network. The caller
-        confirms the batch to Telegram as soon as it is decided, and the replies go out in the
-        background, in order within each chat. A reply that a crash interrupts is still in
-        the database and is sent at the next start.
+        Updates of different chats are decided at once (the router runs several turns together
+        on PostgreSQL; SQLite's one writer still takes them one by one). The caller confirms
+        the batch to Telegram only when all are decided, and the replies go out in the
+        background, in order within each chat. A reply that a crash interrupts is still in the
+        database and is sent at the next start.
         """
         answers: list[Answer] = []
         token = self._batch.set(answers)
         try:
-            for update in updates:
-                await self.application.process_update(update)
+            chats = _by_chat(updates)
+            if len(chats) == 1:
+                await self._decide_in_order(updates)
+            else:
+                # Every chat's updates are decided (or failed) before this returns: tasks copy
+                # the context, so they all append to `answers`.
+                tasks = [asyncio.create_task(self._decide_in_order(u)) for u in chats]
+                failed = [
+                    r
+                    for r in await asyncio.gather(*tasks, return_exceptions=True)
+                    if isinstance(r, BaseException)
+                ]
+                if failed:
+                    raise failed[0]
         finally:
             self._batch.reset(token)
-        for answer in answers:
+        place = {id(update): index for index, update in enumerate(updates)}
+        for answer in sorted(answers, key=lambda a: place.get(id(a.update), 0)):
             self.replies.send_soon(answer)
+
+    async def _decide_in_order(self, updates: list[Update]) -> None:
+        """Decide these updates (one chat's) one after another."""
+        for update in updates:
+            await self.application.process_update(update)
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Translate and route one update (PTB's handler); the batch sends the replies."""
@@ -319,3 +339,14 @@ class TelegramChannel:
             await self.application.bot.send_document(
                 chat_id=chat_id, document=content, filename=reply.document.name
             )
+
+
+def _by_chat(updates: list[Update]) -> list[list[Update]]:
+    """The updates grouped by chat, each group in the order received (an update without a chat
+    is a group of its own)."""
+    groups: dict[object, list[Update]] = {}
+    for update in updates:
+        chat = update.effective_chat
+        key = chat.id if chat is not None else ("update", update.update_id)
+        groups.setdefault(key, []).append(update)
+    return list(groups.values())

@@ -158,6 +158,8 @@ async def test_metrics_need_the_bearer_token(running: Running) -> None:
     assert "# TYPE bietphai_updates_total counter" in body
     # PostgreSQL's lost races, counted for the whole process (0 while only SQLite runs).
     assert re.search(r"^bietphai_database_retries_total \d+\.0$", body, re.MULTILINE)
+    # Chat turns that wrote beyond their own rows and were run serializable (PostgreSQL).
+    assert re.search(r"^bietphai_database_escalations_total \d+\.0$", body, re.MULTILINE)
     assert METRICS_TOKEN not in body
 
 

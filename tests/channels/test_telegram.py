@@ -10,6 +10,7 @@ import logging
 import unicodedata
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
@@ -20,6 +21,7 @@ from bot.http.webhooks import TELEGRAM_SECRET_HEADER as SECRET_HEADER
 from bot.http.webhooks import TelegramWebhook
 from handlers.router import Router
 from storage import Database, audit, conversation, org, updates
+from storage.db import POSTGRESQL
 from testing.fakes.telegram_api import FakeTelegramAPI
 from tests.chat import local
 from tests.helpers.sample import AN, LONG
@@ -192,6 +194,54 @@ async def test_handled_updates_are_confirmed_so_a_restart_does_not_handle_them_a
     assert "Anh/chị có thể dùng các lệnh sau" in help_text.text
     assert len(fake.sent_messages) == sent_before + 1  # nothing old answered again
     assert len(await entries_of(org_db, AN)) == 1
+
+
+async def test_a_batch_of_many_chats_is_decided_at_once_and_in_order_within_each_chat(
+    bot: PollingBot, fake: FakeTelegramAPI, org_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung", "Bùi Thị Lan")
+    people = [
+        await linked_official(bot, org_db, name, 5100 + n, name.split()[-1])
+        for n, name in enumerate(names)
+    ]
+    running = peak = 0
+    run = org_db.run
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        try:
+            return await run(*args, **options)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(org_db, "run", counted)
+    before = {p.user_id: len(messages_in(fake, p.user_id)) for p in people}
+    # One getUpdates answer: two messages of every chat, interleaved; the second joins the
+    # first's offer, so each chat's replies show the order its messages were decided in.
+    last = 0
+    for part in ("Họp giao ban", "Rà soát hồ sơ"):
+        for person in people:
+            text = fake.text_message(
+                person.user_id, f"{part} {person.first_name}", date=unix(MORNING)
+            )
+            last = fake.enqueue_update(text)
+    await until(lambda: fake.confirmed_offset > last)
+    assert bot.channel is not None
+    await bot.channel.drain()
+    for person in people:
+        first, second = messages_in(fake, person.user_id)[before[person.user_id] :]
+        assert f"Họp giao ban {person.first_name}" in first.text, first.text
+        assert "Đã gộp tin nhắn này" in second.text, second.text
+        async with org_db.read() as tx:
+            draft = (await conversation.load_state(tx, "telegram", str(person.user_id))).data
+        assert draft["text"].splitlines() == [
+            f"Họp giao ban {person.first_name}",
+            f"Rà soát hồ sơ {person.first_name}",
+        ]
+    # Decided a few at once on PostgreSQL; SQLite's one writer takes them one by one.
+    assert peak > 1 if org_db.dialect == POSTGRESQL else peak == 1
 
 
 async def test_unregistered_person_is_asked_to_register_and_can_share_own_phone(
