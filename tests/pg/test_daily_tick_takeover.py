@@ -32,7 +32,7 @@ from storage import calendar, job_runs, org, outbox, scope
 from storage.pg import PgDatabase
 from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
-from tests.pg.test_three_processes import noon_zone
+from tests.helpers.zones import noon_zone
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),

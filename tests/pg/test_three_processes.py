@@ -34,6 +34,7 @@ from storage.models import WorkLog
 from storage.pg import PgDatabase
 from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.helpers.zones import noon_zone
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning"),
@@ -55,15 +56,6 @@ SAVED = re.compile(r"^Đã ghi nhật ký cho .*: «(\[\d+-\d+\])")
 OFFER = re.compile(r"^Lưu nội dung này vào nhật ký ngày .*«(\[\d+-\d+\])", re.DOTALL)
 REMINDER = "chưa ghi nhật ký công tác"
 POLLING = "this process polls Telegram"
-
-
-def noon_zone(now: datetime) -> ZoneInfo:
-    """A fixed-offset zone where it is now between 10:00 and 14:00 (the test's working day)."""
-    hours = 12 - now.astimezone(UTC).hour  # -11 … +12, all valid Etc zones
-    if hours == 0:
-        return ZoneInfo("Etc/GMT")
-    # The Etc names count the other way: Etc/GMT-7 is seven hours east of Greenwich.
-    return ZoneInfo(f"Etc/GMT{-hours:+d}")
 
 
 def reminder_time(now: datetime, zone: ZoneInfo) -> datetime:
