@@ -60,17 +60,29 @@ async def target_is_empty(target: Database) -> tuple[str, int] | None:
     return None
 
 
-async def copy_database(source: Database, target: PgDatabase) -> list[CopiedTable]:
-    """Copy every row of `source` into the empty `target`, all or nothing, then ANALYZE it."""
+async def refuse_unless_ready(
+    source: Database, target: Database, *, target_named: str, advice: str
+) -> None:
+    """Refuse (StorageError) a copy across schema versions or into a target that holds a row.
+
+    The refusal for a target with rows reads "<target_named> không trống (bảng …); <advice>".
+    """
     if await source.schema_version() != await target.schema_version():
         raise StorageError("hai cơ sở dữ liệu không cùng phiên bản lược đồ; chạy lại bản mới")
     found = await target_is_empty(target)
     if found is not None:
         table, rows = found
-        raise StorageError(
-            f"cơ sở dữ liệu đích không trống (bảng {table} có {rows} dòng); "
-            "hãy chép vào một cơ sở dữ liệu PostgreSQL mới, chưa có dữ liệu"
-        )
+        raise StorageError(f"{target_named} không trống (bảng {table} có {rows} dòng); {advice}")
+
+
+async def copy_database(source: Database, target: PgDatabase) -> list[CopiedTable]:
+    """Copy every row of `source` into the empty `target`, all or nothing, then ANALYZE it."""
+    await refuse_unless_ready(
+        source,
+        target,
+        target_named="cơ sở dữ liệu đích",
+        advice="hãy chép vào một cơ sở dữ liệu PostgreSQL mới, chưa có dữ liệu",
+    )
     tables = await sqlite_tables(source)
     wanted = set(await target.table_names())
     copied: list[CopiedTable] = []

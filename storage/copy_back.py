@@ -14,22 +14,19 @@ from typing import Any
 
 import psycopg
 
-from storage.copy import BATCH, CopiedTable, sqlite_tables, target_is_empty
+from storage.copy import BATCH, CopiedTable, refuse_unless_ready, sqlite_tables
 from storage.db import Database, StorageError, Tx
 from storage.pg import PgDatabase
 
 
 async def copy_back(source: PgDatabase, target: Database) -> list[CopiedTable]:
     """Copy every row of `source` into the empty SQLite `target`, all or nothing."""
-    if await source.schema_version() != await target.schema_version():
-        raise StorageError("hai cơ sở dữ liệu không cùng phiên bản lược đồ; chạy lại bản mới")
-    found = await target_is_empty(target)
-    if found is not None:
-        table, rows = found
-        raise StorageError(
-            f"tệp SQLite đích {target.path} không trống (bảng {table} có {rows} dòng); "
-            "hãy chép vào một tệp mới"
-        )
+    await refuse_unless_ready(
+        source,
+        target,
+        target_named=f"tệp SQLite đích {target.path}",
+        advice="hãy chép vào một tệp mới",
+    )
     tables = await sqlite_tables(target)
     extra = sorted(set(await source.table_names()) - set(tables))
     if extra:
