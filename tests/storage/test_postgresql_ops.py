@@ -57,6 +57,45 @@ def fresh_pg(pg_server: PgServer) -> Iterator[str]:
     yield url
 
 
+def copy_db_to(url: str, source: Database, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`bietphai copy-db --to URL` from the SQLite file of `source`."""
+    return bietphai("copy-db", "--to", url, env={"BOT_DB_PATH": str(source.path)}, cwd=cwd)
+
+
+def copy_db_back(
+    url: str, back: Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`bietphai copy-db --from URL --to-sqlite FILE` (plus `env`)."""
+    return bietphai("copy-db", "--from", url, "--to-sqlite", str(back), env=env or {}, cwd=cwd)
+
+
+async def an_works_a_morning(linked_chat: MakeChat, org_db: Database) -> None:
+    """An logs a meeting and raises a difficulty; an invite of his waits unredeemed."""
+    chat = await linked_chat(AN)
+    chat.at("2026-11-25 10:00")
+    await chat.say("/nhatky")
+    await chat.press("Quản lý công chức")
+    assert "Đã ghi" in await chat.say("Họp giao ban")
+    await chat.say("/khokhan Xã chưa có hướng dẫn")
+    await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
+
+
+async def an_logs_after_the_move(db: Database, text: str) -> int:
+    """An's next entry, written on the copied database; its id."""
+    async with db.transaction() as tx:
+        return await worklog.add_work_log(
+            tx,
+            person_id=await resolve_person(tx, AN),
+            commune_code="XA01",
+            work_date=local("2026-11-26 09:00").date(),
+            topic="khac",
+            text=text,
+            channel="telegram",
+            sent_at=local("2026-11-26 09:00"),
+            now=local("2026-11-26 09:00"),
+        )
+
+
 def test_a_missing_database_a_refused_server_and_a_bad_url_are_one_line(
     pg_server: PgServer, tmp_path: Path
 ) -> None:
@@ -80,27 +119,18 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
     linked_chat: MakeChat, org_db: Database, fresh_pg: str, tmp_path: Path
 ) -> None:
     assert org_db.dialect == "sqlite"
-    chat = await linked_chat(AN)
-    chat.at("2026-11-25 10:00")
-    await chat.say("/nhatky")
-    await chat.press("Quản lý công chức")
-    assert "Đã ghi" in await chat.say("Họp giao ban")
-    await chat.say("/khokhan Xã chưa có hướng dẫn")
-    await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
+    await an_works_a_morning(linked_chat, org_db)
     async with org_db.read() as tx:
         before = await rows.snapshot(tx)
     await org_db.close()
 
-    result = bietphai(
-        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
-    )
+    result = copy_db_to(fresh_pg, org_db, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "số dòng từng bảng đã khớp" in result.stdout
     assert f"  work_logs: {len(before['work_logs'])}" in result.stdout
     assert f"Đã cập nhật thống kê (ANALYZE) cho {len(before)} bảng" in result.stdout
 
-    target = await PgDatabase(fresh_pg).open()
-    try:
+    async with PgDatabase(fresh_pg) as target:
         async with target.read() as tx:
             after = await rows.snapshot(tx)
             statistics = await rows.planner_statistics(tx)
@@ -109,26 +139,10 @@ async def test_copy_db_moves_every_row_keeps_ids_and_continues_them(
         assert {t for t, s in statistics.items() if s.analysed_at is not None} == set(before)
         assert statistics["work_logs"].estimated_rows == len(before["work_logs"])
         # New rows continue after the copied ids instead of colliding with them.
-        async with target.transaction() as tx:
-            an = await resolve_person(tx, AN)
-            new_id = await worklog.add_work_log(
-                tx,
-                person_id=an,
-                commune_code="XA01",
-                work_date=local("2026-11-26 09:00").date(),
-                topic="khac",
-                text="Sau khi chuyển",
-                channel="telegram",
-                sent_at=local("2026-11-26 09:00"),
-                now=local("2026-11-26 09:00"),
-            )
+        new_id = await an_logs_after_the_move(target, "Sau khi chuyển")
         assert new_id == max(int(str(r[0])) for r in before["work_logs"]) + 1
-    finally:
-        await target.close()
 
-    again = bietphai(
-        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
-    )
+    again = copy_db_to(fresh_pg, org_db, tmp_path)
     assert again.returncode == 1
     assert "cơ sở dữ liệu đích không trống" in again.stderr
     assert len(again.stderr.strip().splitlines()) == 1
@@ -139,13 +153,7 @@ async def test_copy_db_back_to_sqlite_brings_every_row_back_unchanged(
     linked_chat: MakeChat, org_db: Database, fresh_pg: str, tmp_path: Path
 ) -> None:
     """SQLite → PostgreSQL → a new SQLite file: every table holds the same rows, ids continue."""
-    chat = await linked_chat(AN)
-    chat.at("2026-11-25 10:00")
-    await chat.say("/nhatky")
-    await chat.press("Quản lý công chức")
-    assert "Đã ghi" in await chat.say("Họp giao ban")
-    await chat.say("/khokhan Xã chưa có hướng dẫn")
-    await create_invite(org_db, AN, local("2026-11-25 10:00"), timedelta(days=7))
+    await an_works_a_morning(linked_chat, org_db)
     async with org_db.transaction() as tx:
         # Bytes (a chart kept for a Zalo link) come back as bytes.
         await store_image(
@@ -159,17 +167,13 @@ async def test_copy_db_back_to_sqlite_brings_every_row_back_unchanged(
         before = await rows.snapshot(tx)
     await org_db.close()
     assert before["image_links"] and before["work_logs"] and before["invites"]
-    moved = bietphai(
-        "copy-db", "--to", fresh_pg, env={"BOT_DB_PATH": str(org_db.path)}, cwd=tmp_path
-    )
+    moved = copy_db_to(fresh_pg, org_db, tmp_path)
     assert moved.returncode == 0, moved.stderr
 
     back = tmp_path / "tro-ve.sqlite3"
     # BOT_DATABASE_URL and BOT_DB_PATH of .env play no part: both sides are named.
     env = {"BOT_DB_PATH": str(org_db.path), "BOT_DATABASE_URL": fresh_pg}
-    result = bietphai(
-        "copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env=env, cwd=tmp_path
-    )
+    result = copy_db_back(fresh_pg, back, tmp_path, env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(
         f"Đã chép {sum(len(r) for r in before.values())} dòng của {len(before)} bảng từ "
@@ -178,28 +182,14 @@ async def test_copy_db_back_to_sqlite_brings_every_row_back_unchanged(
     assert f"  work_logs: {len(before['work_logs'])}\n" in result.stdout
     assert f"đặt BOT_DB_PATH={back} rồi khởi động lại bot" in result.stdout
     assert back.stat().st_mode & 0o777 == 0o600
-    returned = await Database(back).open()
-    try:
+    async with Database(back) as returned:
         async with returned.read() as tx:
             assert await rows.snapshot(tx) == before
         # The next entry takes the id after the largest one brought back.
-        async with returned.transaction() as tx:
-            new_id = await worklog.add_work_log(
-                tx,
-                person_id=await resolve_person(tx, AN),
-                commune_code="XA01",
-                work_date=local("2026-11-26 09:00").date(),
-                topic="khac",
-                text="Sau khi trở về SQLite",
-                channel="telegram",
-                sent_at=local("2026-11-26 09:00"),
-                now=local("2026-11-26 09:00"),
-            )
+        new_id = await an_logs_after_the_move(returned, "Sau khi trở về SQLite")
         assert new_id == max(int(str(r[0])) for r in before["work_logs"]) + 1
-    finally:
-        await returned.close()
 
-    again = bietphai("copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env={}, cwd=tmp_path)
+    again = copy_db_back(fresh_pg, back, tmp_path)
     assert again.returncode == 1
     [line] = again.stderr.strip().splitlines()
     assert f"tệp SQLite đích {back} không trống" in line
@@ -226,14 +216,9 @@ def test_copy_db_back_refuses_what_it_cannot_do_in_one_line(pg_url: str, tmp_pat
 
 async def test_a_failed_copy_back_leaves_no_file(fresh_pg: str, tmp_path: Path) -> None:
     """A table SQLite does not have: nothing is copied and the new file is removed again."""
-    db = await PgDatabase(fresh_pg).open()
-    try:
-        async with db.transaction() as tx:
-            await tx.execute("CREATE TABLE stray_notes (note TEXT)")
-    finally:
-        await db.close()
-    back = tmp_path / "tro-ve.sqlite3"
-    result = bietphai("copy-db", "--from", fresh_pg, "--to-sqlite", str(back), env={}, cwd=tmp_path)
+    async with PgDatabase(fresh_pg) as db, db.transaction() as tx:
+        await tx.execute("CREATE TABLE stray_notes (note TEXT)")
+    result = copy_db_back(fresh_pg, tmp_path / "tro-ve.sqlite3", tmp_path)
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert "bảng stray_notes của PostgreSQL không có trong tệp SQLite" in line
@@ -243,8 +228,7 @@ async def test_a_failed_copy_back_leaves_no_file(fresh_pg: str, tmp_path: Path) 
 async def test_migrate_on_postgresql_names_a_missing_middle_migration_it_applies(
     pg_url: str, tmp_path: Path
 ) -> None:
-    db = await PgDatabase(pg_url).open()
-    try:
+    async with PgDatabase(pg_url) as db:
         # As if 0013 (two tables, nothing else) had landed after this database reached a
         # higher number.
         async with db.transaction() as tx:
@@ -253,8 +237,6 @@ async def test_migrate_on_postgresql_names_a_missing_middle_migration_it_applies
             await tx.execute("DELETE FROM schema_migrations WHERE version = 13")
         newest = await db.schema_version()
         where = db.describe()
-    finally:
-        await db.close()
     result = bietphai("migrate", env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
@@ -288,13 +270,10 @@ async def test_the_commands_backup_names_dump_and_restore_the_database(
     pg_url: str, tmp_path: Path
 ) -> None:
     """Run as written, the hint's pg_dump and pg_restore bring the database back as it was."""
-    db = await PgDatabase(pg_url).open()
-    try:
+    async with PgDatabase(pg_url) as db:
         await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
         async with db.read() as tx:
             before = await rows.snapshot(tx)
-    finally:
-        await db.close()
     result = bietphai("backup", "x", env={"BOT_DATABASE_URL": pg_url}, cwd=tmp_path)
     found = re.search(
         r"sao lưu bằng (pg_dump .*?), khôi phục bằng (pg_restore .*?) \(", result.stderr
@@ -304,21 +283,13 @@ async def test_the_commands_backup_names_dump_and_restore_the_database(
     await asyncio.to_thread(
         subprocess.run, dump, cwd=tmp_path, check=True, capture_output=True, timeout=120
     )
-    db = await PgDatabase(pg_url).open()
-    try:
-        async with db.transaction() as tx:
-            await tx.execute("DELETE FROM assignments")
-    finally:
-        await db.close()
+    async with PgDatabase(pg_url) as db, db.transaction() as tx:
+        await tx.execute("DELETE FROM assignments")
     await asyncio.to_thread(
         subprocess.run, restore, cwd=tmp_path, check=True, capture_output=True, timeout=120
     )
-    db = await PgDatabase(pg_url).open()
-    try:
-        async with db.read() as tx:
-            assert await rows.snapshot(tx) == before
-    finally:
-        await db.close()
+    async with PgDatabase(pg_url) as db, db.read() as tx:
+        assert await rows.snapshot(tx) == before
 
 
 async def test_the_nightly_backup_on_postgresql_copies_nothing_and_names_pg_dump(
@@ -326,11 +297,8 @@ async def test_the_nightly_backup_on_postgresql_copies_nothing_and_names_pg_dump
 ) -> None:
     """After a move the old SQLite file is still there: BOT_BACKUP_DIR must not back it up."""
     stale = tmp_path / "bietphai.sqlite3"
-    old = await Database(stale).open()
-    try:
+    async with Database(stale) as old:
         await import_org(old, SAMPLE_XLSX, local("2026-11-01 08:00"))
-    finally:
-        await old.close()
     folder = tmp_path / "sao-luu-hang-dem"
     async with FakeTelegramAPI() as telegram:
         bot = BotProcess(
@@ -432,14 +400,11 @@ async def test_sqlite_always_holds_its_duties(org_db: Database) -> None:
 
 
 async def test_the_sample_organisation_imports_on_postgresql(pg_url: str) -> None:
-    db = await PgDatabase(pg_url).open()
-    try:
+    async with PgDatabase(pg_url) as db:
         first = await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
         assert first.changed_rows > 0
         again = await import_org(db, SAMPLE_XLSX, local("2026-11-01 08:00"))
         assert again.changed_rows == 0
-    finally:
-        await db.close()
 
 
 async def test_three_processes_opening_a_new_database_at_once_all_migrate_it(

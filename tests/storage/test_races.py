@@ -58,9 +58,34 @@ def press(chat: Chat, data: str, key: str) -> Incoming:
     )
 
 
+def said(chat: Chat, words: str, key: str) -> Incoming:
+    """A text of this chat's person, with an update key of our choosing."""
+    return Incoming(
+        channel=chat.channel,
+        user_id=chat.user_id,
+        chat_id=chat.user_id,
+        update_key=key,
+        sent_at=chat.clock,
+        kind=Kind.TEXT,
+        text=words,
+    )
+
+
 def text_of(replies: list[Reply]) -> str:
     """All reply texts of one answer."""
     return "\n".join(r.text for r in replies)
+
+
+async def one_resolve_stored(db: Database, number: int, texts: list[str]) -> None:
+    """Nobody told "not saved", one resolve stored, one loser told the status."""
+    assert not any("Chưa lưu được" in t for t in texts), texts
+    async with db.read() as tx:
+        actions = [e.action for e in await difficulties.events_of(tx, number)]
+        item = await difficulties.difficulty_by_id(tx, number)
+    assert actions == ["raise", "resolve"], actions
+    assert item is not None and item.status == "resolved"
+    told = [t for t in texts if 'đang ở trạng thái "Đã giải quyết"' in t]
+    assert len(told) == 1, texts
 
 
 async def test_two_supervisors_resolving_one_difficulty_at_once(
@@ -76,15 +101,7 @@ async def test_two_supervisors_resolving_one_difficulty_at_once(
             press(thanh, f"k:resolve:{number}", "race:thanh"), now=now
         ),
     )
-    texts = [text_of(a) for a in answers]
-    assert not any("Chưa lưu được" in t for t in texts), texts
-    async with org_db.read() as tx:
-        actions = [e.action for e in await difficulties.events_of(tx, number)]
-        item = await difficulties.difficulty_by_id(tx, number)
-    assert actions == ["raise", "resolve"], actions
-    assert item is not None and item.status == "resolved"
-    told = [t for t in texts if 'đang ở trạng thái "Đã giải quyết"' in t]
-    assert len(told) == 1, texts
+    await one_resolve_stored(org_db, number, [text_of(a) for a in answers])
     if org_db.dialect == POSTGRESQL:
         # Both presses began at snapshot isolation and were run again serializable.
         assert ESCALATIONS[0] - escalations == 2
@@ -100,14 +117,7 @@ async def dashboard_resolve(db: Database, name: str, number: int, now: datetime)
 
 async def resolved_once(db: Database, number: int, texts: list[str]) -> None:
     """One resolve stored, one loser told the status, the reporter told once."""
-    assert not any("Chưa lưu được" in t for t in texts), texts
-    async with db.read() as tx:
-        actions = [e.action for e in await difficulties.events_of(tx, number)]
-        item = await difficulties.difficulty_by_id(tx, number)
-    assert actions == ["raise", "resolve"], actions
-    assert item is not None and item.status == "resolved"
-    told = [t for t in texts if 'đang ở trạng thái "Đã giải quyết"' in t]
-    assert len(told) == 1, texts
+    await one_resolve_stored(db, number, texts)
     notices = [m["key"] for m in await inbox(db, AN) if m["key"].startswith(f"kk:{number}:")]
     assert len(notices) == 1, notices
 
@@ -206,15 +216,7 @@ async def test_one_update_delivered_to_two_workers_at_once_is_stored_once(
     an.at("2026-11-25 10:00")
     await an.say("/nhatky")
     await an.press("Quản lý công chức")
-    entry = Incoming(
-        channel="telegram",
-        user_id=an.user_id,
-        chat_id=an.user_id,
-        update_key="telegram:twice",
-        sent_at=an.clock,
-        kind=Kind.TEXT,
-        text="Họp giao ban với UBND xã",
-    )
+    entry = said(an, "Họp giao ban với UBND xã", "telegram:twice")
     answers = await asyncio.gather(
         Router(org_db, CONFIG).handle(entry, now=an.clock),
         Router(second_db, CONFIG).handle(entry, now=an.clock),
@@ -348,22 +350,10 @@ async def test_two_messages_of_one_chat_on_two_processes_at_once_are_both_kept(
         await save_state(*args)
 
     monkeypatch.setattr(conversation, "save_state", after_both_read)
-
-    def text(key: str, words: str) -> Incoming:
-        return Incoming(
-            channel=an.channel,
-            user_id=an.user_id,
-            chat_id=an.user_id,
-            update_key=key,
-            sent_at=an.clock,
-            kind=Kind.TEXT,
-            text=words,
-        )
-
     retries = RETRIES[0]
     answers = await asyncio.gather(
-        Router(org_db, CONFIG).handle(text("race:1", "Rà soát hồ sơ"), now=an.clock),
-        Router(second_db, CONFIG).handle(text("race:2", "Tập huấn cán bộ"), now=an.clock),
+        Router(org_db, CONFIG).handle(said(an, "Rà soát hồ sơ", "race:1"), now=an.clock),
+        Router(second_db, CONFIG).handle(said(an, "Tập huấn cán bộ", "race:2"), now=an.clock),
     )
     texts = [text_of(a) for a in answers]
     assert not any("Chưa lưu được" in t for t in texts), texts
@@ -384,20 +374,10 @@ async def test_messages_of_one_chat_arriving_together_are_decided_in_order(
     an = await linked_chat(AN)
     an.at("2026-11-25 10:00")
     await an.say("Dòng 1")
-
-    def text(number: int) -> Incoming:
-        return Incoming(
-            channel=an.channel,
-            user_id=an.user_id,
-            chat_id=an.user_id,
-            update_key=f"order:{number}",
-            sent_at=an.clock,
-            kind=Kind.TEXT,
-            text=f"Dòng {number}",
-        )
-
     retries = RETRIES[0]
-    answers = await asyncio.gather(*(router.handle(text(n), now=an.clock) for n in range(2, 7)))
+    answers = await asyncio.gather(
+        *(router.handle(said(an, f"Dòng {n}", f"order:{n}"), now=an.clock) for n in range(2, 7))
+    )
     assert not any("Chưa lưu được" in text_of(a) for a in answers)
     async with org_db.read() as tx:
         draft = (await conversation.load_state(tx, an.channel, an.user_id)).data["text"]
