@@ -32,6 +32,7 @@ from storage import calendar, job_runs, org, outbox, scope
 from storage.pg import PgDatabase
 from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.helpers.processes import bots_on_one_database
 from tests.helpers.zones import noon_zone
 
 pytestmark = [
@@ -231,27 +232,20 @@ async def test_a_daily_digest_tick_whose_holder_is_killed_is_finished_by_another
         held_back = heads[HELD_BACK]
         today = started.astimezone(zone).date()
         async with FakeTelegramAPI() as fake:
-            bots = [
-                BotProcess(
-                    tmp_path / "unused.sqlite3",
-                    fake.base_url,
-                    tmp_path,
-                    name=f"bot{n}",
-                    settings={
-                        "BOT_DATABASE_URL": pg_url,
-                        "BOT_TIMEZONE": zone.key,
-                        "BOT_DAILY_DIGEST_TIME": f"{due:%H:%M}",
-                        # Nothing else due at start-up: this week's digest is stale (four days
-                        # old), no monthly report.
-                        "BOT_WEEKLY_DIGEST_DAY": WEEKDAYS[(today.weekday() - 4) % 7],
-                        "BOT_MONTHLY_REPORT_ENABLED": "false",
-                        "TELEGRAM_MAX_MESSAGES_PER_SECOND": "1000",
-                        "TELEGRAM_OUTBOX_MESSAGES_PER_SECOND": "1000",
-                        "OUTBOX_LEASE_SECONDS": "5",
-                    },
-                )
-                for n in (1, 2)
-            ]
+            bots = bots_on_one_database(
+                2,
+                fake.base_url,
+                tmp_path,
+                pg_url,
+                zone,
+                {
+                    "BOT_DAILY_DIGEST_TIME": f"{due:%H:%M}",
+                    # Nothing else due at start-up: this week's digest is stale (four days
+                    # old), no monthly report.
+                    "BOT_WEEKLY_DIGEST_DAY": WEEKDAYS[(today.weekday() - 4) % 7],
+                    "BOT_MONTHLY_REPORT_ENABLED": "false",
+                },
+            )
             try:
                 key = f"digest:{held_back}:{covered.isoformat()}"
                 async with holding_back(db, key, held_back) as [backend]:

@@ -34,6 +34,7 @@ from storage.models import WorkLog
 from storage.pg import PgDatabase
 from testing.bot_process import BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.helpers.processes import bots_on_one_database
 from tests.helpers.zones import noon_zone
 
 pytestmark = [
@@ -285,25 +286,10 @@ async def test_three_processes_one_killed_nothing_lost_nothing_twice(
     people = await prepare_database(pg_url, tmp_path / "org", zone)
     morning = Morning()
     async with FakeTelegramAPI() as fake:
-        bots = [
-            BotProcess(
-                tmp_path / "unused.sqlite3",
-                fake.base_url,
-                tmp_path,
-                name=f"bot{n}",
-                settings={
-                    "BOT_DATABASE_URL": pg_url,
-                    "BOT_TIMEZONE": zone.key,
-                    "BOT_REMINDER_FIRST": f"{due:%H:%M}",
-                    # The fake does not throttle; the test is about crashes, not flood limits.
-                    "TELEGRAM_MAX_MESSAGES_PER_SECOND": "1000",
-                    "TELEGRAM_OUTBOX_MESSAGES_PER_SECOND": "1000",
-                    # A reminder claimed by the killed process is taken over after this.
-                    "OUTBOX_LEASE_SECONDS": "5",
-                },
-            )
-            for n in range(1, PROCESSES + 1)
-        ]
+        # A reminder claimed by the killed process is taken over after the outbox lease.
+        bots = bots_on_one_database(
+            PROCESSES, fake.base_url, tmp_path, pg_url, zone, {"BOT_REMINDER_FIRST": f"{due:%H:%M}"}
+        )
         officials = asyncio.gather(
             *(
                 official_logs_yesterday(fake, user_id, person, morning)
