@@ -7,6 +7,7 @@ import asyncio
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from bot.settings import Settings
 from storage import Database, export_jobs, outbox
 from storage.db import migrations
 from storage.org_import import resolve_person
-from testing.bot_process import BotProcess, free_port
+from testing.bot_process import PATIENCE, BotProcess, free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
 from testing.fakes.zalo_api import FakeZaloAPI
 from tests.chat import local
@@ -280,16 +281,29 @@ async def readiness(server: HttpServer) -> tuple[int, dict[str, Any]]:
         return response.status, await response.json()
 
 
-async def test_readiness_says_why_it_is_not_ready(tmp_path: Path) -> None:
-    path = tmp_path / "bietphai.sqlite3"
-    # A short busy timeout, so a database someone else holds answers quickly.
-    db = await Database(path, busy_timeout_ms=100).open()
-    clock = Clock()
-    monitor = Monitor(clock=clock)
+@asynccontextmanager
+async def serving_health(
+    db: Database, monitor: Monitor, channels: list[str]
+) -> AsyncIterator[HttpServer]:
+    """Only /healthz and /readyz, on a free port, for the channels named."""
     server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(HealthRoutes(db, monitor, ["telegram", "zalo"]).routes())
+    server.add_routes(HealthRoutes(db, monitor, channels).routes())
     await server.start()
     try:
+        yield server
+    finally:
+        await server.stop()
+
+
+async def test_readiness_says_why_it_is_not_ready(tmp_path: Path) -> None:
+    path = tmp_path / "bietphai.sqlite3"
+    clock = Clock()
+    monitor = Monitor(clock=clock)
+    # A short busy timeout, so a database someone else holds answers quickly.
+    async with (
+        Database(path, busy_timeout_ms=100) as db,
+        serving_health(db, monitor, ["telegram", "zalo"]) as server,
+    ):
         monitor.reached("telegram", "poll")
         monitor.reached("zalo", "webhook")
         assert await readiness(server) == (200, {"status": "ready"})
@@ -330,21 +344,17 @@ async def test_readiness_says_why_it_is_not_ready(tmp_path: Path) -> None:
         assert status == 503 and body["reasons"][0].startswith(
             f"database: schema version 10, this code needs {latest}"
         )
-    finally:
-        await server.stop()
-        await db.close()
 
 
 async def test_a_process_standing_by_for_polling_is_ready_and_says_so(tmp_path: Path) -> None:
     # With several processes on PostgreSQL one polls Telegram; the others wait to take over,
     # reach no platform meanwhile, and must not be taken out of the load balancer for it.
-    db = await Database(tmp_path / "bietphai.sqlite3").open()
     clock = Clock()
     monitor = Monitor(clock=clock)
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(HealthRoutes(db, monitor, ["telegram"]).routes())
-    await server.start()
-    try:
+    async with (
+        Database(tmp_path / "bietphai.sqlite3") as db,
+        serving_health(db, monitor, ["telegram"]) as server,
+    ):
         monitor.reached("telegram", "poll")
         monitor.standing_by("telegram:polling", True)
         clock.now += 3600
@@ -361,9 +371,6 @@ async def test_a_process_standing_by_for_polling_is_ready_and_says_so(tmp_path: 
         status, body = await readiness(server)
         assert status == 503
         assert body["reasons"] == ["telegram: no contact with its platform for 301 s"]
-    finally:
-        await server.stop()
-        await db.close()
 
 
 async def test_a_process_standing_by_only_for_sending_must_still_reach_its_platform(
@@ -371,13 +378,12 @@ async def test_a_process_standing_by_only_for_sending_must_still_reach_its_platf
 ) -> None:
     # It polls (or serves the webhook) while another process sends the outbox: listed as a
     # standby for sending, held to the 5 minutes for its platform all the same.
-    db = await Database(tmp_path / "bietphai.sqlite3").open()
     clock = Clock()
     monitor = Monitor(clock=clock)
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(HealthRoutes(db, monitor, ["telegram"]).routes())
-    await server.start()
-    try:
+    async with (
+        Database(tmp_path / "bietphai.sqlite3") as db,
+        serving_health(db, monitor, ["telegram"]) as server,
+    ):
         monitor.reached("telegram", "poll")
         monitor.standing_by("outbox:telegram", True)
         assert await readiness(server) == (200, {"status": "ready", "standby": ["outbox:telegram"]})
@@ -390,9 +396,6 @@ async def test_a_process_standing_by_only_for_sending_must_still_reach_its_platf
                 "standby": ["outbox:telegram"],
             },
         )
-    finally:
-        await server.stop()
-        await db.close()
 
 
 async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_ready(
@@ -411,6 +414,8 @@ async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_re
         ]
 
         async def ready(bot: BotProcess) -> dict[str, Any] | None:
+            # A process that has exited never becomes ready: fail now, not at the deadline.
+            assert bot.process is not None and bot.process.returncode is None, bot.log_tail()
             try:
                 async with http.get(f"http://127.0.0.1:{bot.http_port}/readyz") as response:
                     return await response.json() if response.status == 200 else None
@@ -432,10 +437,13 @@ async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_re
                 waited_for = sorted(standby(answers[0]) + standby(answers[1]))
                 return all(answers) and waited_for == ["outbox:telegram", "telegram:polling"]
 
+            # Two starts take tens of seconds on a loaded machine; the wait ends once both are.
             try:
-                await until(both_ready)
+                await until(both_ready, timeout=PATIENCE)
             except TimeoutError:
-                failure = f"not both ready with each duty held once: {answers}"
+                failure = (
+                    f"not both ready with each duty held once within {PATIENCE:.0f} s: {answers}"
+                )
                 raise AssertionError(failure) from None
             poller, waiting = bots if "telegram:polling" not in standby(answers[0]) else bots[::-1]
 
@@ -444,25 +452,21 @@ async def test_two_processes_on_postgresql_one_polls_the_other_stands_by_both_re
             async def took_over() -> bool:
                 return await ready(waiting) == {"status": "ready"}
 
-            await until(took_over, timeout=30)
+            await until(took_over, timeout=PATIENCE)
         finally:
             for bot in bots:
                 await bot.kill()
 
 
 async def test_a_channel_that_never_reached_its_platform_is_named(tmp_path: Path) -> None:
-    db = await Database(tmp_path / "bietphai.sqlite3").open()
-    server = HttpServer(Address("127.0.0.1", 0))
-    server.add_routes(HealthRoutes(db, Monitor(), ["zalo"]).routes())
-    await server.start()
-    try:
+    async with (
+        Database(tmp_path / "bietphai.sqlite3") as db,
+        serving_health(db, Monitor(), ["zalo"]) as server,
+    ):
         assert await readiness(server) == (
             503,
             {"status": "not ready", "reasons": ["zalo: has not reached its platform yet"]},
         )
-    finally:
-        await server.stop()
-        await db.close()
 
 
 async def test_another_feature_mounts_its_pages_on_the_same_server(tmp_path: Path) -> None:
