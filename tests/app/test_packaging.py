@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from bot.app import SAMPLE_WORKBOOK
 from handlers.core.workcal import WorkingCalendar
+from testing.bot_process import PATIENCE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,7 +71,9 @@ def test_the_wheel_installs_alone_and_run_opens_the_console_on_the_sample(tmp_pa
     bietphai = env_dir / "bin" / "bietphai"
     version = run(bietphai, "--version", cwd=empty)
     assert version.stdout.strip() == f"bietphai {project()['version']}"
-    # stdin is closed: the console chat opens on the sample, then ends at end of input.
+    # stdin is closed: the console chat opens on the sample, then ends at end of input. The
+    # install was --no-compile, so this first start compiles what it imports: slow on a loaded
+    # machine, hence the deadline of a bot process start (it ends when the process does).
     result = subprocess.run(
         [str(bietphai), "run"],
         cwd=empty,
@@ -78,7 +81,7 @@ def test_the_wheel_installs_alone_and_run_opens_the_console_on_the_sample(tmp_pa
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=PATIENCE,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
