@@ -76,6 +76,30 @@ async def sample_database(path: Path) -> None:
         await db.close()
 
 
+@pytest.fixture
+async def sample_db(tmp_path: Path) -> Path:
+    """bietphai.sqlite3 in the test's folder, holding the sample organisation and twenty more."""
+    path = tmp_path / "bietphai.sqlite3"
+    await sample_database(path)
+    return path
+
+
+def newest_migration() -> int:
+    """The number of the newest migration this code has."""
+    return max(number for number, _ in migrations())
+
+
+def user_version(path: Path) -> int:
+    """The schema version a database file says it is at."""
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def already_newest(path: Path, newest: int) -> str:
+    """What `bietphai migrate` says of a database it has nothing to do for."""
+    return f"Cơ sở dữ liệu {path} đã ở phiên bản lược đồ mới nhất ({newest}).\n"
+
+
 async def official_writes(
     db: Database, person_id: int, confirmed: list[tuple[int, float]], stop: asyncio.Event
 ) -> None:
@@ -153,39 +177,39 @@ async def test_backup_while_twenty_officials_write_then_restore_keeps_every_conf
     assert db_path.stat().st_mode & 0o777 == 0o600
 
 
-async def test_restore_is_refused_while_a_bot_runs_on_the_database(tmp_path: Path) -> None:
+async def test_restore_is_refused_while_a_bot_runs_on_the_database(
+    sample_db: Path, tmp_path: Path
+) -> None:
     """The lock the running bot holds stops a restore before it touches anything."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
     good = tmp_path / "sao-luu.sqlite3"
-    assert bietphai("backup", str(good), db_path=db_path, cwd=tmp_path).returncode == 0
-    before = db_path.read_bytes()
-    with InstanceLock(db_path):  # what `bietphai run` holds while it runs
-        restore = bietphai("restore", str(good), db_path=db_path, cwd=tmp_path)
+    assert bietphai("backup", str(good), db_path=sample_db, cwd=tmp_path).returncode == 0
+    before = sample_db.read_bytes()
+    with InstanceLock(sample_db):  # what `bietphai run` holds while it runs
+        restore = bietphai("restore", str(good), db_path=sample_db, cwd=tmp_path)
     assert restore.returncode == 1
     assert restore.stderr.startswith(
-        f"Lỗi: không thể khôi phục: một bot đang chạy trên cơ sở dữ liệu {db_path} (PID "
+        f"Lỗi: không thể khôi phục: một bot đang chạy trên cơ sở dữ liệu {sample_db} (PID "
     )
     assert restore.stderr.count("\n") == 1 and restore.stdout == ""
-    assert db_path.read_bytes() == before
+    assert sample_db.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if ".replaced-" in p.name]
 
 
-async def test_restore_refuses_a_damaged_file_and_keeps_the_database(tmp_path: Path) -> None:
+async def test_restore_refuses_a_damaged_file_and_keeps_the_database(
+    sample_db: Path, tmp_path: Path
+) -> None:
     """A file that is not a sound bietphai backup is refused in one line; nothing is replaced."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
     damaged = tmp_path / "hong.sqlite3"
-    shutil.copy(db_path, damaged)
+    shutil.copy(sample_db, damaged)
     with damaged.open("r+b") as file:
         file.seek(8192)
         file.write(os.urandom(16384))
-    before = db_path.read_bytes()
-    restore = bietphai("restore", str(damaged), db_path=db_path, cwd=tmp_path)
+    before = sample_db.read_bytes()
+    restore = bietphai("restore", str(damaged), db_path=sample_db, cwd=tmp_path)
     assert restore.returncode == 1
     assert restore.stderr.startswith(f"Lỗi: {damaged} ")
     assert restore.stderr.count("\n") == 1 and "Traceback" not in restore.stderr
-    assert db_path.read_bytes() == before
+    assert sample_db.read_bytes() == before
 
 
 def test_a_full_disk_is_one_line_and_leaves_nothing_that_looks_like_a_backup(
@@ -225,16 +249,14 @@ def test_a_full_disk_is_one_line_and_leaves_nothing_that_looks_like_a_backup(
     assert run.stdout == "", "the folder on the full disk must be left empty"
 
 
-async def test_keep_n_keeps_the_newest_timestamped_backups(tmp_path: Path) -> None:
+async def test_keep_n_keeps_the_newest_timestamped_backups(sample_db: Path, tmp_path: Path) -> None:
     """`backup FOLDER/ --keep 2` three times: the two newest files named after the time remain."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
     folder = tmp_path / "hang-dem"
     folder.mkdir()
     (folder / "ghi-chu.txt").write_text("không phải bản sao lưu")
     for old in ("bietphai-20261101-023000.sqlite3", "bietphai-20261102-023000.sqlite3"):
-        shutil.copy(db_path, folder / old)
-    made = bietphai("backup", f"{folder}/", "--keep", "2", db_path=db_path, cwd=tmp_path)
+        shutil.copy(sample_db, folder / old)
+    made = bietphai("backup", f"{folder}/", "--keep", "2", db_path=sample_db, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     assert made.stdout.endswith("Đã xóa 1 bản sao lưu cũ, giữ 2 bản mới nhất.\n")
     names = sorted(p.name for p in folder.iterdir())
@@ -243,32 +265,30 @@ async def test_keep_n_keeps_the_newest_timestamped_backups(tmp_path: Path) -> No
 
 
 async def test_a_database_from_a_newer_bietphai_is_refused_and_not_touched(
-    tmp_path: Path,
+    sample_db: Path, tmp_path: Path
 ) -> None:
     """A schema newer than the code: one Vietnamese line from run, migrate and restore alike."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
-    newest = max(number for number, _ in migrations())
-    with sqlite3.connect(db_path) as conn:
+    newest = newest_migration()
+    with sqlite3.connect(sample_db) as conn:
         conn.execute(f"PRAGMA user_version = {newest + 1}")
-    before = contents(db_path)
+    before = contents(sample_db)
     line = (
-        f"Lỗi: cơ sở dữ liệu {db_path} ở phiên bản lược đồ {newest + 1}, mới hơn bản bietphai "
+        f"Lỗi: cơ sở dữ liệu {sample_db} ở phiên bản lược đồ {newest + 1}, mới hơn bản bietphai "
         f"này (phiên bản {newest}); hãy cài bản bietphai mới hơn, không dùng bản cũ trên dữ "
         "liệu này\n"
     )
     for command in (["migrate"], ["invite", "Nguyễn Văn An"]):
-        result = bietphai(*command, db_path=db_path, cwd=tmp_path)
+        result = bietphai(*command, db_path=sample_db, cwd=tmp_path)
         assert (result.returncode, result.stderr) == (1, line), command
     other = tmp_path / "khac.sqlite3"
-    restore = bietphai("restore", str(db_path), db_path=other, cwd=tmp_path)
+    restore = bietphai("restore", str(sample_db), db_path=other, cwd=tmp_path)
     assert (restore.returncode, restore.stderr) == (1, line)
-    assert contents(db_path) == before and not other.exists()
+    assert contents(sample_db) == before and not other.exists()
 
 
 def one_version_old(path: Path) -> int:
     """A database made by the code before the newest migration; returns the newest number."""
-    newest = max(number for number, _ in migrations())
+    newest = newest_migration()
     conn = sqlite3.connect(path)
     for number, sql in migrations():
         if number < newest:
@@ -291,35 +311,34 @@ async def test_migrate_backs_up_before_changing_anything(tmp_path: Path) -> None
         f"(migration {newest:04d}).\n"
         f"Bản sao trước khi nâng cấp: {copy}\n"
     )
-    with sqlite3.connect(copy) as saved:
-        assert saved.execute("PRAGMA user_version").fetchone() == (newest - 1,)
+    assert user_version(copy) == newest - 1
     assert copy.stat().st_mode & 0o777 == 0o600
     again = bietphai("migrate", db_path=older, cwd=tmp_path)
-    assert again.stdout == f"Cơ sở dữ liệu {older} đã ở phiên bản lược đồ mới nhất ({newest}).\n"
+    assert again.stdout == already_newest(older, newest)
 
 
-async def test_migrate_names_a_missing_middle_migration_it_applies(tmp_path: Path) -> None:
+async def test_migrate_names_a_missing_middle_migration_it_applies(
+    sample_db: Path, tmp_path: Path
+) -> None:
     """The highest number was already there: migrate says what it applied, not 'newest'."""
-    path = tmp_path / "bietphai.sqlite3"
-    await sample_database(path)
-    newest = max(number for number, _ in migrations())
+    newest = newest_migration()
     # As if 0013 (two tables, nothing else) had landed after this file reached a higher number.
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(sample_db) as conn:
         conn.execute("DROP TABLE web_sessions")
         conn.execute("DROP TABLE web_links")
         conn.execute("DELETE FROM schema_migrations WHERE version = 13")
-    result = bietphai("migrate", db_path=path, cwd=tmp_path)
+    result = bietphai("migrate", db_path=sample_db, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     copy = tmp_path / f"bietphai.sqlite3.before-migration-{newest:04d}"
     assert result.stdout == (
-        f"Đã áp dụng migration 0013 còn thiếu cho {path}; lược đồ ở phiên bản mới nhất "
+        f"Đã áp dụng migration 0013 còn thiếu cho {sample_db}; lược đồ ở phiên bản mới nhất "
         f"({newest}).\n"
         f"Bản sao trước khi nâng cấp: {copy}\n"
     )
-    with sqlite3.connect(path) as conn:
+    with sqlite3.connect(sample_db) as conn:
         assert conn.execute("SELECT count(*) FROM web_links").fetchone() == (0,)
-    again = bietphai("migrate", db_path=path, cwd=tmp_path)
-    assert again.stdout == f"Cơ sở dữ liệu {path} đã ở phiên bản lược đồ mới nhất ({newest}).\n"
+    again = bietphai("migrate", db_path=sample_db, cwd=tmp_path)
+    assert again.stdout == already_newest(sample_db, newest)
 
 
 def test_migrate_writes_runs_of_migrations_as_ranges() -> None:
@@ -336,15 +355,13 @@ def test_version_prints_the_installed_version(tmp_path: Path) -> None:
 
 
 async def test_the_nightly_backup_job_writes_checked_copies_and_keeps_the_last_ones(
-    tmp_path: Path,
+    sample_db: Path, tmp_path: Path
 ) -> None:
     """BOT_BACKUP_DIR set: `run` schedules a copy at BOT_BACKUP_TIME and keeps BOT_BACKUP_KEEP."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
     folder = tmp_path / "sao-luu-hang-dem"
     settings = Settings(
         _env_file=None,
-        BOT_DB_PATH=db_path,
+        BOT_DB_PATH=sample_db,
         BOT_BACKUP_DIR=folder,
         BOT_BACKUP_TIME="02:30",
         BOT_BACKUP_KEEP=2,
@@ -371,11 +388,9 @@ async def test_the_nightly_backup_job_writes_checked_copies_and_keeps_the_last_o
 
 
 async def test_backup_export_and_report_refuse_an_existing_file_unless_forced(
-    tmp_path: Path,
+    sample_db: Path, tmp_path: Path
 ) -> None:
     """Yesterday's backup or a report already sent round is never replaced by accident."""
-    db_path = tmp_path / "bietphai.sqlite3"
-    await sample_database(db_path)
     period = ("--from", "01/11/2026", "--to", "30/11/2026")
     for command, target in (
         (("backup",), tmp_path / "sao-luu.sqlite3"),
@@ -384,13 +399,13 @@ async def test_backup_export_and_report_refuse_an_existing_file_unless_forced(
         (("report", *period, "-o"), tmp_path / "bao-cao.docx"),
     ):
         target.write_text("tệp hôm qua")
-        refused = bietphai(*command, str(target), db_path=db_path, cwd=tmp_path)
+        refused = bietphai(*command, str(target), db_path=sample_db, cwd=tmp_path)
         assert (refused.returncode, refused.stderr) == (
             1,
             f"Lỗi: tệp {target} đã có; chọn tên khác hoặc thêm --force để ghi đè\n",
         ), command
         assert target.read_text() == "tệp hôm qua"
-        forced = bietphai(*command, str(target), "--force", db_path=db_path, cwd=tmp_path)
+        forced = bietphai(*command, str(target), "--force", db_path=sample_db, cwd=tmp_path)
         assert forced.returncode == 0, forced.stderr
         assert target.read_bytes()[:2] in (b"SQ", b"PK")  # a database, a workbook, a .docx
 
@@ -429,6 +444,5 @@ async def test_two_openings_of_an_old_database_at_once_both_get_through(
         await first.close()
         await second.close()
     copy = tmp_path / f"cu.sqlite3.before-migration-{newest - 1:04d}"
-    with sqlite3.connect(copy) as saved:
-        assert saved.execute("PRAGMA user_version").fetchone() == (newest - 1,)
+    assert user_version(copy) == newest - 1
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
