@@ -45,30 +45,28 @@ async def second_db(org_db: Database) -> AsyncIterator[Database]:
     await other.close()
 
 
-def press(chat: Chat, data: str, key: str) -> Incoming:
-    """A button press of this chat's person, with an update key of our choosing."""
+def from_chat(chat: Chat, key: str, kind: Kind, *, text: str = "", choice: str = "") -> Incoming:
+    """An update from this chat's person, with an update key of our choosing."""
     return Incoming(
         channel=chat.channel,
         user_id=chat.user_id,
         chat_id=chat.user_id,
         update_key=key,
         sent_at=chat.clock,
-        kind=Kind.CHOICE,
-        choice=data,
+        kind=kind,
+        text=text,
+        choice=choice,
     )
+
+
+def press(chat: Chat, data: str, key: str) -> Incoming:
+    """A button press of this chat's person."""
+    return from_chat(chat, key, Kind.CHOICE, choice=data)
 
 
 def said(chat: Chat, words: str, key: str) -> Incoming:
-    """A text of this chat's person, with an update key of our choosing."""
-    return Incoming(
-        channel=chat.channel,
-        user_id=chat.user_id,
-        chat_id=chat.user_id,
-        update_key=key,
-        sent_at=chat.clock,
-        kind=Kind.TEXT,
-        text=words,
-    )
+    """A text of this chat's person."""
+    return from_chat(chat, key, Kind.TEXT, text=words)
 
 
 def text_of(replies: list[Reply]) -> str:
