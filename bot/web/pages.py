@@ -80,11 +80,13 @@ class NotFound(Exception):
 
 @dataclass(frozen=True)
 class Period:
-    """A period both ends included, how it was chosen, and its label."""
+    """A period both ends included, how it was chosen, and its label; `problem` says in
+    Vietnamese why the period asked for could not be used (this week is shown instead)."""
 
     first: date
     last: date
     key: str
+    problem: str = ""
 
     @property
     def label(self) -> str:
@@ -92,29 +94,61 @@ class Period:
         return f"{self.first:%d/%m/%Y} – {self.last:%d/%m/%Y}"
 
 
+# Dates outside these years are typing mistakes; far ones would also overflow date arithmetic.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+LONGEST_PERIOD = 400  # days
+
+
 def _date(text: str | None) -> date | None:
     try:
-        return date.fromisoformat(text) if text else None
+        found = date.fromisoformat(text) if text else None
     except ValueError:
         return None
+    return found if found and FIRST_YEAR <= found.year <= LAST_YEAR else None
+
+
+def _chosen_dates(first_text: str, last_text: str) -> tuple[date, date] | str:
+    """Two typed dates as a period, or why they cannot be one (in Vietnamese)."""
+    if not first_text or not last_text:
+        return "Anh/chị chọn cả ngày bắt đầu («Từ») và ngày kết thúc («Đến»)."
+    first, last = _date(first_text), _date(last_text)
+    if first is None or last is None:
+        wrong = first_text if first is None else last_text
+        return f"Chưa hiểu ngày «{wrong[:20]}». Anh/chị chọn lại ngày trên lịch."
+    if first > last:
+        return (
+            f"Ngày bắt đầu {first:%d/%m/%Y} sau ngày kết thúc {last:%d/%m/%Y}. "
+            "Anh/chị chọn lại ngày."
+        )
+    if (last - first).days >= LONGEST_PERIOD:
+        return (
+            f"Kỳ dài nhất {LONGEST_PERIOD} ngày. Anh/chị chọn kỳ ngắn hơn, hoặc tải tệp Excel "
+            "từng đợt ở mục Tải về."
+        )
+    return first, last
 
 
 async def _period(d: Dashboard, request: web.Request, today: date) -> Period:
-    """The period asked for in the query (?ky=…, or ?tu=…&den=…); this week by default."""
+    """The period asked for in the query (?ky=…, or ?ky=khac&tu=…&den=…); this week by default
+    and, with a reason to show, when the period asked for cannot be used."""
     key = request.query.get("ky", "tuannay")
-    first, last = _date(request.query.get("tu")), _date(request.query.get("den"))
-    if key == "khac" and first and last and first <= last and (last - first).days <= 400:
-        return Period(first, last, key)
-    if key == "dotnay":
+    problem = ""
+    if key == "khac":
+        chosen = _chosen_dates(request.query.get("tu", ""), request.query.get("den", ""))
+        if not isinstance(chosen, str):
+            return Period(chosen[0], chosen[1], key)
+        problem = chosen
+    elif key == "dotnay":
         async with d.db.read() as tx:
             wave = await export_reads.wave_on(tx, today)
         if wave is not None:
             return Period(wave[1], wave[2], key)
-    found = named_period(key, today) if key != "khac" else None
+        problem = "Hôm nay không thuộc đợt biệt phái nào. Anh/chị chọn kỳ khác hoặc chọn ngày."
+    found = named_period(key, today) if key in ("tuannay", "tuantruoc", "thangnay") else None
     if found is None:
         key, found = "tuannay", named_period("tuannay", today)
     assert found is not None
-    return Period(found[0], found[1], key)
+    return Period(found[0], found[1], key, problem)
 
 
 def _today(d: Dashboard) -> date:
@@ -516,10 +550,8 @@ def _web_incoming(person: Person, now: datetime, text: str) -> Incoming:
 
 
 def _month(text: str | None, today: date) -> date:
-    try:
-        return date.fromisoformat(f"{text}-01") if text else today.replace(day=1)
-    except ValueError:
-        return today.replace(day=1)
+    """The month asked for (?thang=2026-11), else this month."""
+    return _date(f"{text}-01" if text else None) or today.replace(day=1)
 
 
 async def attendance_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
@@ -682,6 +714,9 @@ async def export_file(d: Dashboard, request: web.Request, viewer: Viewer) -> web
     if not viewer.supervisor:
         raise NotFound
     period = await _period(d, request, _today(d))
+    if period.problem:
+        # A file of another period than the one asked for would be worse than none.
+        return d.message(request, 400, "Chưa tải được tệp Excel", period.problem, viewer)
     name = f"bietphai-{period.first:%d-%m-%Y}-{period.last:%d-%m-%Y}.xlsx"
     async with d.db.read() as tx:
         label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))

@@ -1,4 +1,5 @@
-"""Fixtures of the dashboard stories: the server's clock, and the whole bot with Chromium."""
+"""Fixtures of the dashboard stories: the server's clock, the whole bot with Chromium, and the
+dashboard alone over plain HTTP."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ import time_machine
 from playwright.async_api import async_playwright
 
 from bot.app import build_app
+from bot.http.server import Address, HttpServer
 from bot.orgservice import import_org
 from bot.settings import Settings
+from bot.web import Dashboard, mount
+from bot.web.photos import PhotoStore, Platforms
+from handlers.core.turn import HandlerConfig, WebConfig
+from storage import Database
 from storage.db import open_database
 from testing.bot_process import free_port
 from testing.fakes.telegram_api import FakeTelegramAPI
-from tests.chat import local
+from tests.chat import ZONE, local
+from tests.helpers.dashboard import Site
 from tests.helpers.sample import SAMPLE_XLSX
 from tests.helpers.web import (
     AN_PHOTO,
@@ -85,3 +92,25 @@ async def stack(
                     await browser.close()
         finally:
             await app.stop()
+
+
+@pytest.fixture
+async def site(org_db: Database, tmp_path: Path) -> AsyncIterator[Site]:
+    """The dashboard alone on the bot's HTTP server over the sample organisation; its clock
+    stands at 10:00 on Wednesday 25/11/2026 until the test moves it (sessions last a year)."""
+    # Placeholder public URL: links are rewritten to the local port before use.
+    config = WebConfig("http://bot.test", b"k" * 32, session_hours=24 * 365)
+    handlers = HandlerConfig(zone=ZONE, language="vi", backdate_days=7, web=config)
+    photos = PhotoStore(tmp_path / "photos", Platforms())
+    dashboard = Dashboard(org_db, config, handlers, photos, prefix="")
+    server = HttpServer(Address("127.0.0.1", 0))
+    server.mount_routes(lambda app: mount(app, dashboard))
+    await server.start()
+    served = Site(dashboard, f"http://127.0.0.1:{server.bound_port}").at(NOW)
+    try:
+        yield served
+    finally:
+        for client in served.clients:
+            await client.close()
+        await dashboard.stop()
+        await server.stop()
