@@ -129,6 +129,19 @@ class Visitor:
         async with self.client.get(self.web + path) as answer:
             return parse(answer.status, await answer.text())
 
+    async def post(self, path: str, form: dict[str, str]) -> Html:
+        """A form sent with the session's CSRF token (read from a page), redirects not followed."""
+        page = await self.get("/nhat-ky")
+        [csrf] = [i.attrs["value"] for i in page.document.all("input") if i.attrs["name"] == "csrf"]
+        data = {**form, "csrf": csrf}
+        async with self.client.post(self.web + path, data=data, allow_redirects=False) as answer:
+            return parse(answer.status, await answer.text())
+
+    async def fetch(self, path: str) -> tuple[int, bytes]:
+        """A file of the dashboard: its status and body."""
+        async with self.client.get(self.web + path) as answer:
+            return answer.status, await answer.read()
+
 
 @dataclass
 class Site:
