@@ -32,7 +32,9 @@ from handlers.difficulty.lifecycle import OPEN, Action, Actor, Status, allowed_a
 from handlers.digest.text import duration_text, name_order, scope_label
 from handlers.digest.weekly import weekly_digest
 from handlers.export.command import named_period
-from handlers.study.weeks import week_of
+from handlers.study.calendar import weeks_between
+from handlers.study.views import CALENDAR_WEEKS as STUDY_WEEKS
+from handlers.study.weeks import is_holiday_week, week_of
 from storage import calendar as calendar_reads
 from storage import difficulties, followups, scope, study, web_reads
 from storage import digest as reads
@@ -650,13 +652,16 @@ async def visits_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web
 
 
 async def study_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    """Học tập: the study calendar by week and division, with the room left."""
+    """Học tập: the study calendar by week and division, with the room left, as /hoctap shows
+    it to a division head: groups waiting or confirmed take room, a holiday week hosts nobody."""
     if not viewer.supervisor:
         raise NotFound
     today = _today(d)
-    first = week_of(today)
-    last = first + timedelta(weeks=8) - timedelta(days=1)
+    # Weeks not yet over: from Saturday on, this week's visits are past.
+    first = week_of(today) + timedelta(weeks=1 if today.weekday() >= 5 else 0)
+    last = first + timedelta(weeks=STUDY_WEEKS) - timedelta(days=1)
     capacity = d.handlers.study_capacity
+    calendar = await _calendar(d)
     async with d.db.read() as tx:
         divisions = await study.supervised_divisions(tx, viewer.person.id)
         parts = await study.parts_between(tx, first, last, divisions)
@@ -666,24 +671,27 @@ async def study_page(d: Dashboard, request: web.Request, viewer: Viewer) -> web.
     for part in parts:
         taken[(part.week_start, part.division_code)] += part.people
     weeks = []
-    for n in range(8):
-        week = first + timedelta(weeks=n)
+    for week in weeks_between(first, last):
+        holiday = is_holiday_week(week, calendar)
         cells = [
             (
                 names.get(code, code),
-                capacity - taken[(week, code)],
+                taken[(week, code)],
+                0 if holiday else max(capacity - taken[(week, code)], 0),
                 [p for p in parts if p.week_start == week and p.division_code == code],
             )
             for code in wanted
         ]
-        weeks.append((week, cells))
+        weeks.append((week, holiday, cells))
     return d.render(
         request,
         "study.html",
         viewer=viewer,
         title="Học tập",
-        weeks=weeks,
+        weeks=weeks if wanted else [],
         capacity=capacity,
+        no_divisions=t(LANG, "ht.no_divisions") if not wanted else "",
+        holiday_text=t(LANG, "ht.cal.holiday"),
         status_label=lambda s: t(LANG, f"ht.status.{s}"),
     )
 
