@@ -42,7 +42,9 @@ class Node:
         found: list[Node] = []
         for child in self.children:
             if isinstance(child, Node):
-                if child.tag == tag and (cls is None or cls in child.attrs.get("class", "").split()):
+                if child.tag == tag and (
+                    cls is None or cls in child.attrs.get("class", "").split()
+                ):
                     found.append(child)
                 found += child.all(tag, cls)
         return found
@@ -166,9 +168,7 @@ class Site:
         """A fresh client signed in as this person with a one-time link."""
         async with self.db.transaction() as tx:
             person_id = await resolve_person(tx, name)
-            link = await create_link(
-                tx, self.dashboard.config, person_id, self.dashboard.clock()
-            )
+            link = await create_link(tx, self.dashboard.config, person_id, self.dashboard.clock())
         url = link.url.replace(self.dashboard.config.base_url, self.local)
         # unsafe: keep the cookies of an IP address host, as a browser does.
         client = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))

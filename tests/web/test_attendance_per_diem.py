@@ -45,7 +45,9 @@ async def month(site: Site) -> Site:
     return site.at("2026-12-02 10:00")
 
 
-async def export_per_diem(site: Site, supervisor: str, path: Path) -> dict[str, tuple[int, ...]]:
+async def export_per_diem(
+    site: Site, supervisor: str, path: Path
+) -> dict[str, tuple[int, int, int]]:
     """The export's per-diem sheet for November and this supervisor's scope: per official,
     (working days in the assignment, leave days, per-diem days)."""
     async with site.db.read() as tx:
@@ -85,4 +87,4 @@ async def test_per_diem_days_and_rule_match_the_export(
     else:
         assert AN not in shown  # XDCQ is not Tâm's
     exported = await export_per_diem(month, supervisor, tmp_path / "thang-11.xlsx")
-    assert {name: tuple(int(x) for x in row[2:]) for name, row in shown.items()} == exported
+    assert {n: (int(r[2]), int(r[3]), int(r[4])) for n, r in shown.items()} == exported

@@ -43,7 +43,12 @@ def selected(page: Html, name: str) -> str:
 async def test_commune_division_and_topic_filters_narrow_the_entries(seeded: Site) -> None:
     thanh = await seeded.signed_in(THANH)
     everything = await thanh.get("/nhat-ky")
-    assert texts(everything) == ["Long ở Đá Vàng", "Long ở Đồi Sim", "Lan ở Pa Lang", "An ở Hòa Vang"]
+    assert texts(everything) == [
+        "Long ở Đá Vàng",
+        "Long ở Đồi Sim",
+        "Lan ở Pa Lang",
+        "An ở Hòa Vang",
+    ]
 
     by_commune = await thanh.get("/nhat-ky?xa=XA16")
     assert texts(by_commune) == ["Long ở Đá Vàng"]

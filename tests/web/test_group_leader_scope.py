@@ -37,13 +37,17 @@ async def group(site: Site) -> Group:
     await add_group_leader(db)
     await add_entry(db, LAN, "XA08", date(2026, 11, 23), text="Lan ở Pa Lang")
     inside = await add_entry(db, LONG, "XA16", date(2026, 11, 23), text="Long ở Đá Vàng", photo="a")
-    outside = await add_entry(db, LONG, "XA09", date(2026, 11, 25), text="Long ở Đồi Sim", photo="b")
+    outside = await add_entry(
+        db, LONG, "XA09", date(2026, 11, 25), text="Long ở Đồi Sim", photo="b"
+    )
     await add_entry(db, AN, "XA01", date(2026, 11, 25), text="An ở Hòa Vang")
     kk_in = [
         await add_difficulty(db, LAN, "XA08", "Pa Lang thiếu hướng dẫn", local("2026-11-24 09:00")),
         await add_difficulty(db, LONG, "XA16", "Đá Vàng thiếu mẫu", local("2026-11-25 09:30")),
     ]
-    kk_out = await add_difficulty(db, LONG, "XA09", "Đồi Sim thiếu người", local("2026-11-24 09:00"))
+    kk_out = await add_difficulty(
+        db, LONG, "XA09", "Đồi Sim thiếu người", local("2026-11-24 09:00")
+    )
     photos = {}
     async with db.read() as tx:
         for entry in (inside, outside):
@@ -97,7 +101,9 @@ async def test_entries_and_photos_of_the_group_only(group: Group) -> None:
         "Long ở Đá Vàng",
         "Lan ở Pa Lang",
     ]
-    communes = [o.attrs["value"] for o in page.document.all("option") if o.attrs["value"][:2] == "XA"]
+    communes = [
+        o.attrs["value"] for o in page.document.all("option") if o.attrs["value"][:2] == "XA"
+    ]
     assert sorted(communes) == ["XA08", "XA16"]
     assert (await toan.fetch(f"/anh/{group.photo_in}"))[0] == 200
     status, body = await toan.fetch(f"/anh/{group.photo_out}")

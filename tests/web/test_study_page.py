@@ -50,7 +50,10 @@ async def booked(site: Site) -> Site:
     _, tcbc = await _request(site, XUAN, "XA03", "TCBC", date(2026, 11, 30), 1)
     async with site.db.transaction() as tx:
         thu, tam = await resolve_person(tx, THU), await resolve_person(tx, TAM)
-        for part, by, week in ((confirmed, thu, date(2026, 12, 7)), (tcbc, tam, date(2026, 11, 30))):
+        for part, by, week in (
+            (confirmed, thu, date(2026, 12, 7)),
+            (tcbc, tam, date(2026, 11, 30)),
+        ):
             assert await study.confirm(tx, part, by=by, week=week, place="Sở Nội vụ", now=now)
         xuan = await resolve_person(tx, XUAN)
         await study_withdraw.withdraw(tx, withdrawn, by=xuan, today=date(2026, 11, 20), now=now)
@@ -127,4 +130,4 @@ async def test_each_supervisor_sees_the_divisions_they_head(booked: Site) -> Non
 async def test_from_saturday_the_calendar_starts_next_week(booked: Site) -> None:
     booked.at("2026-12-05 09:00")  # Saturday
     weeks = calendar(await (await booked.signed_in(THU)).get("/hoc-tap"))
-    assert list(weeks)[0] == "07/12" and len(weeks) == 8
+    assert next(iter(weeks)) == "07/12" and len(weeks) == 8

@@ -35,7 +35,9 @@ def items(page: Html) -> dict[str, tuple[str, bool]]:
             continue
         [tag] = li.all("span", "tag")
         text = next(c for c in li.children if isinstance(c, str) and c.strip()).strip()
-        found[text] = (tag.text, "overdue" in li.attrs["class"].split() or "warn" in tag.attrs["class"])
+        marked = "overdue" in li.attrs["class"].split()
+        assert marked == ("warn" in tag.attrs["class"].split()), li.text  # the row and its tag
+        found[text] = (tag.text, marked)
     return found
 
 
