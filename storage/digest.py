@@ -160,7 +160,7 @@ async def scope_roles(tx: Tx, person_id: int) -> ScopeRoles:
 # assignment of the day and merges the scope with all the day's entries read by date. Each
 # branch alone it estimates from its statistics, and walks the few people's entries by
 # (person, date), as SQLite does. Callers' readers all use DISTINCT, so one branch needs no UNION.
-def _scope_assignments_for(roles: ScopeRoles) -> str | None:
+def scope_assignments_for(roles: ScopeRoles) -> str | None:
     """The `scope_assignments` CTE for these roles; None when they oversee nobody."""
     if roles.supervises_all:
         branches = [_LEADERSHIP_ASSIGNMENTS]  # every assignment: the other branches add nothing
@@ -180,7 +180,7 @@ def _scope_assignments_for(roles: ScopeRoles) -> str | None:
 
 async def _scope(tx: Tx, supervisor_id: int) -> str | None:
     """The `scope_assignments` CTE of this supervisor; None when the scope is empty."""
-    return _scope_assignments_for(await scope_roles(tx, supervisor_id))
+    return scope_assignments_for(await scope_roles(tx, supervisor_id))
 
 
 async def scope_of(tx: Tx, supervisor_id: int) -> ScopeName:
@@ -304,9 +304,9 @@ def scoped_difficulties(condition: str) -> str:
     )
 
 
-def _scoped_difficulties_for(roles: ScopeRoles, condition: str) -> str:
+def scoped_difficulties_for(roles: ScopeRoles, condition: str) -> str:
     """Ids of difficulties in scope matching `condition`, with only this supervisor's branches
-    (see `_scope_assignments_for`); the assignee's own are always in."""
+    (see `scope_assignments_for`); the assignee's own are always in."""
     everything, divisions, groups, assignee = _difficulty_branches(condition)
     if roles.supervises_all:
         branches = [everything]  # the assignee's are among them
@@ -323,7 +323,7 @@ def _scoped_difficulties_for(roles: ScopeRoles, condition: str) -> str:
 async def _difficulties(tx: Tx, condition: str, params: dict[str, Any]) -> list[Difficulty]:
     roles = await scope_roles(tx, params["me"])
     rows = await tx.all(
-        f"WITH {_scoped_difficulties_for(roles, condition)} "
+        f"WITH {scoped_difficulties_for(roles, condition)} "
         + SELECT_DIFFICULTY
         + "WHERE d.id IN (SELECT id FROM scoped_ids) ORDER BY d.created_at, d.id",
         params,

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from storage.db import Tx
-from storage.digest import SCOPE_ASSIGNMENTS, scoped_difficulties
+from storage.digest import scope_assignments_for, scope_roles, scoped_difficulties_for
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
 
 _LOGGED = (
@@ -153,11 +153,12 @@ async def rate_counts(
     """Expected and logged official-days per day, and for the `lowest` divisions and communes
     by rate; with `today` among the working days, today's officials too (counted
     as `today()` counts them), in one read."""
-    if not working_days:
-        return PeriodCounts([], [], 0, [], 0, None)
     with_today = today is not None and today in working_days
+    scope = scope_assignments_for(await scope_roles(tx, supervisor_id))
+    if not working_days or scope is None:
+        return PeriodCounts([], [], 0, [], 0, Today(0, 0, []) if with_today else None)
     rows = await tx.all(
-        f"WITH {SCOPE_ASSIGNMENTS}, {_days(len(working_days))}, {_OFFICIAL_DAYS}, "
+        f"WITH {scope}, {_days(len(working_days))}, {_OFFICIAL_DAYS}, "
         f"{_RATE_TABLES} {_RATES}" + (f" UNION ALL {_TODAY}" if with_today else ""),
         _params(supervisor_id, working_days, today) | {"lowest": lowest},
     )
@@ -179,8 +180,11 @@ def _place(row: Any) -> PlaceCount:
 
 async def today(tx: Tx, supervisor_id: int, day: date) -> Today:
     """Officials in scope on `day`: counts, and those neither logged nor on leave."""
+    scope = scope_assignments_for(await scope_roles(tx, supervisor_id))
+    if scope is None:
+        return Today(0, 0, [])
     rows = await tx.all(
-        f"WITH {SCOPE_ASSIGNMENTS}, {_days(1)}, {_OFFICIAL_DAYS} {_TODAY}",
+        f"WITH {scope}, {_days(1)}, {_OFFICIAL_DAYS} {_TODAY}",
         _params(supervisor_id, [day], day),
     )
     return _today(rows)
@@ -213,7 +217,8 @@ async def difficulty_counts(
 ) -> DifficultyCounts:
     """Difficulties in scope: open and overdue now; raised, resolved, answered in the window."""
     moment = to_db_time(now)
-    still_open = scoped_difficulties("d.status != 'resolved'")
+    roles = await scope_roles(tx, supervisor_id)
+    still_open = scoped_difficulties_for(roles, "d.status != 'resolved'")
     open_row = await tx.one(
         f"WITH {still_open} "
         "SELECT count(*), coalesce(sum(CASE WHEN (d.first_response_at IS NULL "
@@ -224,10 +229,11 @@ async def difficulty_counts(
     window = {"me": supervisor_id, "start": to_db_time(start), "end": to_db_time(end)}
     touched = await tx.all(
         "WITH "
-        + scoped_difficulties(
+        + scoped_difficulties_for(
+            roles,
             "((d.created_at >= :start AND d.created_at < :end) "
             "OR (d.resolved_at >= :start AND d.resolved_at < :end) "
-            "OR (d.first_response_at >= :start AND d.first_response_at < :end))"
+            "OR (d.first_response_at >= :start AND d.first_response_at < :end))",
         )
         + " SELECT d.created_at, d.first_response_at, d.resolved_at FROM difficulties d "
         "WHERE d.id IN (SELECT id FROM scoped_ids)",

@@ -120,10 +120,10 @@ async def test_each_kind_of_supervisor_reads_what_every_branch_would_give(
     }
     by_role = {p: await _reads(org_db, p) for p in people}
     # The same reads with the statements that carry every branch (the web pages' form).
-    monkeypatch.setattr(digest, "_scope_assignments_for", lambda _: digest.SCOPE_ASSIGNMENTS)
+    monkeypatch.setattr(digest, "scope_assignments_for", lambda _: digest.SCOPE_ASSIGNMENTS)
     monkeypatch.setattr(
         digest,
-        "_scoped_difficulties_for",
+        "scoped_difficulties_for",
         lambda _, condition: digest.scoped_difficulties(condition),
     )
     every_branch = {p: await _reads(org_db, p) for p in people}
