@@ -101,6 +101,17 @@ async def unsent_replies(
     return [UnsentReplies(r["update_key"], r["chat_id"], json.loads(r["replies"])) for r in rows]
 
 
+async def awaiting_reply(tx: Tx, channel: str) -> list[UnsentReplies]:
+    """Updates of a channel whose replies are stored but not yet confirmed sent, any process's."""
+    rows = await tx.all(
+        "SELECT update_key, chat_id, replies FROM processed_updates "
+        "WHERE replied_at IS NULL AND update_key LIKE ? AND replies <> '[]' "
+        "ORDER BY processed_at, update_key",
+        (f"{channel}:%",),
+    )
+    return [UnsentReplies(r["update_key"], r["chat_id"], json.loads(r["replies"])) for r in rows]
+
+
 async def mark_replied(tx: Tx, update_keys: list[str], now: datetime) -> None:
     """The replies of these updates reached the platform."""
     await tx.executemany(

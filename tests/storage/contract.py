@@ -348,12 +348,17 @@ class StorageContract:
                 replies, replied=False
             )
             assert await updates.processed_update(tx, "zalo:42") is None
+            assert await updates.awaiting_reply(tx, "telegram") == [
+                updates.UnsentReplies("telegram:42", "42", replies)
+            ]
+            assert await updates.awaiting_reply(tx, "zalo") == []
         async with database.transaction() as tx:
             await updates.mark_replied(tx, ["telegram:42"], NOW)
         async with database.read() as tx:
             assert await updates.processed_update(tx, "telegram:42") == updates.ProcessedUpdate(
                 [], replied=True
             )
+            assert await updates.awaiting_reply(tx, "telegram") == []
         # Recording the same update twice is impossible: a redelivery cannot be stored twice.
         with pytest.raises(CONSTRAINT_ERRORS):
             async with database.transaction() as tx:
