@@ -122,6 +122,7 @@ class ServedOverview:
             PhotoStore(self.folder, Platforms()),
             prefix="",
             clock=lambda: self.now,
+            files=self.folder / "files",
         )
         server = HttpServer(Address("127.0.0.1", 0))
         server.mount_routes(lambda app: mount(app, dashboard))

@@ -145,7 +145,7 @@ async def build_app(settings: Settings) -> BotApp:
         lifetime = timedelta(hours=settings.image_link_hours)
         links = ImageLinks(db, settings.public_base_url, lifetime, settings.zone)
     # The web dashboard (BOT_PUBLIC_BASE_URL set) on the same server, under the public path.
-    dashboard = dashboard_for(settings, db, router.config)
+    dashboard = dashboard_for(settings, db, router.config, monitor)
     if dashboard is not None:
         http.add_routes(dashboard.routes())
         app.services.append(dashboard)
@@ -190,6 +190,7 @@ async def build_app(settings: Settings) -> BotApp:
                 # The console's exports are built by `bietphai chat`, which saves them.
                 channels=tuple(channels),
                 database_url=settings.database_url,
+                lease=timedelta(seconds=settings.export_lease_seconds),
             )
         )
         jobs = Jobs(db, settings.zone, settings.language, schedule(settings), queued=wake_senders)

@@ -1,5 +1,5 @@
 """Builds workbooks in a separate process: those asked for with /xuat (queued in the outbox when
-done) and the dashboard's downloads (`WorkbookBuilder`, awaited by the request)."""
+done) and the dashboard's downloads (offered on its status page when done)."""
 
 from __future__ import annotations
 
@@ -116,7 +116,8 @@ class WorkbookBuilder:
 
 
 class ExportWorker:
-    """One per running bot; several processes may share a database (jobs are claimed)."""
+    """One per running bot (and one for its dashboard); several processes may share a database:
+    jobs are claimed under a lease, and a job whose worker died is built again after it."""
 
     def __init__(
         self,
@@ -130,6 +131,8 @@ class ExportWorker:
         idle: float = 1.0,
         channels: tuple[str, ...] | None = None,
         database_url: str | None = None,
+        lease: timedelta = LEASE,
+        send: bool = True,
     ) -> None:
         self.db = db
         self.builder = WorkbookBuilder(db, zone, executor=executor, database_url=database_url)
@@ -139,8 +142,17 @@ class ExportWorker:
         self.idle = idle
         # Only jobs asked from these channels (None: all); the console takes its own.
         self.channels = channels
+        self.lease = lease
+        # True: the file (or the failure) goes to the chat through the outbox; False: the job's
+        # row is all there is, and the dashboard's status page reads it.
+        self.send = send
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._woken = asyncio.Event()
+
+    def wake(self) -> None:
+        """A job was just queued in this process: look now rather than after `idle`."""
+        self._woken.set()
 
     async def start(self) -> None:
         """Look for jobs in the background until stopped."""
@@ -164,13 +176,15 @@ class ExportWorker:
                 log.exception("export worker failed; trying again")
                 worked = False
             if not worked:
-                await asyncio.sleep(self.idle)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._woken.wait(), self.idle)
+                self._woken.clear()
 
     async def run_once(self) -> bool:
         """Build the oldest waiting export, if any; True when there was one."""
         async with self.db.transaction() as tx:
             job = await export_jobs.claim_next(
-                tx, now=datetime.now(UTC), lease=LEASE, channels=self.channels
+                tx, now=datetime.now(UTC), lease=self.lease, channels=self.channels
             )
         if job is None:
             return False
@@ -192,14 +206,15 @@ class ExportWorker:
         now = datetime.now(UTC)
         async with self.db.transaction() as tx:
             # One transaction: the job is done exactly when its file is queued for the chat.
-            await outbox.enqueue_to_chat(
-                tx,
-                key=f"export:{job.id}",
-                channel=job.channel,
-                chat_id=job.chat_id,
-                payload=reply.to_json(),
-                now=now,
-            )
+            if self.send:
+                await outbox.enqueue_to_chat(
+                    tx,
+                    key=f"export:{job.id}",
+                    channel=job.channel,
+                    chat_id=job.chat_id,
+                    payload=reply.to_json(),
+                    now=now,
+                )
             await export_jobs.finish(tx, job.id, file_path=str(target), now=now)
         log.info(
             "export %d built in %.1f s (%d entries)",
@@ -219,15 +234,17 @@ class ExportWorker:
             ExportFilter(job.person_id, division_code=job.division_code),
             job.scope_label,
         )
-        work = asyncio.ensure_future(self.builder.build(request, target))
-        renew = LEASE.total_seconds() / 4
+        # As of when it was asked (the days still to come in the attendance grid), not of when a
+        # worker got to it.
+        work = asyncio.ensure_future(self.builder.build(request, target, job.created_at))
+        renew = self.lease.total_seconds() / 4
         try:
             while True:
                 done, _ = await asyncio.wait([work], timeout=renew)
                 if done:
                     return work.result()
                 async with self.db.transaction() as tx:
-                    await export_jobs.extend_claim(tx, job.id, datetime.now(UTC) + LEASE)
+                    await export_jobs.extend_claim(tx, job.id, datetime.now(UTC) + self.lease)
         finally:
             work.cancel()  # stopped meanwhile: nobody waits for this build any more
 
@@ -238,6 +255,8 @@ class ExportWorker:
                 await export_jobs.give_back(tx, job.id)
                 return
             await export_jobs.finish(tx, job.id, file_path=None, now=datetime.now(UTC))
+            if not self.send:
+                return
             text = t(
                 job.language,
                 "export.failed",

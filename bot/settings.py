@@ -145,6 +145,9 @@ class Settings(BaseSettings):
     # Files the bot makes (exports) live on disk, never in the database, for this many days.
     files_dir: Path | None = Field(None, alias="BOT_FILES_DIR")
     file_retention_days: int = Field(14, ge=1, le=3650, alias="BOT_FILE_RETENTION_DAYS")
+    # An export being built is its worker's this long (renewed meanwhile); a worker that died is
+    # replaced after it.
+    export_lease_seconds: float = Field(120.0, ge=2, le=3600, alias="BOT_EXPORT_LEASE_SECONDS")
     # Processed update keys (redelivery checks) and delivered outbox payloads are pruned daily.
     update_retention_days: int = Field(30, ge=2, le=3650, alias="BOT_UPDATE_RETENTION_DAYS")
     outbox_retention_days: int = Field(7, ge=1, le=3650, alias="BOT_OUTBOX_RETENTION_DAYS")

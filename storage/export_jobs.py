@@ -1,11 +1,12 @@
-"""Exports asked for in the chat: queued by /xuat, built by the export worker, then sent."""
+"""Exports asked for in the chat (/xuat) or on the dashboard: queued, built by an export worker
+(claimed under a lease), then sent to the chat or offered on the dashboard's status page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from storage.db import Tx
+from storage.db import Row, Tx
 from storage.timefmt import from_db_date, from_db_time, to_db_date, to_db_time
 
 
@@ -24,6 +25,42 @@ class ExportJob:
     scope_label: str
     attempts: int
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    """Where a job stands: waiting or building, done (with its file) or failed."""
+
+    job: ExportJob
+    status: str
+    file_path: str | None
+
+    @property
+    def waiting(self) -> bool:
+        """Not finished yet (waiting for a worker, or being built)."""
+        return self.status in ("pending", "building")
+
+
+JOB_COLUMNS = (
+    "id, person_id, channel, chat_id, language, first_day, last_day, division_code, "
+    "scope_label, attempts, created_at"
+)
+
+
+def _job(row: Row) -> ExportJob:
+    return ExportJob(
+        row["id"],
+        row["person_id"],
+        row["channel"],
+        row["chat_id"],
+        row["language"],
+        from_db_date(row["first_day"]),
+        from_db_date(row["last_day"]),
+        row["division_code"],
+        row["scope_label"],
+        row["attempts"],
+        from_db_time(row["created_at"]),
+    )
 
 
 async def request_export(
@@ -86,25 +123,10 @@ async def claim_next(
         "WHERE id = (SELECT id FROM export_jobs WHERE (status = 'pending' OR "
         "(status = 'building' AND claimed_until < ?))" + where_channel + " "
         "ORDER BY created_at, id LIMIT 1) "
-        "RETURNING id, person_id, channel, chat_id, language, first_day, last_day, "
-        "division_code, scope_label, attempts, created_at",
+        "RETURNING " + JOB_COLUMNS,
         tuple(params),
     )
-    if row is None:
-        return None
-    return ExportJob(
-        row["id"],
-        row["person_id"],
-        row["channel"],
-        row["chat_id"],
-        row["language"],
-        from_db_date(row["first_day"]),
-        from_db_date(row["last_day"]),
-        row["division_code"],
-        row["scope_label"],
-        row["attempts"],
-        from_db_time(row["created_at"]),
-    )
+    return None if row is None else _job(row)
 
 
 async def extend_claim(tx: Tx, job_id: int, until: datetime) -> None:
@@ -135,3 +157,13 @@ async def status_of(tx: Tx, job_id: int) -> str | None:
     """The job's status (tests and the console read it)."""
     value = await tx.value("SELECT status FROM export_jobs WHERE id = ?", (job_id,))
     return None if value is None else str(value)
+
+
+async def progress(tx: Tx, job_id: int) -> ExportProgress | None:
+    """The job with its status and file (the dashboard's status page reads it), or None."""
+    row = await tx.one(
+        "SELECT " + JOB_COLUMNS + ", status, file_path FROM export_jobs WHERE id = ?", (job_id,)
+    )
+    if row is None:
+        return None
+    return ExportProgress(_job(row), row["status"], row["file_path"])

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
 from yarl import URL
 
-from bot.export_worker import WorkbookBuilder
+from bot.export_worker import LEASE, ExportWorker, spawn_executor
+from bot.monitor import Monitor
 from bot.web import pages
 from bot.web.photos import PhotoStore
 from handlers.core.turn import HandlerConfig, WebConfig
@@ -28,6 +31,9 @@ from storage.models import Person
 
 log = logging.getLogger(__name__)
 COOKIE = "bietphai_phien"
+# A download asked here wakes this worker at once; the poll finds those asked elsewhere, and
+# those whose worker died (after the lease).
+IDLE_SECONDS = 5.0
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -62,6 +68,12 @@ class Dashboard:
         photos: PhotoStore,
         prefix: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        files: Path,
+        lease: timedelta = LEASE,
+        file_retention_days: int = 14,
+        monitor: Monitor | None = None,
+        executor: Callable[[], Executor] = spawn_executor,
     ) -> None:
         self.db = db
         self.config = config
@@ -69,9 +81,21 @@ class Dashboard:
         self.photos = photos
         self.prefix = prefix.rstrip("/") + "/web"
         self.clock = clock
-        # Downloads are built in a worker process of the dashboard's own, one at a time, so a
-        # department's month neither stalls this process's chat nor waits behind a /xuat.
-        self.exports = WorkbookBuilder(db, str(handlers.zone))
+        self.file_retention_days = file_retention_days
+        # Downloads are export jobs of their own channel, built by a worker (and a process) of
+        # the dashboard's own, one at a time, so a department's month neither stalls this
+        # process's chat nor waits behind a /xuat. Any process may build or show a job.
+        self.exports = ExportWorker(
+            db,
+            files,
+            str(handlers.zone),
+            monitor=monitor,
+            executor=executor,
+            idle=IDLE_SECONDS,
+            channels=(pages.WEB_CHANNEL,),
+            lease=lease,
+            send=False,
+        )
         self.templates = jinja2.Environment(
             loader=jinja2.PackageLoader("bot.web", "templates"),
             autoescape=True,
@@ -80,11 +104,13 @@ class Dashboard:
         )
 
     async def start(self) -> None:
-        """Nothing to start: the export worker process starts with the first download."""
+        """Start looking for downloads to build (the worker process starts with the first)."""
+        await self.exports.start()
 
     async def stop(self) -> None:
-        """End the export worker process (a download being built is not sent)."""
-        self.exports.close()
+        """Stop building; a download being built is given back (built again at the next start
+        here, or by another process sharing the database)."""
+        await self.exports.stop()
 
     def routes(self) -> list[web.RouteDef]:
         """Every route of the dashboard, under <public path>/web/."""
@@ -105,7 +131,9 @@ class Dashboard:
             web.get(p + "/to-cong-tac", page(pages.visits_page), allow_head=False),
             web.get(p + "/hoc-tap", page(pages.study_page), allow_head=False),
             web.get(p + "/tai-ve", page(pages.downloads), allow_head=False),
-            web.get(p + "/tai-ve/bao-cao.xlsx", page(pages.export_file), allow_head=False),
+            web.post(p + "/tai-ve", page(pages.start_export)),
+            web.get(p + "/tai-ve/tep/{id}", page(pages.export_status), allow_head=False),
+            web.get(p + "/tai-ve/tep/{id}/{name}", page(pages.export_file), allow_head=False),
             web.get(p + "/tai-ve/bieu-do-tuan.png", page(pages.weekly_chart), allow_head=False),
             web.get(p + "/style.css", self._style, allow_head=False),
         ]

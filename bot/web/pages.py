@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import statistics
-import tempfile
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -16,9 +16,9 @@ from urllib.parse import quote, urlencode
 
 from aiohttp import web
 
-from bot.export import ExportRequest
 from bot.export.attendance import LEGEND, PER_DIEM_RULE, attendance, per_diem
 from bot.export.visits_sheet import followup_status, visit_status
+from bot.export_worker import file_name
 from bot.web import charts
 from bot.web.figures import rates
 from handlers.core.messages import Incoming, Kind
@@ -36,7 +36,7 @@ from handlers.study.calendar import weeks_between
 from handlers.study.views import CALENDAR_WEEKS as STUDY_WEEKS
 from handlers.study.weeks import is_holiday_week, week_of
 from storage import calendar as calendar_reads
-from storage import difficulties, followups, scope, study, web_reads
+from storage import difficulties, export_jobs, followups, scope, study, web_reads
 from storage import digest as reads
 from storage import export as export_reads
 from storage import org as org_reads
@@ -44,6 +44,7 @@ from storage import web_overview as overview_reads
 from storage.db import Database, Tx
 from storage.difficulties import Difficulty
 from storage.export import ExportFilter
+from storage.export_jobs import ExportProgress
 from storage.models import ConversationState, Person
 from storage.web_reads import EntryFilter, StoredPhoto
 
@@ -74,6 +75,9 @@ WEB_ACTIONS = {
     Action.RESOLVE: "Đã giải quyết",
 }
 NEEDS_TEXT = {Action.ANSWER, Action.ASK_INFO}
+# The channel of the dashboard's export jobs; the job's chat is the session that asked.
+WEB_CHANNEL = "web"
+REFRESH_SECONDS = 3  # how often a download's page reloads itself while the file is prepared
 
 
 class NotFound(Exception):
@@ -133,10 +137,15 @@ def _chosen_dates(first_text: str, last_text: str) -> tuple[date, date] | str:
 async def _period(d: Dashboard, request: web.Request, today: date) -> Period:
     """The period asked for in the query (?ky=…, or ?ky=khac&tu=…&den=…); this week by default
     and, with a reason to show, when the period asked for cannot be used."""
-    key = request.query.get("ky", "tuannay")
+    return await _period_of(d, request.query, today)
+
+
+async def _period_of(d: Dashboard, values: Mapping[str, str], today: date) -> Period:
+    """The period of a query or a form (ky, or ky=khac with tu and den), as `_period` says."""
+    key = values.get("ky", "tuannay")
     problem = ""
     if key == "khac":
-        chosen = _chosen_dates(request.query.get("tu", ""), request.query.get("den", ""))
+        chosen = _chosen_dates(values.get("tu", ""), values.get("den", ""))
         if not isinstance(chosen, str):
             return Period(chosen[0], chosen[1], key)
         problem = chosen
@@ -716,27 +725,95 @@ async def downloads(d: Dashboard, request: web.Request, viewer: Viewer) -> web.S
     )
 
 
-async def export_file(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
-    """The workbook of the viewer's scope for the period, as the chat's /xuat makes it: built in
-    the dashboard's worker process from a read snapshot, never on this event loop."""
+async def start_export(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """The form sent: queue the workbook of the viewer's scope for the period (built by the
+    dashboard's export worker, as /xuat's are) and go to its status page."""
     if not viewer.supervisor:
         raise NotFound
-    period = await _period(d, request, _today(d))
+    form = await request.post()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    period = await _period_of(d, values, _today(d))
     if period.problem:
         # A file of another period than the one asked for would be worse than none.
-        return d.message(request, 400, "Chưa tải được tệp Excel", period.problem, viewer)
-    name = f"bietphai-{period.first:%d-%m-%Y}-{period.last:%d-%m-%Y}.xlsx"
-    async with d.db.read() as tx:
+        return d.message(request, 400, "Chưa lập được tệp Excel", period.problem, viewer)
+    now = d.clock()
+    async with d.db.transaction() as tx:
         label = scope_label(LANG, await reads.scope_of(tx, viewer.person.id))
-    wanted = ExportRequest(period.first, period.last, ExportFilter(viewer.person.id), label)
-    with tempfile.TemporaryDirectory(prefix="bietphai-web-") as folder:
-        target = Path(folder) / name
-        await d.exports.build(wanted, target, d.clock())
-        body = await asyncio.to_thread(target.read_bytes)
-    return web.Response(
-        body=body,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        # The job's "chat" is the session: only this browser sees its page and its file. The
+        # same period asked again while it is built is the same job (a double click, a reload).
+        job_id = await export_jobs.request_export(
+            tx,
+            person_id=viewer.person.id,
+            channel=WEB_CHANNEL,
+            chat_id=viewer.session_hash,
+            language=LANG,
+            first=period.first,
+            last=period.last,
+            division_code=None,
+            scope_label=label,
+            now=now,
+        )
+    d.exports.wake()
+    # 303: the browser follows with a GET, so reloading the status page never asks again.
+    raise web.HTTPSeeOther(f"{d.prefix}/tai-ve/tep/{job_id}")
+
+
+async def _own_export(d: Dashboard, request: web.Request, viewer: Viewer) -> ExportProgress:
+    """The download asked for in this session, or NotFound (another person's, another
+    session's, a /xuat job, no such id: all alike)."""
+    raw = request.match_info["id"]
+    if not viewer.supervisor or not raw.isdigit() or len(raw) > 18:
+        raise NotFound
+    async with d.db.read() as tx:
+        found = await export_jobs.progress(tx, int(raw))
+    if (
+        found is None
+        or found.job.channel != WEB_CHANNEL
+        or found.job.person_id != viewer.person.id
+        or found.job.chat_id != viewer.session_hash
+    ):
+        raise NotFound
+    return found
+
+
+async def export_status(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """A download's page: being prepared (the page reloads itself), ready (the file's link), or
+    not made (one line saying what to do)."""
+    found = await _own_export(d, request, viewer)
+    job = found.job
+    name = file_name(job)
+    ready = found.status == "done" and found.file_path is not None
+    if ready:
+        ready = await asyncio.to_thread(Path(str(found.file_path)).is_file)
+    return d.render(
+        request,
+        "download_status.html",
+        viewer=viewer,
+        title="Tải về",
+        job=job,
+        waiting=found.waiting,
+        ready=ready,
+        failed=found.status == "failed",
+        filename=name,
+        link=f"{d.prefix}/tai-ve/tep/{job.id}/{quote(name)}",
+        refresh_seconds=REFRESH_SECONDS,
+        retention_days=d.file_retention_days,
+    )
+
+
+async def export_file(d: Dashboard, request: web.Request, viewer: Viewer) -> web.StreamResponse:
+    """The finished workbook, to the session that asked for it only."""
+    found = await _own_export(d, request, viewer)
+    name = file_name(found.job)
+    if found.status != "done" or found.file_path is None or request.match_info["name"] != name:
+        raise NotFound
+    path = Path(found.file_path)
+    if not await asyncio.to_thread(path.is_file):
+        raise NotFound  # removed after BOT_FILE_RETENTION_DAYS; the status page says so
+    return web.FileResponse(
+        path,
         headers={
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "Content-Disposition": f'attachment; filename="{name}"',
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",

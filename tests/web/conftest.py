@@ -102,7 +102,7 @@ async def site(org_db: Database, tmp_path: Path) -> AsyncIterator[Site]:
     config = WebConfig("http://bot.test", b"k" * 32, session_hours=24 * 365)
     handlers = HandlerConfig(zone=ZONE, language="vi", backdate_days=7, web=config)
     photos = PhotoStore(tmp_path / "photos", Platforms())
-    dashboard = Dashboard(org_db, config, handlers, photos, prefix="")
+    dashboard = Dashboard(org_db, config, handlers, photos, prefix="", files=tmp_path / "files")
     server = HttpServer(Address("127.0.0.1", 0))
     server.mount_routes(lambda app: mount(app, dashboard))
     await server.start()

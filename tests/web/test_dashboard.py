@@ -133,11 +133,22 @@ async def test_answering_from_the_board_notifies_the_reporter(stack: Stack) -> N
     assert "Đã trả lời" in await page.locator("#status").inner_text()
 
 
+# The download is an export job in the database, built by the dashboard's worker: on PostgreSQL too.
+@pytest.mark.both_backends
 async def test_the_export_downloads_and_opens_in_openpyxl(stack: Stack, tmp_path: Path) -> None:
     page = await stack.signed_in(THANH)
     await page.click("nav.tabs >> text=Tải về")
-    async with page.expect_download() as waiting:
+    # The form asks for the file and leads at once to its page, which reloads itself (no
+    # script) until the file is ready, then offers it.
+    async with page.expect_navigation():
         await page.click("#download-xlsx")
+    status_url = page.url
+    assert status_url.startswith(stack.web + "/tai-ve/tep/")
+    offered = page.locator("#export-file")
+    await offered.wait_for(timeout=120_000)
+    assert "đã sẵn sàng" in await page.locator("#export-status").inner_text()
+    async with page.expect_download() as waiting:
+        await offered.click()
     download = await waiting.value
     assert download.suggested_filename == "bietphai-23-11-2026-29-11-2026.xlsx"
     path = tmp_path / download.suggested_filename
@@ -146,6 +157,12 @@ async def test_the_export_downloads_and_opens_in_openpyxl(stack: Stack, tmp_path
     assert workbook.sheetnames[:3] == ["Tổng hợp", "Nhật ký", "Khó khăn"]
     rows = list(workbook["Nhật ký"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 4
+    file_url = stack.web + (await offered.get_attribute("href") or "")
+    # Another person (a division head, signed in) gets 404 for both the page and the file.
+    other = await stack.signed_in(THU)
+    for url in (status_url, file_url):
+        answer = await other.goto(url)
+        assert answer is not None and answer.status == 404, url
     chart = await page.request.get(f"{stack.web}/tai-ve/bieu-do-tuan.png?tuan=2026-11-25")
     assert chart.status == 200 and (await chart.body()).startswith(b"\x89PNG")
 
@@ -250,7 +267,7 @@ async def test_an_official_sees_only_her_own_pages(stack: Stack) -> None:
     await page.click(".ticket >> text=KK-0001")
     # Her own difficulty, to read: she answers from the chat.
     assert await page.locator("form.action").count() == 0
-    for path in ("/tai-ve", "/tai-ve/bao-cao.xlsx", "/to-cong-tac", "/hoc-tap"):
+    for path in ("/tai-ve", "/tai-ve/tep/1", "/to-cong-tac", "/hoc-tap"):
         answer = await page.goto(stack.web + path)
         assert answer is not None and answer.status == 404, path
     await page.goto(f"{stack.web}/chuyen-can?thang=2026-11")

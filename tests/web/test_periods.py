@@ -162,8 +162,11 @@ async def test_a_period_that_cannot_be_used_is_said_so_and_this_week_shown(
     for path in ("/to-cong-tac", "/tai-ve"):
         other = await visitor.get(path + query)
         assert other.status == 200 and other["period-problem"].text.startswith(problem)
-    refused = await visitor.get("/tai-ve/bao-cao.xlsx" + query)
+    form = dict(pair.split("=", 1) for pair in query.lstrip("?").split("&") if "=" in pair)
+    refused = await visitor.post("/tai-ve", form)
     assert refused.status == 400 and problem in refused.main
+    async with seeded.db.read() as tx:
+        assert await tx.value("SELECT count(*) FROM export_jobs") == 0
 
 
 async def test_this_wave_outside_any_wave_says_so(site: Site) -> None:

@@ -104,7 +104,9 @@ async def test_web_on_zalo_gives_a_link_that_outlives_zalos_preview(
     config = WebConfig(f"http://127.0.0.1:{port}", KEY)
     web_router = Router(org_db, replace(router.config, web=config))
     photos = PhotoStore(tmp_path, Platforms())
-    dashboard = Dashboard(org_db, config, web_router.config, photos, prefix="")
+    dashboard = Dashboard(
+        org_db, config, web_router.config, photos, prefix="", files=tmp_path / "files"
+    )
     server = HttpServer(Address("127.0.0.1", port))
     server.mount_routes(lambda app: mount(app, dashboard))
     await server.start()
@@ -161,7 +163,15 @@ async def served(org_db: Database, tmp_path: Path) -> AsyncIterator[Served]:
     config = WebConfig(PUBLIC, KEY, session_hours=10)
     handlers = HandlerConfig(zone=ZONE, web=config)
     photos = PhotoStore(tmp_path, Platforms())
-    dashboard = Dashboard(org_db, config, handlers, photos, prefix="", clock=lambda: SIGN_IN)
+    dashboard = Dashboard(
+        org_db,
+        config,
+        handlers,
+        photos,
+        prefix="",
+        clock=lambda: SIGN_IN,
+        files=tmp_path / "files",
+    )
     server = HttpServer(Address("127.0.0.1", 0))
     server.mount_routes(lambda app: mount(app, dashboard))
     await server.start()
