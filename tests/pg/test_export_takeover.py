@@ -19,6 +19,7 @@ import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
@@ -32,6 +33,7 @@ from storage.org_import import resolve_person
 from storage.pg import PgDatabase
 from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import FakeTelegramAPI
+from tests.helpers.processes import bots_on_one_database
 from tests.helpers.sample import SAMPLE_XLSX, THANH
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*retry_after.*:DeprecationWarning")]
@@ -143,21 +145,18 @@ async def test_a_download_whose_process_dies_is_built_once_by_another(
             )
         files = tmp_path / "files"  # one folder for both, as machines would share it
         async with FakeTelegramAPI() as telegram:
-            bots = [
-                BotProcess(
-                    tmp_path / "unused.sqlite3",
-                    telegram.base_url,
-                    tmp_path,
-                    name=name,
-                    settings={
-                        "BOT_DATABASE_URL": pg_url,
-                        "BOT_SECRET_KEY": SECRET_KEY,
-                        "BOT_FILES_DIR": str(files),
-                        "BOT_EXPORT_LEASE_SECONDS": str(LEASE_SECONDS),
-                    },
-                )
-                for name in ("first", "second")
-            ]
+            bots = bots_on_one_database(
+                2,
+                telegram.base_url,
+                tmp_path,
+                pg_url,
+                ZoneInfo("Asia/Ho_Chi_Minh"),
+                {
+                    "BOT_SECRET_KEY": SECRET_KEY,
+                    "BOT_FILES_DIR": str(files),
+                    "BOT_EXPORT_LEASE_SECONDS": str(LEASE_SECONDS),
+                },
+            )
             for bot in bots:
                 bot.env["BOT_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{bot.http_port}"
             first, second = bots
