@@ -27,7 +27,7 @@ def load_secret_key(settings: Settings) -> bytes:
         return settings.secret_key.get_secret_value().encode()
     path = key_file_path(settings)
     try:
-        return _read_or_create(path)
+        return read_or_create(path)
     except OSError as exc:
         raise StartupError(
             f"không đọc hoặc tạo được khóa bí mật {path} ({exc.strerror}); "
@@ -35,15 +35,26 @@ def load_secret_key(settings: Settings) -> bytes:
         ) from exc
 
 
-def _read_or_create(path: Path) -> bytes:
+def read_or_create(path: Path) -> bytes:
+    """The key in the file at `path`; a new key written there first if there is none."""
+    if path.exists():
+        return _read(path)
+    # The key is written whole under a name of its own, then linked into place: processes
+    # starting at once see no file or a whole one, never a half-written one, and os.link
+    # fails for all but the first, so they all end up with the one key that was linked.
+    key = secrets.token_urlsafe(48)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        # O_EXCL: two processes starting at once cannot both write a different key.
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.link(draft, path)
     except FileExistsError:
         return _read(path)
-    key = secrets.token_urlsafe(48)
-    with os.fdopen(handle, "w", encoding="ascii") as out:
-        out.write(key + "\n")
+    finally:
+        draft.unlink(missing_ok=True)
     log.info("created the secret key file %s (mode 0600); back it up with the database", path)
     return key.encode()
 
