@@ -176,14 +176,23 @@ async def screenshot(page: Page, name: str) -> Path:
 
 
 async def both_widths(
-    browser: Browser, cookies: list[dict[str, object]], url: str, name: str
+    browser: Browser,
+    cookies: list[dict[str, object]],
+    url: str,
+    name: str,
+    requested: list[str] | None = None,
 ) -> int:
-    """Screenshots of a page at desktop and phone width; returns the phone's horizontal overflow."""
+    """Screenshots of a page at desktop and phone width; returns the phone's horizontal overflow.
+
+    Every URL the browser asks for while the page loads is added to `requested`, if given.
+    """
     overflow = 0
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         context = await browser.new_context(viewport=size, locale="vi-VN")  # type: ignore[arg-type]
         await context.add_cookies(cookies)  # type: ignore[arg-type]
         page = await context.new_page()
+        if requested is not None:
+            page.on("request", lambda request: requested.append(request.url))
         await page.goto(url)
         await screenshot(page, f"{name}-{label}")
         if label == "phone":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
@@ -230,9 +231,23 @@ async def test_every_page_reads_on_a_phone_without_sideways_scrolling(stack: Sta
         "tai-ve": "/tai-ve",
     }
     overflow = {}
+    requested: list[str] = []
     for name, path in pages.items():
-        overflow[name] = await both_widths(stack.browser, cookies, stack.web + path, name)  # type: ignore[arg-type]
+        overflow[name] = await both_widths(
+            stack.browser,
+            cookies,  # type: ignore[arg-type]
+            stack.web + path,
+            name,
+            requested,
+        )
     assert overflow == dict.fromkeys(pages, 0)
+    # Nothing is loaded from anywhere but the bot (a department network has no outside access):
+    # styles, charts and pictures all come from the dashboard itself.
+    origin = urlsplit(stack.web)
+    assert requested
+    assert [
+        url for url in requested if urlsplit(url)[:2] != origin[:2] and not url.startswith("data:")
+    ] == []
 
 
 async def test_the_month_grid_uses_the_export_codes(stack: Stack) -> None:
