@@ -16,7 +16,7 @@ import contextlib
 import csv
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,9 +29,11 @@ from handlers.core.dates import format_day
 from handlers.core.messages import Reply
 from handlers.core.workcal import calendar_from
 from storage import calendar, job_runs, org, outbox, scope
+from storage.db import Tx
 from storage.pg import PgDatabase
 from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.helpers.pg_locks import held_open, waiting_on
 from tests.helpers.processes import bots_on_one_database
 from tests.helpers.zones import noon_zone
 
@@ -113,35 +115,17 @@ async def prepare(db: PgDatabase, folder: Path, zone: ZoneInfo) -> tuple[list[in
     return heads, covered
 
 
-@contextlib.asynccontextmanager
-async def holding_back(db: PgDatabase, key: str, person_id: int) -> AsyncIterator[list[int]]:
-    """An uncommitted outbox row under `key` until the block ends (then rolled back): whoever
-    queues that key meanwhile waits for this transaction. Yields [its server backend pid]."""
-    held, release = asyncio.Event(), asyncio.Event()
-    backend: list[int] = []
+def holding_back(key: str, person_id: int) -> Callable[[Tx], Awaitable[object]]:
+    """Work for `held_open`: an uncommitted outbox row under `key`, so whoever queues that key
+    meanwhile waits for the held transaction."""
 
-    class Rollback(Exception):
-        pass
+    async def queue(tx: Tx) -> None:
+        reply = Reply("giữ chỗ của bài thử")
+        assert await outbox.enqueue(
+            tx, key=key, person_id=person_id, payload=reply.to_json(), now=datetime.now(UTC)
+        )
 
-    async def hold() -> None:
-        with contextlib.suppress(Rollback):
-            async with db.transaction() as tx:
-                reply = Reply("giữ chỗ của bài thử")
-                assert await outbox.enqueue(
-                    tx, key=key, person_id=person_id, payload=reply.to_json(), now=datetime.now(UTC)
-                )
-                backend.append(int(await tx.value("SELECT pg_backend_pid()")))
-                held.set()
-                await release.wait()
-                raise Rollback
-
-    task = asyncio.create_task(hold())
-    await held.wait()
-    try:
-        yield backend
-    finally:
-        release.set()
-        await task
+    return queue
 
 
 async def queued_digests(db: PgDatabase, covered: date) -> dict[int, str]:
@@ -153,16 +137,6 @@ async def queued_digests(db: PgDatabase, covered: date) -> dict[int, str]:
         for key, status, _ in rows
         if key.endswith(f":{covered.isoformat()}")
     }
-
-
-async def waiting_on(db: PgDatabase, backend: int) -> list[int]:
-    """The client ports of the server connections that wait for the backend `backend`."""
-    async with db.read() as tx:
-        rows = await tx.all(
-            "SELECT client_port FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))",
-            (backend,),
-        )
-    return [int(r["client_port"]) for r in rows]
 
 
 def process_with_port(bots: list[BotProcess], port: int) -> BotProcess | None:
@@ -248,7 +222,7 @@ async def test_a_daily_digest_tick_whose_holder_is_killed_is_finished_by_another
             )
             try:
                 key = f"digest:{held_back}:{covered.isoformat()}"
-                async with holding_back(db, key, held_back) as [backend]:
+                async with held_open(db, holding_back(key, held_back)) as backend:
                     await asyncio.gather(*(bot.start() for bot in bots))
                     await until(lambda: all(logged(b, RUNNING) for b in bots), "both running")
                     assert datetime.now(UTC) < due, "a process started after the digest time"

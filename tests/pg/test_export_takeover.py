@@ -16,7 +16,7 @@ import contextlib
 import os
 import re
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,10 +29,12 @@ from bot.orgservice import import_org
 from bot.web.app import COOKIE
 from handlers.web.links import keyed_hash, new_token
 from storage import export_jobs, web_sessions
+from storage.db import Tx
 from storage.org_import import resolve_person
 from storage.pg import PgDatabase
 from testing.bot_process import PATIENCE, BotProcess
 from testing.fakes.telegram_api import FakeTelegramAPI
+from tests.helpers.pg_locks import held_open, waiting_on
 from tests.helpers.processes import bots_on_one_database
 from tests.helpers.sample import SAMPLE_XLSX, THANH
 
@@ -74,41 +76,9 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-@contextlib.asynccontextmanager
-async def first_read_locked(db: PgDatabase) -> AsyncIterator[list[int]]:
-    """An exclusive lock on the build's first table until the block ends; yields [our pid]."""
-    held, release = asyncio.Event(), asyncio.Event()
-    backend: list[int] = []
-
-    class Rollback(Exception):
-        pass
-
-    async def hold() -> None:
-        with contextlib.suppress(Rollback):
-            async with db.transaction() as tx:
-                await tx.execute(f"LOCK TABLE {FIRST_READ} IN ACCESS EXCLUSIVE MODE")
-                backend.append(int(await tx.value("SELECT pg_backend_pid()")))
-                held.set()
-                await release.wait()
-                raise Rollback
-
-    task = asyncio.create_task(hold())
-    await held.wait()
-    try:
-        yield backend
-    finally:
-        release.set()
-        await task
-
-
-async def builds_waiting_on(db: PgDatabase, backend: int) -> int:
-    """How many server connections wait for the lock held by `backend`."""
-    async with db.read() as tx:
-        value = await tx.value(
-            "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))",
-            (backend,),
-        )
-    return int(value or 0)
+async def lock_first_read(tx: Tx) -> None:
+    """Work for `held_open`: an exclusive lock on the table the build reads first."""
+    await tx.execute(f"LOCK TABLE {FIRST_READ} IN ACCESS EXCLUSIVE MODE")
 
 
 async def job_row(db: PgDatabase, job_id: int) -> tuple[str, int]:
@@ -165,7 +135,7 @@ async def test_a_download_whose_process_dies_is_built_once_by_another(
                 await first.start()
                 await until(running(first), "the first process is running")
                 browser = aiohttp.ClientSession(cookies={COOKIE: token})
-                async with first_read_locked(db) as [holder]:
+                async with held_open(db, lock_first_read) as holder:
                     site = f"http://127.0.0.1:{first.http_port}"
                     form = {
                         "csrf": keyed_hash(SECRET_KEY.encode(), "csrf", token),
@@ -182,7 +152,7 @@ async def test_a_download_whose_process_dies_is_built_once_by_another(
 
                     async def first_builds() -> bool:
                         return await job_row(db, job_id) == ("building", 1) and (
-                            await builds_waiting_on(db, holder) > 0
+                            bool(await waiting_on(db, holder))
                         )
 
                     await until(first_builds, "the first process builds, waiting on the lock")

@@ -32,6 +32,7 @@ from storage.db import Database
 from storage.export import ExportFilter
 from storage.org_import import resolve_person
 from tests.chat import Chat
+from tests.helpers.loop import loop_lags
 from tests.helpers.sample import AN, THANH
 
 KEY = b"test-key-" * 4
@@ -77,13 +78,6 @@ async def test_the_chat_keeps_answering_while_a_big_download_is_built(tmp_path: 
             "tu": first.isoformat(),
             "den": DIGEST_DAY.isoformat(),
         }
-        lags: list[float] = []
-
-        async def measure_the_loop() -> None:
-            while True:
-                before = time.perf_counter()
-                await asyncio.sleep(0.01)
-                lags.append(time.perf_counter() - before - 0.01)
 
         async def download(client: aiohttp.ClientSession) -> bytes:
             """As the browser does: ask, then reload the status page until the file is offered."""
@@ -102,9 +96,8 @@ async def test_the_chat_keeps_answering_while_a_big_download_is_built(tmp_path: 
                 assert answer.status == 200, await answer.text()
                 return await answer.read()
 
-        ticker = asyncio.create_task(measure_the_loop())
         answered_while_building = 0
-        async with aiohttp.ClientSession(cookies={COOKIE: token}) as client:
+        async with loop_lags() as lags, aiohttp.ClientSession(cookies={COOKIE: token}) as client:
             started = time.perf_counter()
             building = asyncio.create_task(download(client))
             async with asyncio.timeout(300):
@@ -119,7 +112,6 @@ async def test_the_chat_keeps_answering_while_a_big_download_is_built(tmp_path: 
                     await asyncio.sleep(0.05)  # an official's pace, not a flood
                 body = await building
             took = time.perf_counter() - started
-        ticker.cancel()
     finally:
         await server.stop()
         await dashboard.stop()
